@@ -1,0 +1,404 @@
+//! Line-number tables: decode to per-instruction locations, encode back with
+//! the exact choices of each version's writer.
+//!
+//! * 3.8/3.9 `co_lnotab`: `(byte delta u8, line delta i8)` pairs
+//!   (`compile.c: assemble_lnotab`). Entries are kept as `Instr::line_start`
+//!   and `CodeIr::phantom_lines` because the 3.8/3.9 peephole pass leaves
+//!   entries that no per-instruction line could reproduce.
+//! * 3.10 `co_linetable`: `(byte range u8 ≤ 254, line delta i8, −128 = none)`
+//!   (`compile.c: assemble_line_range`).
+//! * 3.11+ location table (`Objects/locations.md`; `assemble.c:
+//!   write_location_info_entry`): entries of 1–8 code units with short,
+//!   one-line, no-column, long and none forms; 3.12+ merge consecutive
+//!   instructions with the same location into one run, 3.11 writes one run
+//!   per instruction.
+
+use super::{err, BytecodeError, CodeIr, Loc, NO_POS};
+use crate::version::PyVersion;
+
+/// Fills in `ir.instrs[*].loc` (and the 3.8/3.9 hints) from a line table.
+/// `starts[i]` is the code-unit offset of instruction `i`; `starts[n]` the end.
+pub(super) fn decode(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), BytecodeError> {
+    match ir.version {
+        PyVersion::V3_8 | PyVersion::V3_9 => decode_lnotab(ir, table, starts),
+        PyVersion::V3_10 => decode_310(ir, table, starts),
+        _ => decode_locations(ir, table, starts),
+    }
+}
+
+/// Encodes the line table of `ir` for instruction offsets `starts` (code units).
+pub(super) fn encode(ir: &CodeIr, starts: &[u32]) -> Result<Vec<u8>, BytecodeError> {
+    match ir.version {
+        PyVersion::V3_8 | PyVersion::V3_9 => Ok(encode_lnotab(ir, starts)),
+        PyVersion::V3_10 => Ok(encode_310(ir, starts)),
+        v => Ok(encode_locations(ir, starts, v >= PyVersion::V3_12)),
+    }
+}
+
+// ---------------------------------------------------------------- 3.8 / 3.9
+
+fn decode_lnotab(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), BytecodeError> {
+    if table.len() % 2 != 0 {
+        return err(table.len(), "co_lnotab has an odd length");
+    }
+    let n = ir.instrs.len();
+    // Entries as (instruction index, line after the entry), in table order.
+    let mut entries: Vec<(usize, i32)> = Vec::with_capacity(table.len() / 2);
+    let mut line = ir.firstlineno;
+    let mut addr = 0usize; // bytes
+    let mut i = 0usize;
+    for (k, pair) in table.chunks_exact(2).enumerate() {
+        addr += pair[0] as usize;
+        let delta = pair[1] as i8 as i32;
+        while i < n && (starts[i] as usize) * 2 < addr {
+            i += 1;
+        }
+        if (starts[i] as usize) * 2 != addr {
+            if delta != 0 {
+                return err(2 * k, "co_lnotab entry does not start at an instruction");
+            }
+            continue; // an address-only continuation such as (255, 0)
+        }
+        line += delta;
+        entries.push((i, line));
+    }
+    let mut line = ir.firstlineno;
+    let mut e = 0usize;
+    for idx in 0..=n {
+        let mut last = None;
+        while e < entries.len() && entries[e].0 == idx {
+            if let Some(prev) = last.replace(entries[e].1) {
+                ir.phantom_lines.push((idx as u32, prev));
+            }
+            e += 1;
+        }
+        if idx == n {
+            if let Some(l) = last {
+                ir.phantom_lines.push((idx as u32, l));
+            }
+            break;
+        }
+        if let Some(l) = last {
+            line = l;
+            ir.instrs[idx].line_start = true;
+        }
+        ir.instrs[idx].loc = Loc::line(line);
+    }
+    Ok(())
+}
+
+fn encode_lnotab(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut prev_addr = 0u32; // bytes
+    let mut cur = ir.firstlineno;
+    let emit = |out: &mut Vec<u8>, addr: u32, line: i32, cur: &mut i32, prev_addr: &mut u32| {
+        let mut d_addr = addr - *prev_addr;
+        let mut d_line = line - *cur;
+        while d_addr > 255 {
+            out.extend_from_slice(&[255, 0]);
+            d_addr -= 255;
+        }
+        while d_line > 127 {
+            out.extend_from_slice(&[d_addr as u8, 127]);
+            d_addr = 0;
+            d_line -= 127;
+        }
+        while d_line < -128 {
+            out.extend_from_slice(&[d_addr as u8, (-128i8) as u8]);
+            d_addr = 0;
+            d_line += 128;
+        }
+        out.extend_from_slice(&[d_addr as u8, d_line as i8 as u8]);
+        *cur = line;
+        *prev_addr = addr;
+    };
+    let mut ph = 0usize;
+    let n = ir.instrs.len();
+    for idx in 0..=n {
+        let addr = starts[idx] * 2;
+        while ph < ir.phantom_lines.len() && ir.phantom_lines[ph].0 as usize == idx {
+            emit(
+                &mut out,
+                addr,
+                ir.phantom_lines[ph].1,
+                &mut cur,
+                &mut prev_addr,
+            );
+            ph += 1;
+        }
+        if idx == n {
+            break;
+        }
+        let ins = &ir.instrs[idx];
+        if ins.line_start || ins.loc.line != cur {
+            emit(&mut out, addr, ins.loc.line, &mut cur, &mut prev_addr);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- 3.10
+
+fn decode_310(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), BytecodeError> {
+    if table.len() % 2 != 0 {
+        return err(table.len(), "co_linetable has an odd length");
+    }
+    let mut line = ir.firstlineno;
+    let mut addr = 0usize; // bytes
+    let mut i = 0usize;
+    let n = ir.instrs.len();
+    for pair in table.chunks_exact(2) {
+        let end = addr + pair[0] as usize;
+        let delta = pair[1] as i8;
+        let this = if delta == -128 {
+            NO_POS
+        } else {
+            line += delta as i32;
+            line
+        };
+        while i < n && (starts[i] as usize) * 2 < end {
+            if (starts[i] as usize) * 2 >= addr {
+                ir.instrs[i].loc = Loc::line(this);
+            }
+            i += 1;
+        }
+        addr = end;
+    }
+    Ok(())
+}
+
+fn encode_310(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
+    struct W {
+        out: Vec<u8>,
+        lineno: i32,
+        prevlineno: i32,
+        start: u32,
+    }
+    fn line_range(w: &mut W, offset: u32) {
+        let mut bdelta = (offset - w.start) as i32 * 2;
+        if bdelta == 0 {
+            return;
+        }
+        let mut ldelta;
+        if w.lineno < 0 {
+            ldelta = -128;
+        } else {
+            ldelta = w.lineno - w.prevlineno;
+            w.prevlineno = w.lineno;
+            while ldelta > 127 {
+                w.out.extend_from_slice(&[0, 127]);
+                ldelta -= 127;
+            }
+            while ldelta < -127 {
+                w.out.extend_from_slice(&[0, (-127i8) as u8]);
+                ldelta += 127;
+            }
+        }
+        while bdelta > 254 {
+            w.out.extend_from_slice(&[254, ldelta as i8 as u8]);
+            ldelta = if w.lineno < 0 { -128 } else { 0 };
+            bdelta -= 254;
+        }
+        w.out.extend_from_slice(&[bdelta as u8, ldelta as i8 as u8]);
+        w.start = offset;
+    }
+    let mut w = W {
+        out: Vec::new(),
+        lineno: ir.firstlineno,
+        prevlineno: ir.firstlineno,
+        start: 0,
+    };
+    for (i, ins) in ir.instrs.iter().enumerate() {
+        if ins.loc.line != w.lineno {
+            line_range(&mut w, starts[i]);
+            w.lineno = ins.loc.line;
+        }
+    }
+    line_range(&mut w, starts[ir.instrs.len()]);
+    w.out
+}
+
+// ---------------------------------------------------------------- 3.11+
+
+fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), BytecodeError> {
+    let mut p = 0usize;
+    let mut line = ir.firstlineno;
+    let mut unit = 0u32;
+    let mut i = 0usize;
+    let n = ir.instrs.len();
+    let byte = |p: &mut usize| -> Result<u8, BytecodeError> {
+        let b = table.get(*p).copied();
+        *p += 1;
+        b.ok_or(BytecodeError {
+            offset: *p - 1,
+            message: "truncated location table".into(),
+        })
+    };
+    let varint = |p: &mut usize| -> Result<u32, BytecodeError> {
+        let mut b = byte(p)?;
+        let mut v = (b & 63) as u32;
+        let mut shift = 0;
+        while b & 64 != 0 {
+            b = byte(p)?;
+            shift += 6;
+            if shift > 30 {
+                return err(*p, "location table varint too long");
+            }
+            v |= ((b & 63) as u32) << shift;
+        }
+        Ok(v)
+    };
+    let svarint = |p: &mut usize| -> Result<i32, BytecodeError> {
+        let u = varint(p)?;
+        Ok(if u & 1 != 0 {
+            -((u >> 1) as i32)
+        } else {
+            (u >> 1) as i32
+        })
+    };
+    while p < table.len() {
+        let first = byte(&mut p)?;
+        if first & 0x80 == 0 {
+            return err(p - 1, "location entry without its start bit");
+        }
+        let code = (first >> 3) & 15;
+        let len = (first & 7) as u32 + 1;
+        let loc = match code {
+            15 => Loc::NONE,
+            14 => {
+                line += svarint(&mut p)?;
+                let end_line = line + varint(&mut p)? as i32;
+                let col = varint(&mut p)? as i32 - 1;
+                let end_col = varint(&mut p)? as i32 - 1;
+                Loc {
+                    line,
+                    end_line,
+                    col,
+                    end_col,
+                }
+            }
+            13 => {
+                line += svarint(&mut p)?;
+                Loc {
+                    line,
+                    end_line: line,
+                    col: NO_POS,
+                    end_col: NO_POS,
+                }
+            }
+            10..=12 => {
+                line += code as i32 - 10;
+                let col = byte(&mut p)? as i32;
+                let end_col = byte(&mut p)? as i32;
+                Loc {
+                    line,
+                    end_line: line,
+                    col,
+                    end_col,
+                }
+            }
+            _ => {
+                let second = byte(&mut p)?;
+                let col = code as i32 * 8 + ((second >> 4) & 7) as i32;
+                Loc {
+                    line,
+                    end_line: line,
+                    col,
+                    end_col: col + (second & 15) as i32,
+                }
+            }
+        };
+        let end = unit + len;
+        while i < n && starts[i] < end {
+            if starts[i] >= unit {
+                ir.instrs[i].loc = loc;
+            }
+            i += 1;
+        }
+        unit = end;
+    }
+    Ok(())
+}
+
+fn encode_locations(ir: &CodeIr, starts: &[u32], merge_runs: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ir.instrs.len() * 2);
+    let mut a_lineno = ir.firstlineno;
+    let n = ir.instrs.len();
+    let mut i = 0;
+    while i < n {
+        let loc = ir.instrs[i].loc;
+        let mut j = i + 1;
+        if merge_runs {
+            while j < n && ir.instrs[j].loc == loc {
+                j += 1;
+            }
+        }
+        let mut size = starts[j] - starts[i];
+        while size > 8 {
+            location_entry(&mut out, &mut a_lineno, loc, 8);
+            size -= 8;
+        }
+        location_entry(&mut out, &mut a_lineno, loc, size);
+        i = j;
+    }
+    out
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 64 {
+        out.push(((v & 63) | 64) as u8);
+        v >>= 6;
+    }
+    out.push(v as u8);
+}
+
+fn write_svarint(out: &mut Vec<u8>, v: i32) {
+    let u = if v < 0 {
+        ((v.unsigned_abs()) << 1) | 1
+    } else {
+        (v as u32) << 1
+    };
+    write_varint(out, u);
+}
+
+/// One entry of at most 8 units (`assemble.c: write_location_info_entry`).
+fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
+    if size == 0 {
+        return;
+    }
+    let first = |code: u8| 0x80 | (code << 3) | (size as u8 - 1);
+    if loc.line < 0 {
+        out.push(first(15));
+        return;
+    }
+    let line_delta = loc.line - *a_lineno;
+    let column = loc.col;
+    let end_col = loc.end_col;
+    let end_line_delta = loc.end_line - loc.line;
+    if end_line_delta == 0 {
+        if column < 0 || end_col < 0 {
+            out.push(first(13));
+            write_svarint(out, line_delta);
+            *a_lineno = loc.line;
+            return;
+        }
+        if line_delta == 0 && column < 80 && end_col - column < 16 && end_col >= column {
+            out.push(first((column >> 3) as u8));
+            out.push((((column & 7) << 4) | (end_col - column)) as u8);
+            return;
+        }
+        if (0..3).contains(&line_delta) && column < 128 && end_col < 128 {
+            out.push(first(10 + line_delta as u8));
+            out.push(column as u8);
+            out.push(end_col as u8);
+            *a_lineno = loc.line;
+            return;
+        }
+    }
+    out.push(first(14));
+    write_svarint(out, line_delta);
+    write_varint(out, end_line_delta as u32);
+    write_varint(out, (column + 1) as u32);
+    write_varint(out, (end_col + 1) as u32);
+    *a_lineno = loc.line;
+}

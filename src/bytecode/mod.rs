@@ -1,0 +1,445 @@
+//! The instruction IR of one code object, and its exact codec.
+//!
+//! [`decode`] turns `co_code` plus the line table and (3.11+) exception table
+//! into a [`CodeIr`]: one [`Instr`] per real instruction with EXTENDED_ARG
+//! folded into the argument, inline caches skipped, jump targets as
+//! instruction indices, and each instruction's source location; exception
+//! entries as instruction-index ranges. [`encode`] rebuilds all three byte
+//! strings from that data alone — EXTENDED_ARG widths are relaxed until
+//! jump arguments are stable, caches are re-emitted as zeros, and the line
+//! and exception tables are re-encoded with CPython's own writer choices — so
+//! that an unchanged IR gives back the input bytes exactly.
+//!
+//! Two per-instruction hints exist only for exactness and never change
+//! behaviour: `Instr::ext` (the EXTENDED_ARG count the instruction was read
+//! with; 3.8/3.9's peephole pass pads jumps with `EXTENDED_ARG 0`) and, for
+//! 3.8/3.9, `Instr::line_start` plus [`CodeIr::phantom_lines`] (lnotab
+//! entries that CPython keeps for removed code; they cover no instruction).
+
+mod exceptions;
+mod lines;
+mod stack;
+
+pub use stack::{stack_depth, StackReport};
+
+use crate::version::{ArgKind, JumpKind, Op, OpInfo, PyVersion, VersionTable};
+
+/// "No value" for the fields of a [`Loc`] (CPython uses -1 the same way).
+pub const NO_POS: i32 = -1;
+
+/// A source location. Before 3.11 only `line` is meaningful; fields without a
+/// value hold [`NO_POS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub line: i32,
+    pub end_line: i32,
+    pub col: i32,
+    pub end_col: i32,
+}
+
+impl Loc {
+    pub const NONE: Loc = Loc {
+        line: NO_POS,
+        end_line: NO_POS,
+        col: NO_POS,
+        end_col: NO_POS,
+    };
+
+    pub fn line(line: i32) -> Loc {
+        Loc { line, ..Loc::NONE }
+    }
+
+    /// The line, if any.
+    pub fn lineno(&self) -> Option<i32> {
+        (self.line != NO_POS).then_some(self.line)
+    }
+}
+
+/// One instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instr {
+    pub op: Op,
+    /// EXTENDED_ARG prefixes this instruction was read with; the encoder
+    /// never writes fewer (it writes more when the argument needs them).
+    pub ext: u8,
+    /// 3.8/3.9: an lnotab entry starts at this instruction (a line event
+    /// boundary even when the line number does not change).
+    pub line_start: bool,
+    /// The full argument. For jumps: the index of the target instruction.
+    pub arg: u32,
+    pub loc: Loc,
+}
+
+/// A 3.11+ exception-table entry, in instruction indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExceptionEntry {
+    /// First covered instruction.
+    pub start: u32,
+    /// One past the last covered instruction.
+    pub end: u32,
+    /// Handler instruction.
+    pub target: u32,
+    /// Stack depth to unwind to.
+    pub depth: u32,
+    /// Whether the offset of the raising instruction is pushed.
+    pub lasti: bool,
+}
+
+/// The decoded instructions and tables of one code object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeIr {
+    pub version: PyVersion,
+    pub firstlineno: i32,
+    pub instrs: Vec<Instr>,
+    /// 3.11+ exception table, sorted by `start`.
+    pub exceptions: Vec<ExceptionEntry>,
+    /// 3.8/3.9: lnotab entries that step through a line before the entry of
+    /// the instruction they precede (`(instruction index, line)`, sorted;
+    /// index `instrs.len()` means the end of the code). They mark code that
+    /// CPython's peephole pass removed and cover no instruction.
+    pub phantom_lines: Vec<(u32, i32)>,
+}
+
+/// The three byte strings an encoded [`CodeIr`] consists of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Encoded {
+    pub code: Vec<u8>,
+    pub linetable: Vec<u8>,
+    pub exceptiontable: Vec<u8>,
+}
+
+/// A decode or encode failure, with the code-unit offset where it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BytecodeError {
+    /// Byte offset in `co_code` (or in the table named by the message).
+    pub offset: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for BytecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at code offset {}: {}", self.offset, self.message)
+    }
+}
+
+fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, BytecodeError> {
+    Err(BytecodeError {
+        offset,
+        message: message.into(),
+    })
+}
+
+impl Instr {
+    /// The generated table entry of this instruction's op.
+    #[inline]
+    pub fn info(&self, table: &VersionTable) -> Option<&'static OpInfo> {
+        table.info(self.op)
+    }
+}
+
+/// Whether execution never continues to the next instruction after `op`.
+pub fn is_terminator(op: Op) -> bool {
+    matches!(
+        op,
+        Op::RETURN_VALUE
+            | Op::RETURN_CONST
+            | Op::RAISE_VARARGS
+            | Op::RERAISE
+            | Op::JUMP_FORWARD
+            | Op::JUMP_ABSOLUTE
+            | Op::JUMP_BACKWARD
+            | Op::JUMP_BACKWARD_NO_INTERRUPT
+    )
+}
+
+/// Number of EXTENDED_ARG prefixes `arg` needs.
+#[inline]
+pub fn ext_needed(arg: u32) -> u8 {
+    match arg {
+        0..=0xff => 0,
+        0x100..=0xffff => 1,
+        0x1_0000..=0xff_ffff => 2,
+        _ => 3,
+    }
+}
+
+/// Decodes a code object's bytecode and tables.
+///
+/// `exceptiontable` must be `Some` exactly for 3.11+.
+pub fn decode(
+    version: PyVersion,
+    code: &[u8],
+    linetable: &[u8],
+    exceptiontable: Option<&[u8]>,
+    firstlineno: i32,
+) -> Result<CodeIr, BytecodeError> {
+    let table = version.table();
+    if code.len() % 2 != 0 {
+        return err(code.len(), "co_code has an odd length");
+    }
+    let units = code.len() / 2;
+    // Instruction index of each code unit that starts an instruction.
+    let mut index_of_unit = vec![u32::MAX; units + 1];
+    let mut instrs: Vec<Instr> = Vec::with_capacity(units);
+    // Raw jump arguments are resolved once every instruction start is known.
+    let mut jumps: Vec<(u32, usize, usize)> = Vec::new(); // (instr, start unit, end unit)
+    let ext_num = table.extended_arg;
+    let cache_num = table.cache;
+    let mut u = 0usize;
+    while u < units {
+        let start = u;
+        let mut arg: u32 = 0;
+        let mut ext = 0u8;
+        let (op_byte, arg_byte) = loop {
+            let (op, a) = (code[2 * u], code[2 * u + 1]);
+            u += 1;
+            if op != ext_num {
+                break (op, a);
+            }
+            if ext == 3 {
+                return err(2 * start, "more than three EXTENDED_ARG prefixes");
+            }
+            arg = (arg | a as u32) << 8;
+            ext += 1;
+            if u >= units {
+                return err(2 * start, "EXTENDED_ARG at the end of the code");
+            }
+        };
+        arg |= arg_byte as u32;
+        let info = match table.op_by_number(op_byte) {
+            Some(i) => i,
+            None => {
+                let why = match table.forbidden(op_byte) {
+                    Some(f) => format!(
+                        "{} opcode {} ({}) cannot appear in a .pyc",
+                        f.why, f.name, op_byte
+                    ),
+                    None => format!("unknown opcode {op_byte} for CPython {version}"),
+                };
+                return err(2 * (u - 1), why);
+            }
+        };
+        if Some(op_byte) == cache_num && info.op == Op::CACHE {
+            return err(2 * (u - 1), "CACHE outside an instruction's inline cache");
+        }
+        let caches = info.caches as usize;
+        if u + caches > units {
+            return err(
+                2 * (u - 1),
+                format!("{} is missing its inline cache", info.op.name()),
+            );
+        }
+        for c in u..u + caches {
+            if Some(code[2 * c]) != cache_num || code[2 * c + 1] != 0 {
+                return err(
+                    2 * c,
+                    format!("non-zero inline cache of {}", info.op.name()),
+                );
+            }
+        }
+        u += caches;
+        let idx = instrs.len() as u32;
+        index_of_unit[start] = idx;
+        if info.jump != JumpKind::None {
+            jumps.push((idx, start, u));
+        }
+        instrs.push(Instr {
+            op: info.op,
+            ext,
+            line_start: false,
+            arg,
+            loc: Loc::NONE,
+        });
+    }
+    index_of_unit[units] = instrs.len() as u32;
+    // Byte-addressed jumps (3.8/3.9) vs code-unit-addressed (3.10+).
+    let unit_bytes = if version <= PyVersion::V3_9 { 2 } else { 1 };
+    let count = instrs.len();
+    for (idx, start, end) in jumps {
+        let instr = &mut instrs[idx as usize];
+        let Some(info) = table.info(instr.op) else {
+            continue;
+        };
+        let arg = instr.arg as usize;
+        let target_unit = match info.jump {
+            JumpKind::Forward => {
+                if arg % unit_bytes != 0 {
+                    return err(2 * start, "odd byte offset in a jump");
+                }
+                Some(end + arg / unit_bytes)
+            }
+            JumpKind::Backward => (end).checked_sub(arg),
+            JumpKind::Absolute => {
+                if arg % unit_bytes != 0 {
+                    return err(2 * start, "odd byte offset in a jump");
+                }
+                Some(arg / unit_bytes)
+            }
+            JumpKind::None => None,
+        };
+        let target = target_unit
+            .and_then(|t| index_of_unit.get(t).copied())
+            .filter(|&t| t != u32::MAX && (t as usize) < count);
+        match target {
+            Some(t) => instr.arg = t,
+            None => {
+                return err(
+                    2 * start,
+                    format!(
+                        "{} jumps outside the code or into an instruction",
+                        instr.op.name()
+                    ),
+                )
+            }
+        }
+    }
+    let mut ir = CodeIr {
+        version,
+        firstlineno,
+        instrs,
+        exceptions: Vec::new(),
+        phantom_lines: Vec::new(),
+    };
+    let starts = unit_starts(&ir, table);
+    lines::decode(&mut ir, linetable, &starts)?;
+    match (version.has_exception_table(), exceptiontable) {
+        (true, Some(t)) => ir.exceptions = exceptions::decode(t, &index_of_unit)?,
+        (false, None) => {}
+        (true, None) => return err(0, "3.11+ code object without an exception table"),
+        (false, Some(_)) => return err(0, "exception table before 3.11"),
+    }
+    Ok(ir)
+}
+
+/// Code-unit offset at which each instruction starts, plus the total, for the
+/// widths the instructions currently have (`ext` prefixes).
+fn unit_starts(ir: &CodeIr, table: &VersionTable) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(ir.instrs.len() + 1);
+    let mut off = 0u32;
+    for ins in &ir.instrs {
+        starts.push(off);
+        let caches = table.info(ins.op).map_or(0, |i| i.caches as u32);
+        off += ins.ext as u32 + 1 + caches;
+    }
+    starts.push(off);
+    starts
+}
+
+/// Encodes a code object's IR back to `co_code`, its line table and (3.11+)
+/// its exception table.
+pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
+    let version = ir.version;
+    let table = version.table();
+    let n = ir.instrs.len();
+    let mut infos: Vec<&'static OpInfo> = Vec::with_capacity(n);
+    for (i, ins) in ir.instrs.iter().enumerate() {
+        match table.info(ins.op) {
+            Some(info) => infos.push(info),
+            None => {
+                return err(
+                    i,
+                    format!("{} does not exist in CPython {version}", ins.op.name()),
+                )
+            }
+        }
+        if infos[i].jump != JumpKind::None && ins.arg as usize >= n {
+            return err(
+                i,
+                format!("{} targets instruction {} of {n}", ins.op.name(), ins.arg),
+            );
+        }
+    }
+    let mut widths: Vec<u8> = ir
+        .instrs
+        .iter()
+        .zip(&infos)
+        .map(|(ins, info)| {
+            if info.jump == JumpKind::None {
+                ins.ext.max(ext_needed(ins.arg))
+            } else {
+                ins.ext
+            }
+        })
+        .collect();
+    let unit_bytes: i64 = if version <= PyVersion::V3_9 { 2 } else { 1 };
+    let mut starts = vec![0u32; n + 1];
+    let mut args: Vec<u32> = ir.instrs.iter().map(|i| i.arg).collect();
+    // Relaxation: widths only grow, so this terminates (each of n widths grows at most 3 times).
+    loop {
+        let mut off = 0u32;
+        for i in 0..n {
+            starts[i] = off;
+            off += widths[i] as u32 + 1 + infos[i].caches as u32;
+        }
+        starts[n] = off;
+        let mut changed = false;
+        for i in 0..n {
+            let info = infos[i];
+            if info.jump == JumpKind::None {
+                continue;
+            }
+            let target = starts[ir.instrs[i].arg as usize] as i64;
+            let end = (starts[i] + widths[i] as u32 + 1 + info.caches as u32) as i64;
+            let raw = match info.jump {
+                JumpKind::Forward => target - end,
+                JumpKind::Backward => end - target,
+                _ => target,
+            } * unit_bytes;
+            if raw < 0 || raw > u32::MAX as i64 {
+                return err(
+                    2 * starts[i] as usize,
+                    format!(
+                        "{} cannot reach instruction {} in this direction",
+                        ir.instrs[i].op.name(),
+                        ir.instrs[i].arg
+                    ),
+                );
+            }
+            args[i] = raw as u32;
+            let need = ext_needed(raw as u32);
+            if need > widths[i] {
+                widths[i] = need;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut code = Vec::with_capacity(2 * starts[n] as usize);
+    let cache = table.cache.unwrap_or(0);
+    for i in 0..n {
+        let arg = args[i];
+        for k in (1..=widths[i] as u32).rev() {
+            code.push(table.extended_arg);
+            code.push((arg >> (8 * k)) as u8);
+        }
+        code.push(infos[i].number);
+        code.push(arg as u8);
+        for _ in 0..infos[i].caches {
+            code.push(cache);
+            code.push(0);
+        }
+    }
+    let linetable = lines::encode(ir, &starts)?;
+    let exceptiontable = if version.has_exception_table() {
+        exceptions::encode(&ir.exceptions, &starts)?
+    } else {
+        Vec::new()
+    };
+    Ok(Encoded {
+        code,
+        linetable,
+        exceptiontable,
+    })
+}
+
+/// Whether `op` is a jump in `table`'s version.
+pub fn is_jump(table: &VersionTable, op: Op) -> bool {
+    table.info(op).is_some_and(|i| i.jump != JumpKind::None)
+}
+
+/// The argument kind of `op` in `table`'s version.
+pub fn arg_kind(table: &VersionTable, op: Op) -> ArgKind {
+    table.info(op).map_or(ArgKind::Other, |i| i.arg_kind)
+}

@@ -1,0 +1,170 @@
+//! `co_stacksize` from the instructions, the way CPython's `stackdepth` computes it.
+//!
+//! A worklist walk from the entry (depth 0; 1 for generator-like code on
+//! 3.10–3.12, whose prologue pops the value sent into a fresh generator). Every
+//! instruction adds its fall-through effect; jumps propagate `depth +
+//! jump_effect` to their target; on 3.11+ every instruction covered by an
+//! exception entry propagates `entry.depth + lasti + 1` to the handler. The
+//! largest depth reached is the stack size. The walk also reports what the
+//! verifier needs: underflows and merge points reached with different depths.
+
+use super::{is_terminator, CodeIr};
+use crate::version::{JumpKind, PyVersion};
+
+/// Generator, coroutine and async-generator code flags.
+const GENERATOR_LIKE: i32 = 0x20 | 0x80 | 0x200;
+
+/// The result of the stack walk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StackReport {
+    /// The maximum depth: what `co_stacksize` must be at least.
+    pub max_depth: u32,
+    /// Depth at entry of each instruction (`None` if unreachable).
+    pub depth_at: Vec<Option<u32>>,
+    /// Problems found (instruction index, message).
+    pub problems: Vec<(usize, String)>,
+}
+
+/// Walks the stack depth of `ir` (`flags` = `co_flags`).
+pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
+    let table = ir.version.table();
+    let n = ir.instrs.len();
+    let mut depth_at: Vec<i64> = vec![-1; n];
+    let mut problems = Vec::new();
+    // Handler of each instruction (3.11+): index into `ir.exceptions`.
+    let mut handler: Vec<u32> = Vec::new();
+    if !ir.exceptions.is_empty() {
+        handler = vec![u32::MAX; n];
+        for (k, e) in ir.exceptions.iter().enumerate() {
+            for h in handler
+                .iter_mut()
+                .take((e.end as usize).min(n))
+                .skip(e.start as usize)
+            {
+                *h = k as u32;
+            }
+        }
+    }
+    let entry = if (PyVersion::V3_10..=PyVersion::V3_12).contains(&ir.version)
+        && flags & GENERATOR_LIKE != 0
+    {
+        1
+    } else {
+        0
+    };
+    let mut max: i64 = 0;
+    let mut work: Vec<(usize, i64)> = Vec::new();
+    let revisit_larger = ir.version <= PyVersion::V3_9;
+    let push = |work: &mut Vec<(usize, i64)>,
+                depth_at: &mut Vec<i64>,
+                problems: &mut Vec<(usize, String)>,
+                from: usize,
+                to: usize,
+                d: i64| {
+        if to >= n {
+            problems.push((from, format!("jump to instruction {to} past the end")));
+            return;
+        }
+        let seen = depth_at[to];
+        if seen < 0 || (revisit_larger && d > seen && seen < 100) {
+            depth_at[to] = d;
+            work.push((to, d));
+        } else if seen != d && !revisit_larger {
+            problems.push((
+                to,
+                format!(
+                    "reached with stack depth {d} from instruction {from}, but {seen} elsewhere"
+                ),
+            ));
+        }
+    };
+    if n > 0 {
+        depth_at[0] = entry;
+        work.push((0, entry));
+    }
+    while let Some((start, mut depth)) = work.pop() {
+        let mut i = start;
+        loop {
+            if i >= n {
+                problems.push((
+                    n.saturating_sub(1),
+                    "execution falls off the end of the code".into(),
+                ));
+                break;
+            }
+            let ins = &ir.instrs[i];
+            let Some(info) = table.info(ins.op) else {
+                problems.push((
+                    i,
+                    format!("{} is not an op of {}", ins.op.name(), ir.version),
+                ));
+                break;
+            };
+            if let Some(&k) = handler.get(i) {
+                if k != u32::MAX {
+                    let e = &ir.exceptions[k as usize];
+                    let d = e.depth as i64 + e.lasti as i64 + 1;
+                    if e.depth as i64 > depth {
+                        problems.push((
+                            i,
+                            format!(
+                                "exception entry depth {} exceeds the stack depth {depth}",
+                                e.depth
+                            ),
+                        ));
+                    }
+                    max = max.max(d);
+                    push(
+                        &mut work,
+                        &mut depth_at,
+                        &mut problems,
+                        i,
+                        e.target as usize,
+                        d,
+                    );
+                }
+            }
+            let new_depth = depth + info.effect.eval(ins.arg);
+            if new_depth < 0 {
+                problems.push((
+                    i,
+                    format!("{} underflows the stack (depth {depth})", ins.op.name()),
+                ));
+            }
+            max = max.max(new_depth);
+            if info.jump != JumpKind::None {
+                let t = depth + info.jump_effect.eval(ins.arg);
+                max = max.max(t);
+                push(
+                    &mut work,
+                    &mut depth_at,
+                    &mut problems,
+                    i,
+                    ins.arg as usize,
+                    t,
+                );
+            }
+            depth = new_depth;
+            if is_terminator(ins.op) {
+                break;
+            }
+            let next = i + 1;
+            if next < n && depth_at[next] >= 0 {
+                push(&mut work, &mut depth_at, &mut problems, i, next, depth);
+                break;
+            }
+            if next < n {
+                depth_at[next] = depth;
+            }
+            i = next;
+        }
+    }
+    StackReport {
+        max_depth: max.max(0) as u32,
+        depth_at: depth_at
+            .into_iter()
+            .map(|d| (d >= 0).then_some(d as u32))
+            .collect(),
+        problems,
+    }
+}

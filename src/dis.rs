@@ -1,0 +1,323 @@
+//! `pyopt dis`: a readable listing of the instruction IR of every code object.
+//!
+//! One line per instruction: byte offset (of its first EXTENDED_ARG prefix, as
+//! jump targets count it), line number where a new line starts, opname,
+//! argument, and the argument's meaning (constant, name, local, jump target,
+//! comparison) in parentheses.
+
+use std::fmt::Write;
+
+use crate::bytecode::{CodeIr, NO_POS};
+use crate::error::Error;
+use crate::marshal::{Arena, NodeId, Value};
+use crate::roundtrip::PycFile;
+use crate::version::{ArgKind, JumpKind, PyVersion};
+
+/// Disassembles a whole `.pyc`; `filter` keeps code objects whose qualified
+/// name contains it.
+pub fn disassemble(data: &[u8], filter: Option<&str>) -> Result<String, Error> {
+    let file = PycFile::parse(data)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# CPython {} .pyc, {:?}",
+        file.version(),
+        file.header.invalidation
+    );
+    for id in file.code_ids() {
+        let name = file.qualname(id);
+        if filter.is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let ir = file.decode_code(id)?;
+        let c = file.module.arena.code(id);
+        let _ = writeln!(
+            out,
+            "\n## {name} (line {}, flags {:#x}, stacksize {}, {} instructions)",
+            c.firstlineno,
+            c.flags,
+            c.stacksize,
+            ir.instrs.len()
+        );
+        listing(&file, id, &ir, &mut out);
+    }
+    Ok(out)
+}
+
+/// Names visible to an instruction argument of a code object.
+struct Names<'f> {
+    arena: &'f Arena<'f>,
+    consts: &'f [NodeId],
+    names: &'f [NodeId],
+    locals: &'f [NodeId],
+    /// ≤3.10 cellvars followed by freevars; 3.11+ the same as `locals`.
+    free: Vec<NodeId>,
+}
+
+fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mut String) {
+    let arena = &file.module.arena;
+    let c = arena.code(id);
+    let tuple = |n: Option<NodeId>| n.and_then(|n| arena.as_tuple(n)).unwrap_or(&[]);
+    let mut free: Vec<NodeId> = Vec::new();
+    if ir.version <= PyVersion::V3_10 {
+        free.extend_from_slice(tuple(c.cellvars));
+        free.extend_from_slice(tuple(c.freevars));
+    } else {
+        free.extend_from_slice(tuple(Some(c.varnames)));
+    }
+    let names = Names {
+        arena,
+        consts: tuple(Some(c.consts)),
+        names: tuple(Some(c.names)),
+        locals: tuple(Some(c.varnames)),
+        free,
+    };
+    let table = ir.version.table();
+    let starts = offsets(ir);
+    let mut last_line = NO_POS - 1;
+    let width = ir
+        .instrs
+        .iter()
+        .map(|i| i.op.name().len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    for (i, ins) in ir.instrs.iter().enumerate() {
+        let line = ins.loc.line;
+        let line_col = if line != last_line || ins.line_start {
+            last_line = line;
+            if line == NO_POS {
+                "--".to_string()
+            } else {
+                line.to_string()
+            }
+        } else {
+            String::new()
+        };
+        let info = table.info(ins.op);
+        let has_arg = info.is_some_and(|i| i.has_arg);
+        let _ = write!(
+            out,
+            "{line_col:>6} {:>6} {:<width$}",
+            starts[i] * 2,
+            ins.op.name()
+        );
+        if has_arg {
+            let shown = match info.map(|i| i.jump) {
+                Some(JumpKind::None) | None => ins.arg.to_string(),
+                Some(_) => format!("-> {}", starts[ins.arg as usize] * 2),
+            };
+            let _ = write!(out, " {shown}");
+            if let Some(meaning) =
+                info.and_then(|inf| meaning(&names, inf.arg_kind, inf.name_shift, ins.arg, table))
+            {
+                let _ = write!(out, " ({meaning})");
+            }
+        }
+        out.push('\n');
+    }
+    if !ir.exceptions.is_empty() {
+        out.push_str("ExceptionTable:\n");
+        for e in &ir.exceptions {
+            let _ = writeln!(
+                out,
+                "  {} to {} -> {} [{}]{}",
+                starts[e.start as usize] * 2,
+                starts[e.end as usize] * 2,
+                starts[e.target as usize] * 2,
+                e.depth,
+                if e.lasti { " lasti" } else { "" }
+            );
+        }
+    }
+}
+
+/// Code-unit offset of each instruction (and the end) as it will be encoded.
+fn offsets(ir: &CodeIr) -> Vec<u32> {
+    let table = ir.version.table();
+    let mut v = Vec::with_capacity(ir.instrs.len() + 1);
+    let mut off = 0;
+    for ins in &ir.instrs {
+        v.push(off);
+        off += ins.ext as u32 + 1 + table.info(ins.op).map_or(0, |i| i.caches as u32);
+    }
+    v.push(off);
+    v
+}
+
+fn meaning(
+    n: &Names<'_>,
+    kind: ArgKind,
+    shift: u8,
+    arg: u32,
+    table: &crate::version::VersionTable,
+) -> Option<String> {
+    let get = |list: &[NodeId], i: u32| list.get(i as usize).copied();
+    match kind {
+        ArgKind::Const => get(n.consts, arg).map(|c| repr(n.arena, c, 0)),
+        ArgKind::Name => get(n.names, arg >> shift).and_then(|s| n.arena.as_string(s)),
+        ArgKind::Local => {
+            // 3.13 superinstructions pack two local indexes into nibbles.
+            if arg > 0xff || n.locals.len() <= arg as usize {
+                let (a, b) = (arg >> 4, arg & 15);
+                let a = get(n.locals, a).and_then(|s| n.arena.as_string(s))?;
+                let b = get(n.locals, b).and_then(|s| n.arena.as_string(s))?;
+                return Some(format!("{a}, {b}"));
+            }
+            get(n.locals, arg).and_then(|s| n.arena.as_string(s))
+        }
+        ArgKind::Free => get(&n.free, arg).and_then(|s| n.arena.as_string(s)),
+        ArgKind::Compare => {
+            let idx = match table.version {
+                PyVersion::V3_12 => arg >> 4,
+                PyVersion::V3_13 => arg >> 5,
+                _ => arg,
+            };
+            table.cmp_op.get(idx as usize).map(|s| s.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A Python-like repr of a constant, shortened past a few levels.
+pub fn repr(arena: &Arena<'_>, id: NodeId, depth: usize) -> String {
+    if depth > 3 {
+        return "...".into();
+    }
+    let seq = |items: &[NodeId], open: &str, close: &str| {
+        let mut s = String::from(open);
+        for (i, k) in items.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            if i >= 8 {
+                s.push_str("...");
+                break;
+            }
+            s.push_str(&repr(arena, *k, depth + 1));
+        }
+        if items.len() == 1 && open == "(" {
+            s.push(',');
+        }
+        s.push_str(close);
+        s
+    };
+    match arena.value(id) {
+        Value::None => "None".into(),
+        Value::True => "True".into(),
+        Value::False => "False".into(),
+        Value::StopIteration => "StopIteration".into(),
+        Value::Ellipsis => "Ellipsis".into(),
+        Value::Int(v) => v.to_string(),
+        Value::Int64(v) => v.to_string(),
+        Value::Long { size, digits } => long_repr(*size, digits),
+        Value::Float(bits) => float_repr(f64::from_bits(*bits)),
+        Value::FloatText(t) => String::from_utf8_lossy(t).into_owned(),
+        Value::Complex(re, im) => {
+            format!(
+                "({}+{}j)",
+                float_repr(f64::from_bits(*re)),
+                float_repr(f64::from_bits(*im))
+            )
+        }
+        Value::ComplexText(re, im) => {
+            format!(
+                "({}+{}j)",
+                String::from_utf8_lossy(re),
+                String::from_utf8_lossy(im)
+            )
+        }
+        Value::Bytes(b) => {
+            let mut s = String::from("b'");
+            for &c in b.iter().take(60) {
+                match c {
+                    b'\'' => s.push_str("\\'"),
+                    b'\\' => s.push_str("\\\\"),
+                    0x20..=0x7e => s.push(c as char),
+                    _ => {
+                        let _ = write!(s, "\\x{c:02x}");
+                    }
+                }
+            }
+            if b.len() > 60 {
+                s.push_str("...");
+            }
+            s.push('\'');
+            s
+        }
+        Value::Str(_, b) => {
+            let text = String::from_utf8_lossy(b);
+            let short: String = text.chars().take(60).collect();
+            let mut s = format!("{short:?}");
+            if text.chars().count() > 60 {
+                s.insert_str(s.len() - 1, "...");
+            }
+            // Python quotes with single quotes by default.
+            if !short.contains('\'') {
+                s = format!("'{}'", &s[1..s.len() - 1].replace("\\\"", "\""));
+            }
+            s
+        }
+        Value::Tuple { items, .. } => seq(arena.items(*items), "(", ")"),
+        Value::List(items) => seq(arena.items(*items), "[", "]"),
+        Value::Set(items) => seq(arena.items(*items), "{", "}"),
+        Value::FrozenSet(items) => format!("frozenset({})", seq(arena.items(*items), "{", "}")),
+        Value::Dict(items) => {
+            let kv = arena.items(*items);
+            let parts: Vec<String> = kv
+                .chunks(2)
+                .take(8)
+                .map(|p| {
+                    format!(
+                        "{}: {}",
+                        repr(arena, p[0], depth + 1),
+                        p.get(1)
+                            .map_or(String::new(), |v| repr(arena, *v, depth + 1))
+                    )
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Code(cid) => {
+            let c = arena.code(*cid);
+            let name = c
+                .qualname
+                .and_then(|q| arena.as_string(q))
+                .or_else(|| arena.as_string(c.name))
+                .unwrap_or_default();
+            format!("<code object {name}, line {}>", c.firstlineno)
+        }
+    }
+}
+
+fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        "nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }
+    } else if f == f.trunc() && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
+fn long_repr(size: i32, digits: &[u8]) -> String {
+    // Base 2^15 digits, least significant first; print in decimal via u128
+    // when it fits, hex otherwise.
+    let mut v: u128 = 0;
+    let n = digits.len() / 2;
+    if n * 15 <= 120 {
+        for k in (0..n).rev() {
+            let d = u16::from_le_bytes([digits[2 * k], digits[2 * k + 1]]) as u128;
+            v = (v << 15) | d;
+        }
+        let sign = if size < 0 { "-" } else { "" };
+        return format!("{sign}{v}");
+    }
+    format!("<int of {} bits>", n * 15)
+}

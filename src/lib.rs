@@ -1,0 +1,18 @@
+//! pyopt: an ahead-of-time optimizer for CPython bytecode.
+//!
+//! The layers, bottom up: [`pyc`] (header), [`marshal`] (exact object codec),
+//! [`version`] (per-version opcode tables), [`bytecode`] (instruction IR,
+//! line and exception tables, stack depth). [`roundtrip`] ties them together
+//! for one file; the CLI in `main.rs` drives it over trees.
+
+pub mod bytecode;
+pub mod dis;
+pub mod error;
+pub mod marshal;
+pub mod pyc;
+pub mod roundtrip;
+pub mod verify;
+pub mod version;
+
+pub use error::{Error, ErrorKind};
+pub use version::PyVersion;

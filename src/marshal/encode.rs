@@ -1,0 +1,210 @@
+//! Marshal writer: [`Arena`] → bytes.
+//!
+//! Nodes are written in pre-order. The first visit of a node writes it inline
+//! with its recorded type byte (and numbers a ref slot when it is flagged);
+//! every later visit of a node that owns a slot writes `r slot`. For a tree
+//! that came from [`super::decode_module`] unchanged, this is the input again.
+
+use super::{Arena, NodeId, Value, FLAG_REF, MAX_DEPTH};
+use crate::error::{Error, ErrorKind};
+use crate::version::PyVersion;
+
+const NO_SLOT: u32 = u32::MAX;
+
+struct Writer<'w, 'a> {
+    arena: &'w Arena<'a>,
+    version: PyVersion,
+    out: &'w mut Vec<u8>,
+    slot_of: Vec<u32>,
+    next_slot: u32,
+    depth: usize,
+}
+
+/// Appends the marshal encoding of `root` (and everything below it) to `out`.
+pub fn encode_node(
+    arena: &Arena<'_>,
+    root: NodeId,
+    version: PyVersion,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let mut w = Writer {
+        arena,
+        version,
+        out,
+        slot_of: vec![NO_SLOT; arena.nodes.len()],
+        next_slot: 0,
+        depth: 0,
+    };
+    w.object(root)
+}
+
+/// Encodes a decoded module body: the root object followed by the trailing bytes.
+pub fn encode_module(
+    module: &super::Module<'_>,
+    version: PyVersion,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    encode_node(&module.arena, module.root, version, out)?;
+    out.extend_from_slice(module.trailing);
+    Ok(())
+}
+
+impl Writer<'_, '_> {
+    fn err(&self, msg: String) -> Error {
+        Error::at(self.out.len(), ErrorKind::Encode(msg))
+    }
+
+    #[inline]
+    fn i32(&mut self, v: i32) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+
+    #[inline]
+    fn len32(&mut self, n: usize) -> Result<(), Error> {
+        let v = i32::try_from(n).map_err(|_| self.err(format!("length {n} exceeds i32")))?;
+        self.i32(v);
+        Ok(())
+    }
+
+    #[inline]
+    fn len8(&mut self, n: usize, what: &str) -> Result<(), Error> {
+        let v = u8::try_from(n)
+            .map_err(|_| self.err(format!("{what} of length {n} needs a long form")))?;
+        self.out.push(v);
+        Ok(())
+    }
+
+    fn object(&mut self, id: NodeId) -> Result<(), Error> {
+        let slot = self.slot_of[id.0 as usize];
+        if slot != NO_SLOT {
+            self.out.push(b'r');
+            self.i32(slot as i32);
+            return Ok(());
+        }
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(format!("object nested deeper than {MAX_DEPTH} levels")));
+        }
+        let arena = self.arena;
+        let node = &arena.nodes[id.0 as usize];
+        let value = &node.value;
+        let mut byte = value.type_code();
+        if node.flag {
+            byte |= FLAG_REF;
+            if value.takes_slot() {
+                // Pre-order numbering: the slot is taken before the children.
+                self.slot_of[id.0 as usize] = self.next_slot;
+                self.next_slot += 1;
+            }
+        }
+        self.out.push(byte);
+        match value {
+            Value::None | Value::True | Value::False | Value::StopIteration | Value::Ellipsis => {}
+            Value::Int(v) => self.i32(*v),
+            Value::Int64(v) => self.out.extend_from_slice(&v.to_le_bytes()),
+            Value::Long { size, digits } => {
+                self.i32(*size);
+                self.out.extend_from_slice(digits);
+            }
+            Value::Float(bits) => self.out.extend_from_slice(&bits.to_le_bytes()),
+            Value::Complex(re, im) => {
+                self.out.extend_from_slice(&re.to_le_bytes());
+                self.out.extend_from_slice(&im.to_le_bytes());
+            }
+            Value::FloatText(t) => {
+                self.len8(t.len(), "float text")?;
+                self.out.extend_from_slice(t);
+            }
+            Value::ComplexText(re, im) => {
+                self.len8(re.len(), "complex text")?;
+                self.out.extend_from_slice(re);
+                self.len8(im.len(), "complex text")?;
+                self.out.extend_from_slice(im);
+            }
+            Value::Bytes(b) => {
+                self.len32(b.len())?;
+                self.out.extend_from_slice(b);
+            }
+            Value::Str(kind, b) => {
+                if kind.short() {
+                    self.len8(b.len(), "short str")?;
+                } else {
+                    self.len32(b.len())?;
+                }
+                self.out.extend_from_slice(b);
+            }
+            Value::Tuple { small, items } => {
+                if *small {
+                    self.len8(items.len as usize, "small tuple")?;
+                } else {
+                    self.len32(items.len as usize)?;
+                }
+                self.children(arena.items(*items))?;
+            }
+            Value::List(items) | Value::Set(items) | Value::FrozenSet(items) => {
+                self.len32(items.len as usize)?;
+                self.children(arena.items(*items))?;
+            }
+            Value::Dict(items) => {
+                self.children(arena.items(*items))?;
+                self.out.push(b'0');
+            }
+            Value::Code(cid) => {
+                let c = arena.code(*cid);
+                self.i32(c.argcount);
+                self.i32(c.posonlyargcount);
+                self.i32(c.kwonlyargcount);
+                if self.version >= PyVersion::V3_11 {
+                    self.i32(c.stacksize);
+                    self.i32(c.flags);
+                    let kinds = c.localspluskinds.ok_or_else(|| {
+                        self.err("3.11+ code object without localspluskinds".into())
+                    })?;
+                    let qualname = c
+                        .qualname
+                        .ok_or_else(|| self.err("3.11+ code object without qualname".into()))?;
+                    let exc = c.exceptiontable.ok_or_else(|| {
+                        self.err("3.11+ code object without exception table".into())
+                    })?;
+                    for f in [
+                        c.code, c.consts, c.names, c.varnames, kinds, c.filename, c.name, qualname,
+                    ] {
+                        self.object(f)?;
+                    }
+                    self.i32(c.firstlineno);
+                    self.object(c.linetable)?;
+                    self.object(exc)?;
+                } else {
+                    let nlocals = c
+                        .nlocals
+                        .ok_or_else(|| self.err("code object without co_nlocals".into()))?;
+                    let free = c
+                        .freevars
+                        .ok_or_else(|| self.err("code object without co_freevars".into()))?;
+                    let cell = c
+                        .cellvars
+                        .ok_or_else(|| self.err("code object without co_cellvars".into()))?;
+                    self.i32(nlocals);
+                    self.i32(c.stacksize);
+                    self.i32(c.flags);
+                    for f in [
+                        c.code, c.consts, c.names, c.varnames, free, cell, c.filename, c.name,
+                    ] {
+                        self.object(f)?;
+                    }
+                    self.i32(c.firstlineno);
+                    self.object(c.linetable)?;
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn children(&mut self, ids: &[NodeId]) -> Result<(), Error> {
+        for &k in ids {
+            self.object(k)?;
+        }
+        Ok(())
+    }
+}

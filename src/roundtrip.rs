@@ -1,0 +1,196 @@
+//! One `.pyc` through the whole codec: header → marshal → every code object
+//! decoded to the instruction IR and encoded again from it → marshal → bytes.
+//! Also the structural checks of `pyopt verify`.
+
+use crate::bytecode::{self, CodeIr, Encoded, StackReport};
+use crate::error::{Error, ErrorKind};
+use crate::marshal::{self, Arena, CodeId, Module, NodeId, Value};
+use crate::pyc::{Header, HEADER_LEN};
+use crate::version::PyVersion;
+
+/// How a recomputed `co_stacksize` compares with the stored one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StackStats {
+    pub equal: u64,
+    /// Recomputed value smaller: CPython's is an over-approximation.
+    pub smaller: u64,
+    /// Recomputed value larger: a bug in our walk or a broken file.
+    pub larger: u64,
+}
+
+impl StackStats {
+    pub fn add(&mut self, o: &StackStats) {
+        self.equal += o.equal;
+        self.smaller += o.smaller;
+        self.larger += o.larger;
+    }
+}
+
+/// A parsed `.pyc`: header and marshal body borrowing from the file bytes.
+pub struct PycFile<'a> {
+    pub header: Header,
+    pub module: Module<'a>,
+}
+
+impl<'a> PycFile<'a> {
+    /// Parses header and body.
+    pub fn parse(data: &'a [u8]) -> Result<PycFile<'a>, Error> {
+        let header = Header::parse(data)?;
+        let module = marshal::decode_module(&data[HEADER_LEN..], header.version, HEADER_LEN)?;
+        Ok(PycFile { header, module })
+    }
+
+    pub fn version(&self) -> PyVersion {
+        self.header.version
+    }
+
+    /// Writes the file back.
+    pub fn write(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.header.write(out);
+        marshal::encode_module(&self.module, self.header.version, out)
+    }
+
+    /// Ids of every code object, in marshal order (module first).
+    pub fn code_ids(&self) -> impl Iterator<Item = CodeId> {
+        (0..self.module.arena.codes.len() as u32).map(CodeId)
+    }
+
+    /// The qualified name of a code object (its name before 3.11).
+    pub fn qualname(&self, id: CodeId) -> String {
+        let arena = &self.module.arena;
+        let c = arena.code(id);
+        c.qualname
+            .and_then(|q| arena.as_string(q))
+            .or_else(|| arena.as_string(c.name))
+            .unwrap_or_else(|| "<unnamed>".into())
+    }
+
+    /// Decodes one code object's instructions.
+    pub fn decode_code(&self, id: CodeId) -> Result<CodeIr, Error> {
+        let arena = &self.module.arena;
+        let c = arena.code(id);
+        let v = self.version();
+        let code = field_bytes(arena, c.code, "co_code")?;
+        let lt = field_bytes(arena, c.linetable, "co_linetable")?;
+        let et = match c.exceptiontable {
+            Some(e) => Some(field_bytes(arena, e, "co_exceptiontable")?),
+            None => None,
+        };
+        bytecode::decode(v, code, lt, et, c.firstlineno).map_err(|e| {
+            Error::at(
+                0,
+                ErrorKind::Bytecode(format!("code object {}: {e}", self.qualname(id))),
+            )
+        })
+    }
+
+    /// Replaces a code object's byte strings and stack size with freshly
+    /// encoded ones. A byte string equal to the stored one keeps its node (and
+    /// so its ref slot); a different one gets a new node, so nodes shared with
+    /// other code objects are never changed behind their back.
+    pub fn store_code(&mut self, id: CodeId, enc: Encoded, stacksize: i32) {
+        let arena = &mut self.module.arena;
+        let c = arena.code(id).clone();
+        let code = replace_bytes(arena, c.code, enc.code);
+        let linetable = replace_bytes(arena, c.linetable, enc.linetable);
+        let exceptiontable = c
+            .exceptiontable
+            .map(|e| replace_bytes(arena, e, enc.exceptiontable));
+        let slot = &mut arena.codes[id.0 as usize];
+        slot.code = code;
+        slot.linetable = linetable;
+        slot.exceptiontable = exceptiontable;
+        slot.stacksize = stacksize;
+    }
+}
+
+fn field_bytes<'x>(
+    arena: &'x Arena<'_>,
+    id: NodeId,
+    field: &'static str,
+) -> Result<&'x [u8], Error> {
+    arena.as_bytes(id).ok_or_else(|| {
+        Error::at(
+            0,
+            ErrorKind::BadCodeField {
+                field,
+                found: arena.value(id).kind_name(),
+            },
+        )
+    })
+}
+
+fn replace_bytes(arena: &mut Arena<'_>, id: NodeId, new: Vec<u8>) -> NodeId {
+    if arena.as_bytes(id) == Some(&new[..]) {
+        return id;
+    }
+    let flag = arena.node(id).flag;
+    arena.push(Value::Bytes(std::borrow::Cow::Owned(new)), flag)
+}
+
+/// What a round trip of one file found.
+#[derive(Clone, Debug, Default)]
+pub struct RoundTrip {
+    pub version: Option<PyVersion>,
+    pub code_objects: u64,
+    pub identical: bool,
+    /// First differing byte offset, when not identical.
+    pub first_difference: Option<usize>,
+    pub stack: StackStats,
+    /// Code objects whose recomputed stack size differs, with both values.
+    pub stack_mismatches: Vec<(String, i32, u32)>,
+}
+
+/// Decodes `data` down to the instruction IR of every code object and
+/// encodes it all back; compares the result with the input.
+pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
+    let mut file = PycFile::parse(data)?;
+    let mut rt = RoundTrip {
+        version: Some(file.version()),
+        ..RoundTrip::default()
+    };
+    let ids: Vec<CodeId> = file.code_ids().collect();
+    for id in ids {
+        let ir = file.decode_code(id)?;
+        let enc = bytecode::encode(&ir).map_err(|e| {
+            Error::at(
+                0,
+                ErrorKind::Encode(format!("code object {}: {e}", file.qualname(id))),
+            )
+        })?;
+        let c = file.module.arena.code(id);
+        let stored = c.stacksize;
+        let report: StackReport = bytecode::stack_depth(&ir, c.flags);
+        let computed = report.max_depth;
+        match (computed as i64).cmp(&(stored as i64)) {
+            std::cmp::Ordering::Equal => rt.stack.equal += 1,
+            std::cmp::Ordering::Less => {
+                rt.stack.smaller += 1;
+                rt.stack_mismatches
+                    .push((file.qualname(id), stored, computed));
+            }
+            std::cmp::Ordering::Greater => {
+                rt.stack.larger += 1;
+                rt.stack_mismatches
+                    .push((file.qualname(id), stored, computed));
+            }
+        }
+        // Never write a stack size below the stored one: too large is harmless,
+        // and 3.8/3.9 store an over-approximation.
+        let stacksize = (computed as i64).max(stored as i64).min(i32::MAX as i64) as i32;
+        file.store_code(id, enc, stacksize);
+        rt.code_objects += 1;
+    }
+    let mut out = Vec::with_capacity(data.len());
+    file.write(&mut out)?;
+    rt.identical = out == data;
+    if !rt.identical {
+        rt.first_difference = Some(
+            out.iter()
+                .zip(data)
+                .position(|(a, b)| a != b)
+                .unwrap_or(out.len().min(data.len())),
+        );
+    }
+    Ok(rt)
+}

@@ -1,0 +1,233 @@
+//! Python versions pyopt understands and their opcode tables.
+//!
+//! Everything version-specific that can be read off an interpreter — opcode
+//! numbers, which ops take an argument, inline-cache sizes, jump kinds, stack
+//! effects, the specialized/instrumented opcodes that must never be written —
+//! lives in `generated.rs`, produced by `tools/gen_opcode_tables.py` from the
+//! installed CPython 3.8–3.13 and checked for staleness by a test. This file
+//! holds the hand-written types those tables are made of.
+
+mod generated;
+
+pub use generated::Op;
+
+use std::fmt;
+
+/// A CPython minor version whose `.pyc` files pyopt reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PyVersion {
+    V3_8,
+    V3_9,
+    V3_10,
+    V3_11,
+    V3_12,
+    V3_13,
+}
+
+impl PyVersion {
+    /// Every supported version, oldest first.
+    pub const ALL: [PyVersion; 6] = [
+        PyVersion::V3_8,
+        PyVersion::V3_9,
+        PyVersion::V3_10,
+        PyVersion::V3_11,
+        PyVersion::V3_12,
+        PyVersion::V3_13,
+    ];
+
+    /// The minor number: 8 for 3.8.
+    pub fn minor(self) -> u8 {
+        match self {
+            PyVersion::V3_8 => 8,
+            PyVersion::V3_9 => 9,
+            PyVersion::V3_10 => 10,
+            PyVersion::V3_11 => 11,
+            PyVersion::V3_12 => 12,
+            PyVersion::V3_13 => 13,
+        }
+    }
+
+    /// The version for a minor number, if supported.
+    pub fn from_minor(minor: u8) -> Option<PyVersion> {
+        PyVersion::ALL.into_iter().find(|v| v.minor() == minor)
+    }
+
+    /// Parses `"3.11"` (or `"311"`, `"11"`).
+    pub fn parse(s: &str) -> Option<PyVersion> {
+        let s = s.trim();
+        let minor = s
+            .strip_prefix("3.")
+            .or_else(|| s.strip_prefix('3').filter(|r| !r.is_empty()))
+            .unwrap_or(s);
+        minor.parse().ok().and_then(PyVersion::from_minor)
+    }
+
+    /// The generated opcode table of this version.
+    pub fn table(self) -> &'static VersionTable {
+        generated::table(self)
+    }
+
+    /// 3.11+ code objects: localsplus, qualname, location and exception tables.
+    pub fn has_exception_table(self) -> bool {
+        self >= PyVersion::V3_11
+    }
+}
+
+impl fmt::Display for PyVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "3.{}", self.minor())
+    }
+}
+
+/// How an instruction's argument is interpreted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// The op takes no argument; the argument byte is ignored by CPython.
+    None,
+    /// Index into `co_consts`.
+    Const,
+    /// Index into `co_names`, shifted left by `OpInfo::name_shift` flag bits.
+    Name,
+    /// Index of a local (`co_varnames`, or localsplus in 3.11+).
+    Local,
+    /// Cell/free variable (cellvars+freevars ≤3.10, localsplus index 3.11+).
+    Free,
+    /// A jump: the argument encodes a target (see `JumpKind`).
+    Jump,
+    /// A comparison operator index (`COMPARE_OP`).
+    Compare,
+    /// Any other integer argument (counts, flags, BINARY_OP operator, ...).
+    Other,
+}
+
+/// How a jump argument maps to a target offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JumpKind {
+    /// Not a jump.
+    None,
+    /// Target = end of this instruction (after its caches) + arg.
+    Forward,
+    /// Target = end of this instruction (after its caches) − arg.
+    Backward,
+    /// Target = arg (3.8–3.10 only).
+    Absolute,
+}
+
+/// Stack effect of an instruction as a function of its argument.
+///
+/// The generator fits each op's `dis.stack_effect` to one of these shapes over
+/// a wide range of arguments and fails if none fits, so the formula is exactly
+/// the interpreter's for every argument it sampled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackEffect {
+    /// The same for every argument.
+    Fixed(i8),
+    /// `base + mul * arg`.
+    Linear { base: i8, mul: i8 },
+    /// `base + (if arg & mask != 0 { add } else { 0 })`.
+    Bit { base: i8, mask: u32, add: i8 },
+    /// `base + mul * popcount(arg & mask)` (MAKE_FUNCTION flags).
+    Popcount { base: i8, mask: u32, mul: i8 },
+    /// `base + (arg & 0xff) + (arg >> 8)` (UNPACK_EX).
+    UnpackEx { base: i8 },
+    /// `if arg == value { then } else { otherwise }` (BUILD_SLICE).
+    IfArgEq { value: u32, then: i8, otherwise: i8 },
+}
+
+impl StackEffect {
+    /// Evaluates the effect for an argument.
+    #[inline]
+    pub fn eval(self, arg: u32) -> i64 {
+        match self {
+            StackEffect::Fixed(n) => n as i64,
+            StackEffect::Linear { base, mul } => base as i64 + mul as i64 * arg as i64,
+            StackEffect::Bit { base, mask, add } => {
+                base as i64 + if arg & mask != 0 { add as i64 } else { 0 }
+            }
+            StackEffect::Popcount { base, mask, mul } => {
+                base as i64 + mul as i64 * (arg & mask).count_ones() as i64
+            }
+            StackEffect::UnpackEx { base } => base as i64 + (arg & 0xff) as i64 + (arg >> 8) as i64,
+            StackEffect::IfArgEq {
+                value,
+                then,
+                otherwise,
+            } => {
+                if arg == value {
+                    then as i64
+                } else {
+                    otherwise as i64
+                }
+            }
+        }
+    }
+}
+
+/// Everything pyopt knows about one real (writable) opcode in one version.
+#[derive(Clone, Copy, Debug)]
+pub struct OpInfo {
+    pub op: Op,
+    /// The opcode byte in this version.
+    pub number: u8,
+    /// Whether the op uses its argument (`opcode.hasarg`, or `>= HAVE_ARGUMENT` before 3.12).
+    pub has_arg: bool,
+    /// Inline cache code units that follow the op (3.11+).
+    pub caches: u8,
+    pub arg_kind: ArgKind,
+    /// For `ArgKind::Name`: flag bits below the name index (LOAD_GLOBAL 1 in 3.11+, ...).
+    pub name_shift: u8,
+    pub jump: JumpKind,
+    /// Stack effect when execution falls through to the next instruction.
+    pub effect: StackEffect,
+    /// Stack effect along the jump edge (equal to `effect` for non-jumps).
+    pub jump_effect: StackEffect,
+}
+
+/// An opcode number that exists in the interpreter but must never appear in a `.pyc`.
+#[derive(Clone, Copy, Debug)]
+pub struct ForbiddenOp {
+    pub number: u8,
+    pub name: &'static str,
+    /// `"specialized"`, `"instrumented"` or `"internal"`.
+    pub why: &'static str,
+}
+
+/// The opcode table of one version.
+#[derive(Debug)]
+pub struct VersionTable {
+    pub version: PyVersion,
+    /// The real, writable ops of this version, in opcode-number order.
+    pub ops: &'static [OpInfo],
+    /// Opcode byte → position in `ops`, `u8::MAX` where the byte is not a writable op.
+    pub by_number: &'static [u8; 256],
+    /// `Op as usize` → position in `ops`, `u8::MAX` where this version lacks the op.
+    pub by_op: &'static [u8],
+    /// Opcode numbers that the interpreter knows but that never belong in a `.pyc`.
+    pub forbidden: &'static [ForbiddenOp],
+    /// `dis.cmp_op`.
+    pub cmp_op: &'static [&'static str],
+    /// `EXTENDED_ARG`'s number.
+    pub extended_arg: u8,
+    /// `CACHE`'s number (3.11+), `None` before.
+    pub cache: Option<u8>,
+}
+
+impl VersionTable {
+    /// Looks up an opcode byte. `None` for unknown, specialized or instrumented numbers.
+    #[inline]
+    pub fn op_by_number(&self, number: u8) -> Option<&'static OpInfo> {
+        self.ops.get(self.by_number[number as usize] as usize)
+    }
+
+    /// Looks up a version-independent op. `None` when this version lacks it.
+    #[inline]
+    pub fn info(&self, op: Op) -> Option<&'static OpInfo> {
+        let pos = *self.by_op.get(op as usize)?;
+        self.ops.get(pos as usize)
+    }
+
+    /// Why a number that `op_by_number` rejected cannot be written, if known.
+    pub fn forbidden(&self, number: u8) -> Option<&'static ForbiddenOp> {
+        self.forbidden.iter().find(|f| f.number == number)
+    }
+}
