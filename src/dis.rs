@@ -73,7 +73,7 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
         free,
     };
     let table = ir.version.table();
-    let starts = offsets(ir);
+    let starts = ir.unit_offsets();
     let mut last_line = NO_POS - 1;
     let width = ir
         .instrs
@@ -84,7 +84,7 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
         .max(10);
     for (i, ins) in ir.instrs.iter().enumerate() {
         let line = ins.loc.line;
-        let line_col = if line != last_line || ins.line_start {
+        let line_col = if line != last_line {
             last_line = line;
             if line == NO_POS {
                 "--".to_string()
@@ -130,19 +130,6 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
             );
         }
     }
-}
-
-/// Code-unit offset of each instruction (and the end) as it will be encoded.
-fn offsets(ir: &CodeIr) -> Vec<u32> {
-    let table = ir.version.table();
-    let mut v = Vec::with_capacity(ir.instrs.len() + 1);
-    let mut off = 0;
-    for ins in &ir.instrs {
-        v.push(off);
-        off += ins.ext as u32 + 1 + table.info(ins.op).map_or(0, |i| i.caches as u32);
-    }
-    v.push(off);
-    v
 }
 
 fn meaning(

@@ -14,6 +14,9 @@ pub struct StackStats {
     pub equal: u64,
     /// Recomputed value smaller: CPython's is an over-approximation.
     pub smaller: u64,
+    /// Of `smaller`, code objects with instructions that no path reaches:
+    /// CPython sized the stack while that code was still reachable.
+    pub smaller_dead_code: u64,
     /// Recomputed value larger: a bug in our walk or a broken file.
     pub larger: u64,
 }
@@ -22,6 +25,7 @@ impl StackStats {
     pub fn add(&mut self, o: &StackStats) {
         self.equal += o.equal;
         self.smaller += o.smaller;
+        self.smaller_dead_code += o.smaller_dead_code;
         self.larger += o.larger;
     }
 }
@@ -166,8 +170,16 @@ pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
             std::cmp::Ordering::Equal => rt.stack.equal += 1,
             std::cmp::Ordering::Less => {
                 rt.stack.smaller += 1;
-                rt.stack_mismatches
-                    .push((file.qualname(id), stored, computed));
+                let dead = report.depth_at.iter().any(|d| d.is_none());
+                if dead {
+                    rt.stack.smaller_dead_code += 1;
+                }
+                let note = if dead { " (has unreachable code)" } else { "" };
+                rt.stack_mismatches.push((
+                    format!("{}{note}", file.qualname(id)),
+                    stored,
+                    computed,
+                ));
             }
             std::cmp::Ordering::Greater => {
                 rt.stack.larger += 1;

@@ -2,9 +2,9 @@
 //! the exact choices of each version's writer.
 //!
 //! * 3.8/3.9 `co_lnotab`: `(byte delta u8, line delta i8)` pairs
-//!   (`compile.c: assemble_lnotab`). Entries are kept as `Instr::line_start`
-//!   and `CodeIr::phantom_lines` because the 3.8/3.9 peephole pass leaves
-//!   entries that no per-instruction line could reproduce.
+//!   (`compile.c: assemble_lnotab`). The entries as read are kept in
+//!   `CodeIr::lnotab_hint` and written back while they agree with the
+//!   instructions' lines; otherwise the table is rebuilt from the lines.
 //! * 3.10 `co_linetable`: `(byte range u8 ≤ 254, line delta i8, −128 = none)`
 //!   (`compile.c: assemble_line_range`).
 //! * 3.11+ location table (`Objects/locations.md`; `assemble.c:
@@ -13,7 +13,7 @@
 //!   instructions with the same location into one run, 3.11 writes one run
 //!   per instruction.
 
-use super::{err, BytecodeError, CodeIr, Loc, NO_POS};
+use super::{err, BytecodeError, CodeIr, LineEntry, Loc, NO_POS};
 use crate::version::PyVersion;
 
 /// Fills in `ir.instrs[*].loc` (and the 3.8/3.9 hints) from a line table.
@@ -42,58 +42,86 @@ fn decode_lnotab(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), By
         return err(table.len(), "co_lnotab has an odd length");
     }
     let n = ir.instrs.len();
-    // Entries as (instruction index, line after the entry), in table order.
-    let mut entries: Vec<(usize, i32)> = Vec::with_capacity(table.len() / 2);
     let mut line = ir.firstlineno;
     let mut addr = 0usize; // bytes
-    let mut i = 0usize;
+    let mut i = 0usize; // the instruction containing `addr`, or n at the end
     for (k, pair) in table.chunks_exact(2).enumerate() {
         addr += pair[0] as usize;
         let delta = pair[1] as i8 as i32;
-        while i < n && (starts[i] as usize) * 2 < addr {
+        while i < n && (starts[i + 1] as usize) * 2 <= addr {
             i += 1;
         }
-        if (starts[i] as usize) * 2 != addr {
-            if delta != 0 {
-                return err(2 * k, "co_lnotab entry does not start at an instruction");
+        let sub = (addr / 2).checked_sub(starts[i] as usize);
+        let ext = if i < n { ir.instrs[i].ext as usize } else { 0 };
+        match sub {
+            Some(sub) if addr % 2 == 0 && sub <= ext => {
+                line += delta;
+                ir.lnotab_hint.push(LineEntry {
+                    instr: i as u32,
+                    sub: sub as u8,
+                    line,
+                });
             }
-            continue; // an address-only continuation such as (255, 0)
+            // An address-only continuation such as (255, 0).
+            _ if delta == 0 => {}
+            _ => return err(2 * k, "co_lnotab entry does not start at an instruction"),
         }
-        line += delta;
-        entries.push((i, line));
     }
+    apply_hint(ir);
+    Ok(())
+}
+
+/// Sets every instruction's line from `ir.lnotab_hint`: the line in effect at
+/// the instruction's op (after the entries at its prefixes).
+fn apply_hint(ir: &mut CodeIr) {
     let mut line = ir.firstlineno;
     let mut e = 0usize;
-    for idx in 0..=n {
-        let mut last = None;
-        while e < entries.len() && entries[e].0 == idx {
-            if let Some(prev) = last.replace(entries[e].1) {
-                ir.phantom_lines.push((idx as u32, prev));
-            }
+    let hint = &ir.lnotab_hint;
+    for (idx, ins) in ir.instrs.iter_mut().enumerate() {
+        while e < hint.len() && hint[e].instr as usize == idx {
+            line = hint[e].line;
             e += 1;
         }
-        if idx == n {
-            if let Some(l) = last {
-                ir.phantom_lines.push((idx as u32, l));
-            }
-            break;
-        }
-        if let Some(l) = last {
-            line = l;
-            ir.instrs[idx].line_start = true;
-        }
-        ir.instrs[idx].loc = Loc::line(line);
+        ins.loc = Loc::line(line);
     }
-    Ok(())
+}
+
+/// Whether the hint is well-formed for the current instructions and yields
+/// exactly their lines.
+fn hint_agrees(ir: &CodeIr) -> bool {
+    let n = ir.instrs.len();
+    let hint = &ir.lnotab_hint;
+    let mut prev = (0u32, 0u8);
+    let mut line = ir.firstlineno;
+    let mut e = 0usize;
+    for h in hint {
+        let ext = ir.instrs.get(h.instr as usize).map_or(0, |i| i.ext);
+        if (h.instr, h.sub) < prev || h.instr as usize > n || h.sub > ext {
+            return false;
+        }
+        prev = (h.instr, h.sub);
+    }
+    for (idx, ins) in ir.instrs.iter().enumerate() {
+        while e < hint.len() && hint[e].instr as usize == idx {
+            line = hint[e].line;
+            e += 1;
+        }
+        if ins.loc.line != line {
+            return false;
+        }
+    }
+    true
 }
 
 fn encode_lnotab(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut prev_addr = 0u32; // bytes
     let mut cur = ir.firstlineno;
-    let emit = |out: &mut Vec<u8>, addr: u32, line: i32, cur: &mut i32, prev_addr: &mut u32| {
-        let mut d_addr = addr - *prev_addr;
-        let mut d_line = line - *cur;
+    // `compile.c: assemble_lnotab` of 3.8: address gaps over 255 first, then
+    // line deltas beyond i8 in saturated steps.
+    let mut emit = |addr: u32, line: i32| {
+        let mut d_addr = addr - prev_addr;
+        let mut d_line = line - cur;
         while d_addr > 255 {
             out.extend_from_slice(&[255, 0]);
             d_addr -= 255;
@@ -109,29 +137,20 @@ fn encode_lnotab(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
             d_line += 128;
         }
         out.extend_from_slice(&[d_addr as u8, d_line as i8 as u8]);
-        *cur = line;
-        *prev_addr = addr;
+        cur = line;
+        prev_addr = addr;
     };
-    let mut ph = 0usize;
-    let n = ir.instrs.len();
-    for idx in 0..=n {
-        let addr = starts[idx] * 2;
-        while ph < ir.phantom_lines.len() && ir.phantom_lines[ph].0 as usize == idx {
-            emit(
-                &mut out,
-                addr,
-                ir.phantom_lines[ph].1,
-                &mut cur,
-                &mut prev_addr,
-            );
-            ph += 1;
+    if hint_agrees(ir) {
+        for h in &ir.lnotab_hint {
+            emit((starts[h.instr as usize] + h.sub as u32) * 2, h.line);
         }
-        if idx == n {
-            break;
-        }
-        let ins = &ir.instrs[idx];
-        if ins.line_start || ins.loc.line != cur {
-            emit(&mut out, addr, ins.loc.line, &mut cur, &mut prev_addr);
+    } else {
+        let mut last = ir.firstlineno;
+        for (idx, ins) in ir.instrs.iter().enumerate() {
+            if ins.loc.line != last {
+                last = ins.loc.line;
+                emit(starts[idx] * 2, last);
+            }
         }
     }
     out

@@ -10,11 +10,14 @@
 //! and exception tables are re-encoded with CPython's own writer choices — so
 //! that an unchanged IR gives back the input bytes exactly.
 //!
-//! Two per-instruction hints exist only for exactness and never change
-//! behaviour: `Instr::ext` (the EXTENDED_ARG count the instruction was read
-//! with; 3.8/3.9's peephole pass pads jumps with `EXTENDED_ARG 0`) and, for
-//! 3.8/3.9, `Instr::line_start` plus [`CodeIr::phantom_lines`] (lnotab
-//! entries that CPython keeps for removed code; they cover no instruction).
+//! Two hints exist only for exactness and never change behaviour:
+//! `Instr::ext` (the EXTENDED_ARG count an instruction was read with; the
+//! 3.8/3.9 peephole pass pads jumps with `EXTENDED_ARG 0`) and, for 3.8/3.9,
+//! [`CodeIr::lnotab_hint`] (the lnotab entries as read: that peephole pass
+//! leaves entries for removed code, zero-delta entries, and entries between
+//! an EXTENDED_ARG and its op, which no per-instruction line reproduces). The
+//! encoder uses the hint only while it agrees with every instruction's line;
+//! otherwise it writes the table from the lines alone.
 
 mod exceptions;
 mod lines;
@@ -62,12 +65,19 @@ pub struct Instr {
     /// EXTENDED_ARG prefixes this instruction was read with; the encoder
     /// never writes fewer (it writes more when the argument needs them).
     pub ext: u8,
-    /// 3.8/3.9: an lnotab entry starts at this instruction (a line event
-    /// boundary even when the line number does not change).
-    pub line_start: bool,
     /// The full argument. For jumps: the index of the target instruction.
     pub arg: u32,
     pub loc: Loc,
+}
+
+/// One 3.8/3.9 lnotab entry: at code unit `sub` of instruction `instr`
+/// (0 = its first EXTENDED_ARG, `ext` = the op itself; `instr` may be
+/// `instrs.len()` for the end of the code) the line becomes `line`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineEntry {
+    pub instr: u32,
+    pub sub: u8,
+    pub line: i32,
 }
 
 /// A 3.11+ exception-table entry, in instruction indices.
@@ -93,11 +103,8 @@ pub struct CodeIr {
     pub instrs: Vec<Instr>,
     /// 3.11+ exception table, sorted by `start`.
     pub exceptions: Vec<ExceptionEntry>,
-    /// 3.8/3.9: lnotab entries that step through a line before the entry of
-    /// the instruction they precede (`(instruction index, line)`, sorted;
-    /// index `instrs.len()` means the end of the code). They mark code that
-    /// CPython's peephole pass removed and cover no instruction.
-    pub phantom_lines: Vec<(u32, i32)>,
+    /// 3.8/3.9: the `co_lnotab` entries as read (see the module docs).
+    pub lnotab_hint: Vec<LineEntry>,
 }
 
 /// The three byte strings an encoded [`CodeIr`] consists of.
@@ -246,7 +253,6 @@ pub fn decode(
         instrs.push(Instr {
             op: info.op,
             ext,
-            line_start: false,
             arg,
             loc: Loc::NONE,
         });
@@ -298,9 +304,9 @@ pub fn decode(
         firstlineno,
         instrs,
         exceptions: Vec::new(),
-        phantom_lines: Vec::new(),
+        lnotab_hint: Vec::new(),
     };
-    let starts = unit_starts(&ir, table);
+    let starts = ir.unit_offsets();
     lines::decode(&mut ir, linetable, &starts)?;
     match (version.has_exception_table(), exceptiontable) {
         (true, Some(t)) => ir.exceptions = exceptions::decode(t, &index_of_unit)?,
@@ -311,18 +317,23 @@ pub fn decode(
     Ok(ir)
 }
 
-/// Code-unit offset at which each instruction starts, plus the total, for the
-/// widths the instructions currently have (`ext` prefixes).
-fn unit_starts(ir: &CodeIr, table: &VersionTable) -> Vec<u32> {
-    let mut starts = Vec::with_capacity(ir.instrs.len() + 1);
-    let mut off = 0u32;
-    for ins in &ir.instrs {
+impl CodeIr {
+    /// Code-unit offset at which each instruction starts, plus the end, for
+    /// the EXTENDED_ARG widths the instructions were read with (`ext`). For
+    /// a decoded, unchanged IR these are the offsets in `co_code` (× 2 for
+    /// bytes) that `dis` and jump targets use.
+    pub fn unit_offsets(&self) -> Vec<u32> {
+        let table = self.version.table();
+        let mut starts = Vec::with_capacity(self.instrs.len() + 1);
+        let mut off = 0u32;
+        for ins in &self.instrs {
+            starts.push(off);
+            let caches = table.info(ins.op).map_or(0, |i| i.caches as u32);
+            off += ins.ext as u32 + 1 + caches;
+        }
         starts.push(off);
-        let caches = table.info(ins.op).map_or(0, |i| i.caches as u32);
-        off += ins.ext as u32 + 1 + caches;
+        starts
     }
-    starts.push(off);
-    starts
 }
 
 /// Encodes a code object's IR back to `co_code`, its line table and (3.11+)
