@@ -2,7 +2,7 @@
 //! decoded to the instruction IR and encoded again from it → marshal → bytes.
 //! Also the structural checks of `pyopt verify`.
 
-use crate::bytecode::{self, CodeIr, Encoded, StackReport};
+use crate::bytecode::{self, CodeIr, Encoded, Scratch, StackReport};
 use crate::error::{Error, ErrorKind};
 use crate::marshal::{self, Arena, CodeId, Module, NodeId, Value};
 use crate::pyc::{Header, HEADER_LEN};
@@ -71,16 +71,23 @@ impl<'a> PycFile<'a> {
 
     /// Decodes one code object's instructions.
     pub fn decode_code(&self, id: CodeId) -> Result<CodeIr, Error> {
+        let mut ir = CodeIr::new(self.version());
+        self.decode_code_into(id, &mut ir, &mut Scratch::default())?;
+        Ok(ir)
+    }
+
+    /// [`PycFile::decode_code`] into an existing IR, reusing allocations.
+    pub fn decode_code_into(&self, id: CodeId, ir: &mut CodeIr, scratch: &mut Scratch) -> Result<(), Error> {
         let arena = &self.module.arena;
         let c = arena.code(id);
-        let v = self.version();
         let code = field_bytes(arena, c.code, "co_code")?;
         let lt = field_bytes(arena, c.linetable, "co_linetable")?;
         let et = match c.exceptiontable {
             Some(e) => Some(field_bytes(arena, e, "co_exceptiontable")?),
             None => None,
         };
-        bytecode::decode(v, code, lt, et, c.firstlineno).map_err(|e| {
+        ir.version = self.version();
+        bytecode::decode_into(ir, scratch, code, lt, et, c.firstlineno).map_err(|e| {
             Error::at(
                 0,
                 ErrorKind::Bytecode(format!("code object {}: {e}", self.qualname(id))),
@@ -92,14 +99,14 @@ impl<'a> PycFile<'a> {
     /// encoded ones. A byte string equal to the stored one keeps its node (and
     /// so its ref slot); a different one gets a new node, so nodes shared with
     /// other code objects are never changed behind their back.
-    pub fn store_code(&mut self, id: CodeId, enc: Encoded, stacksize: i32) {
+    pub fn store_code(&mut self, id: CodeId, enc: &Encoded, stacksize: i32) {
         let arena = &mut self.module.arena;
         let c = arena.code(id).clone();
-        let code = replace_bytes(arena, c.code, enc.code);
-        let linetable = replace_bytes(arena, c.linetable, enc.linetable);
+        let code = replace_bytes(arena, c.code, &enc.code);
+        let linetable = replace_bytes(arena, c.linetable, &enc.linetable);
         let exceptiontable = c
             .exceptiontable
-            .map(|e| replace_bytes(arena, e, enc.exceptiontable));
+            .map(|e| replace_bytes(arena, e, &enc.exceptiontable));
         let slot = &mut arena.codes[id.0 as usize];
         slot.code = code;
         slot.linetable = linetable;
@@ -124,12 +131,40 @@ fn field_bytes<'x>(
     })
 }
 
-fn replace_bytes(arena: &mut Arena<'_>, id: NodeId, new: Vec<u8>) -> NodeId {
-    if arena.as_bytes(id) == Some(&new[..]) {
+fn replace_bytes(arena: &mut Arena<'_>, id: NodeId, new: &[u8]) -> NodeId {
+    if arena.as_bytes(id) == Some(new) {
         return id;
     }
     let flag = arena.node(id).flag;
-    arena.push(Value::Bytes(std::borrow::Cow::Owned(new)), flag)
+    arena.push(Value::Bytes(std::borrow::Cow::Owned(new.to_vec())), flag)
+}
+
+/// Buffers one thread reuses for every code object it round-trips.
+#[derive(Debug)]
+pub struct Workspace {
+    pub scratch: Scratch,
+    pub ir: CodeIr,
+    pub encoded: Encoded,
+    pub stack: StackReport,
+}
+
+impl Default for Workspace {
+    fn default() -> Workspace {
+        Workspace {
+            scratch: Scratch::default(),
+            ir: CodeIr::new(PyVersion::V3_13),
+            encoded: Encoded {
+                code: Vec::new(),
+                linetable: Vec::new(),
+                exceptiontable: Vec::new(),
+            },
+            stack: StackReport::default(),
+        }
+    }
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
 }
 
 /// What a round trip of one file found.
@@ -148,15 +183,28 @@ pub struct RoundTrip {
 /// Decodes `data` down to the instruction IR of every code object and
 /// encodes it all back; compares the result with the input.
 pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
+    WORKSPACE.with(|ws| match ws.try_borrow_mut() {
+        Ok(mut ws) => roundtrip_with(data, &mut ws),
+        Err(_) => roundtrip_with(data, &mut Workspace::default()),
+    })
+}
+
+/// [`roundtrip_bytes`] with caller-provided buffers.
+pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Error> {
     let mut file = PycFile::parse(data)?;
     let mut rt = RoundTrip {
         version: Some(file.version()),
         ..RoundTrip::default()
     };
-    let ids: Vec<CodeId> = file.code_ids().collect();
-    for id in ids {
-        let ir = file.decode_code(id)?;
-        let enc = bytecode::encode(&ir).map_err(|e| {
+    let Workspace {
+        scratch,
+        ir,
+        encoded,
+        stack,
+    } = ws;
+    for id in (0..file.module.arena.codes.len() as u32).map(CodeId) {
+        file.decode_code_into(id, ir, scratch)?;
+        bytecode::encode_into(ir, scratch, encoded).map_err(|e| {
             Error::at(
                 0,
                 ErrorKind::Encode(format!("code object {}: {e}", file.qualname(id))),
@@ -164,22 +212,19 @@ pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
         })?;
         let c = file.module.arena.code(id);
         let stored = c.stacksize;
-        let report: StackReport = bytecode::stack_depth(&ir, c.flags);
-        let computed = report.max_depth;
+        bytecode::stack_depth_into(ir, c.flags, scratch, stack);
+        let computed = stack.max_depth;
         match (computed as i64).cmp(&(stored as i64)) {
             std::cmp::Ordering::Equal => rt.stack.equal += 1,
             std::cmp::Ordering::Less => {
                 rt.stack.smaller += 1;
-                let dead = report.depth_at.iter().any(|d| d.is_none());
+                let dead = stack.has_unreachable();
                 if dead {
                     rt.stack.smaller_dead_code += 1;
                 }
                 let note = if dead { " (has unreachable code)" } else { "" };
-                rt.stack_mismatches.push((
-                    format!("{}{note}", file.qualname(id)),
-                    stored,
-                    computed,
-                ));
+                rt.stack_mismatches
+                    .push((format!("{}{note}", file.qualname(id)), stored, computed));
             }
             std::cmp::Ordering::Greater => {
                 rt.stack.larger += 1;
@@ -190,7 +235,7 @@ pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
         // Never write a stack size below the stored one: too large is harmless,
         // and 3.8/3.9 store an over-approximation.
         let stacksize = (computed as i64).max(stored as i64).min(i32::MAX as i64) as i32;
-        file.store_code(id, enc, stacksize);
+        file.store_code(id, encoded, stacksize);
         rt.code_objects += 1;
     }
     let mut out = Vec::with_capacity(data.len());

@@ -12,8 +12,8 @@ use super::{err, BytecodeError, ExceptionEntry};
 pub(super) fn decode(
     table: &[u8],
     index_of_unit: &[u32],
-) -> Result<Vec<ExceptionEntry>, BytecodeError> {
-    let mut out = Vec::new();
+    out: &mut Vec<ExceptionEntry>,
+) -> Result<(), BytecodeError> {
     let mut p = 0usize;
     let read = |p: &mut usize, first: bool| -> Result<u32, BytecodeError> {
         let at = *p;
@@ -78,7 +78,7 @@ pub(super) fn decode(
             lasti: dl & 1 != 0,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 fn write(out: &mut Vec<u8>, v: u32, first: bool) {
@@ -100,8 +100,11 @@ fn write(out: &mut Vec<u8>, v: u32, first: bool) {
 }
 
 /// Encodes entries for instruction offsets `starts` (code units).
-pub(super) fn encode(entries: &[ExceptionEntry], starts: &[u32]) -> Result<Vec<u8>, BytecodeError> {
-    let mut out = Vec::with_capacity(entries.len() * 4);
+pub(super) fn encode(
+    entries: &[ExceptionEntry],
+    starts: &[u32],
+    out: &mut Vec<u8>,
+) -> Result<(), BytecodeError> {
     let n = starts.len() - 1;
     for (k, e) in entries.iter().enumerate() {
         if e.start >= e.end || e.end as usize > n || e.target as usize >= n {
@@ -112,9 +115,9 @@ pub(super) fn encode(entries: &[ExceptionEntry], starts: &[u32]) -> Result<Vec<u
         }
         let start = starts[e.start as usize];
         let end = starts[e.end as usize];
-        write(&mut out, start, true);
-        write(&mut out, end - start, false);
-        write(&mut out, starts[e.target as usize], false);
+        write(out, start, true);
+        write(out, end - start, false);
+        write(out, starts[e.target as usize], false);
         let dl = e
             .depth
             .checked_mul(2)
@@ -123,9 +126,9 @@ pub(super) fn encode(entries: &[ExceptionEntry], starts: &[u32]) -> Result<Vec<u
                 offset: k,
                 message: "exception depth too large".into(),
             })?;
-        write(&mut out, dl, false);
+        write(out, dl, false);
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

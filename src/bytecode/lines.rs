@@ -27,11 +27,11 @@ pub(super) fn decode(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<()
 }
 
 /// Encodes the line table of `ir` for instruction offsets `starts` (code units).
-pub(super) fn encode(ir: &CodeIr, starts: &[u32]) -> Result<Vec<u8>, BytecodeError> {
+pub(super) fn encode(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
     match ir.version {
-        PyVersion::V3_8 | PyVersion::V3_9 => Ok(encode_lnotab(ir, starts)),
-        PyVersion::V3_10 => Ok(encode_310(ir, starts)),
-        v => Ok(encode_locations(ir, starts, v >= PyVersion::V3_12)),
+        PyVersion::V3_8 | PyVersion::V3_9 => encode_lnotab(ir, starts, out),
+        PyVersion::V3_10 => encode_310(ir, starts, out),
+        v => encode_locations(ir, starts, v >= PyVersion::V3_12, out),
     }
 }
 
@@ -113,8 +113,7 @@ fn hint_agrees(ir: &CodeIr) -> bool {
     true
 }
 
-fn encode_lnotab(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
-    let mut out = Vec::new();
+fn encode_lnotab(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
     let mut prev_addr = 0u32; // bytes
     let mut cur = ir.firstlineno;
     // `compile.c: assemble_lnotab` of 3.8: address gaps over 255 first, then
@@ -153,7 +152,6 @@ fn encode_lnotab(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
             }
         }
     }
-    out
 }
 
 // ---------------------------------------------------------------- 3.10
@@ -186,14 +184,14 @@ fn decode_310(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), Bytec
     Ok(())
 }
 
-fn encode_310(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
-    struct W {
-        out: Vec<u8>,
+fn encode_310(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
+    struct W<'o> {
+        out: &'o mut Vec<u8>,
         lineno: i32,
         prevlineno: i32,
         start: u32,
     }
-    fn line_range(w: &mut W, offset: u32) {
+    fn line_range(w: &mut W<'_>, offset: u32) {
         let mut bdelta = (offset - w.start) as i32 * 2;
         if bdelta == 0 {
             return;
@@ -222,7 +220,7 @@ fn encode_310(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
         w.start = offset;
     }
     let mut w = W {
-        out: Vec::new(),
+        out,
         lineno: ir.firstlineno,
         prevlineno: ir.firstlineno,
         start: 0,
@@ -234,7 +232,6 @@ fn encode_310(ir: &CodeIr, starts: &[u32]) -> Vec<u8> {
         }
     }
     line_range(&mut w, starts[ir.instrs.len()]);
-    w.out
 }
 
 // ---------------------------------------------------------------- 3.11+
@@ -339,8 +336,7 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
     Ok(())
 }
 
-fn encode_locations(ir: &CodeIr, starts: &[u32], merge_runs: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ir.instrs.len() * 2);
+fn encode_locations(ir: &CodeIr, starts: &[u32], merge_runs: bool, out: &mut Vec<u8>) {
     let mut a_lineno = ir.firstlineno;
     let n = ir.instrs.len();
     let mut i = 0;
@@ -354,13 +350,12 @@ fn encode_locations(ir: &CodeIr, starts: &[u32], merge_runs: bool) -> Vec<u8> {
         }
         let mut size = starts[j] - starts[i];
         while size > 8 {
-            location_entry(&mut out, &mut a_lineno, loc, 8);
+            location_entry(out, &mut a_lineno, loc, 8);
             size -= 8;
         }
-        location_entry(&mut out, &mut a_lineno, loc, size);
+        location_entry(out, &mut a_lineno, loc, size);
         i = j;
     }
-    out
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u32) {

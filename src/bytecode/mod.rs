@@ -23,7 +23,7 @@ mod exceptions;
 mod lines;
 mod stack;
 
-pub use stack::{stack_depth, StackReport};
+pub use stack::{stack_depth, stack_depth_into, StackReport};
 
 use crate::version::{ArgKind, JumpKind, Op, OpInfo, PyVersion, VersionTable};
 
@@ -170,6 +170,58 @@ pub fn ext_needed(arg: u32) -> u8 {
     }
 }
 
+/// Reusable buffers for [`decode_into`], [`encode_into`] and
+/// [`stack_depth_into`]: a driver that processes many code objects keeps one
+/// per thread so that the codec does not allocate per code object.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    index_of_unit: Vec<u32>,
+    jumps: Vec<(u32, u32, u32)>,
+    starts: Vec<u32>,
+    infos: Vec<&'static OpInfo>,
+    widths: Vec<u8>,
+    args: Vec<u32>,
+    pub(crate) depth: Vec<i64>,
+    pub(crate) handler: Vec<u32>,
+    pub(crate) work: Vec<(usize, i64)>,
+}
+
+impl CodeIr {
+    /// An empty IR to decode into.
+    pub fn new(version: PyVersion) -> CodeIr {
+        CodeIr {
+            version,
+            firstlineno: 0,
+            instrs: Vec::new(),
+            exceptions: Vec::new(),
+            lnotab_hint: Vec::new(),
+        }
+    }
+
+    /// Code-unit offset at which each instruction starts, plus the end, for
+    /// the EXTENDED_ARG widths the instructions were read with (`ext`). For
+    /// a decoded, unchanged IR these are the offsets in `co_code` (× 2 for
+    /// bytes) that `dis` and jump targets use.
+    pub fn unit_offsets(&self) -> Vec<u32> {
+        let mut starts = Vec::new();
+        self.unit_offsets_into(&mut starts);
+        starts
+    }
+
+    fn unit_offsets_into(&self, starts: &mut Vec<u32>) {
+        let table = self.version.table();
+        starts.clear();
+        starts.reserve(self.instrs.len() + 1);
+        let mut off = 0u32;
+        for ins in &self.instrs {
+            starts.push(off);
+            let caches = table.info(ins.op).map_or(0, |i| i.caches as u32);
+            off += ins.ext as u32 + 1 + caches;
+        }
+        starts.push(off);
+    }
+}
+
 /// Decodes a code object's bytecode and tables.
 ///
 /// `exceptiontable` must be `Some` exactly for 3.11+.
@@ -180,16 +232,49 @@ pub fn decode(
     exceptiontable: Option<&[u8]>,
     firstlineno: i32,
 ) -> Result<CodeIr, BytecodeError> {
+    let mut ir = CodeIr::new(version);
+    decode_into(
+        &mut ir,
+        &mut Scratch::default(),
+        code,
+        linetable,
+        exceptiontable,
+        firstlineno,
+    )?;
+    Ok(ir)
+}
+
+/// [`decode`] into an existing IR (its `version` selects the format), reusing
+/// its allocations and those of `scratch`.
+pub fn decode_into(
+    ir: &mut CodeIr,
+    scratch: &mut Scratch,
+    code: &[u8],
+    linetable: &[u8],
+    exceptiontable: Option<&[u8]>,
+    firstlineno: i32,
+) -> Result<(), BytecodeError> {
+    let version = ir.version;
     let table = version.table();
+    ir.firstlineno = firstlineno;
+    ir.instrs.clear();
+    ir.exceptions.clear();
+    ir.lnotab_hint.clear();
     if code.len() % 2 != 0 {
         return err(code.len(), "co_code has an odd length");
     }
     let units = code.len() / 2;
     // Instruction index of each code unit that starts an instruction.
-    let mut index_of_unit = vec![u32::MAX; units + 1];
-    let mut instrs: Vec<Instr> = Vec::with_capacity(units);
+    let index_of_unit = &mut scratch.index_of_unit;
+    index_of_unit.clear();
+    index_of_unit.resize(units + 1, u32::MAX);
+    let starts = &mut scratch.starts;
+    starts.clear();
     // Raw jump arguments are resolved once every instruction start is known.
-    let mut jumps: Vec<(u32, usize, usize)> = Vec::new(); // (instr, start unit, end unit)
+    let jumps = &mut scratch.jumps;
+    jumps.clear();
+    let instrs = &mut ir.instrs;
+    instrs.reserve(units);
     let ext_num = table.extended_arg;
     let cache_num = table.cache;
     let mut u = 0usize;
@@ -213,42 +298,43 @@ pub fn decode(
             }
         };
         arg |= arg_byte as u32;
-        let info = match table.op_by_number(op_byte) {
-            Some(i) => i,
-            None => {
-                let why = match table.forbidden(op_byte) {
-                    Some(f) => format!(
-                        "{} opcode {} ({}) cannot appear in a .pyc",
-                        f.why, f.name, op_byte
-                    ),
-                    None => format!("unknown opcode {op_byte} for CPython {version}"),
-                };
-                return err(2 * (u - 1), why);
-            }
+        let Some(info) = table.op_by_number(op_byte) else {
+            let why = match table.forbidden(op_byte) {
+                Some(f) => format!(
+                    "{} opcode {} ({}) cannot appear in a .pyc",
+                    f.why, f.name, op_byte
+                ),
+                None => format!("unknown opcode {op_byte} for CPython {version}"),
+            };
+            return err(2 * (u - 1), why);
         };
-        if Some(op_byte) == cache_num && info.op == Op::CACHE {
+        if info.op == Op::CACHE {
             return err(2 * (u - 1), "CACHE outside an instruction's inline cache");
         }
         let caches = info.caches as usize;
-        if u + caches > units {
-            return err(
-                2 * (u - 1),
-                format!("{} is missing its inline cache", info.op.name()),
-            );
-        }
-        for c in u..u + caches {
-            if Some(code[2 * c]) != cache_num || code[2 * c + 1] != 0 {
+        if caches > 0 {
+            if u + caches > units {
                 return err(
-                    2 * c,
-                    format!("non-zero inline cache of {}", info.op.name()),
+                    2 * (u - 1),
+                    format!("{} is missing its inline cache", info.op.name()),
                 );
             }
+            let cache_unit = [cache_num.unwrap_or(0), 0];
+            for c in u..u + caches {
+                if code[2 * c..2 * c + 2] != cache_unit {
+                    return err(
+                        2 * c,
+                        format!("non-zero inline cache of {}", info.op.name()),
+                    );
+                }
+            }
+            u += caches;
         }
-        u += caches;
         let idx = instrs.len() as u32;
         index_of_unit[start] = idx;
+        starts.push(start as u32);
         if info.jump != JumpKind::None {
-            jumps.push((idx, start, u));
+            jumps.push((idx, start as u32, u as u32));
         }
         instrs.push(Instr {
             op: info.op,
@@ -258,29 +344,24 @@ pub fn decode(
         });
     }
     index_of_unit[units] = instrs.len() as u32;
+    starts.push(units as u32);
     // Byte-addressed jumps (3.8/3.9) vs code-unit-addressed (3.10+).
     let unit_bytes = if version <= PyVersion::V3_9 { 2 } else { 1 };
     let count = instrs.len();
-    for (idx, start, end) in jumps {
+    for &(idx, start, end) in jumps.iter() {
+        let (start, end) = (start as usize, end as usize);
         let instr = &mut instrs[idx as usize];
         let Some(info) = table.info(instr.op) else {
             continue;
         };
         let arg = instr.arg as usize;
+        if matches!(info.jump, JumpKind::Forward | JumpKind::Absolute) && arg % unit_bytes != 0 {
+            return err(2 * start, "odd byte offset in a jump");
+        }
         let target_unit = match info.jump {
-            JumpKind::Forward => {
-                if arg % unit_bytes != 0 {
-                    return err(2 * start, "odd byte offset in a jump");
-                }
-                Some(end + arg / unit_bytes)
-            }
-            JumpKind::Backward => (end).checked_sub(arg),
-            JumpKind::Absolute => {
-                if arg % unit_bytes != 0 {
-                    return err(2 * start, "odd byte offset in a jump");
-                }
-                Some(arg / unit_bytes)
-            }
+            JumpKind::Forward => end.checked_add(arg / unit_bytes),
+            JumpKind::Backward => end.checked_sub(arg),
+            JumpKind::Absolute => Some(arg / unit_bytes),
             JumpKind::None => None,
         };
         let target = target_unit
@@ -299,82 +380,63 @@ pub fn decode(
             }
         }
     }
-    let mut ir = CodeIr {
-        version,
-        firstlineno,
-        instrs,
-        exceptions: Vec::new(),
-        lnotab_hint: Vec::new(),
-    };
-    let starts = ir.unit_offsets();
-    lines::decode(&mut ir, linetable, &starts)?;
+    lines::decode(ir, linetable, &scratch.starts)?;
     match (version.has_exception_table(), exceptiontable) {
-        (true, Some(t)) => ir.exceptions = exceptions::decode(t, &index_of_unit)?,
+        (true, Some(t)) => exceptions::decode(t, &scratch.index_of_unit, &mut ir.exceptions)?,
         (false, None) => {}
         (true, None) => return err(0, "3.11+ code object without an exception table"),
         (false, Some(_)) => return err(0, "exception table before 3.11"),
     }
-    Ok(ir)
-}
-
-impl CodeIr {
-    /// Code-unit offset at which each instruction starts, plus the end, for
-    /// the EXTENDED_ARG widths the instructions were read with (`ext`). For
-    /// a decoded, unchanged IR these are the offsets in `co_code` (× 2 for
-    /// bytes) that `dis` and jump targets use.
-    pub fn unit_offsets(&self) -> Vec<u32> {
-        let table = self.version.table();
-        let mut starts = Vec::with_capacity(self.instrs.len() + 1);
-        let mut off = 0u32;
-        for ins in &self.instrs {
-            starts.push(off);
-            let caches = table.info(ins.op).map_or(0, |i| i.caches as u32);
-            off += ins.ext as u32 + 1 + caches;
-        }
-        starts.push(off);
-        starts
-    }
+    Ok(())
 }
 
 /// Encodes a code object's IR back to `co_code`, its line table and (3.11+)
 /// its exception table.
 pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
+    let mut out = Encoded {
+        code: Vec::new(),
+        linetable: Vec::new(),
+        exceptiontable: Vec::new(),
+    };
+    encode_into(ir, &mut Scratch::default(), &mut out)?;
+    Ok(out)
+}
+
+/// [`encode`] into existing buffers, reusing their allocations and those of `scratch`.
+pub fn encode_into(ir: &CodeIr, scratch: &mut Scratch, out: &mut Encoded) -> Result<(), BytecodeError> {
     let version = ir.version;
     let table = version.table();
     let n = ir.instrs.len();
-    let mut infos: Vec<&'static OpInfo> = Vec::with_capacity(n);
+    let infos = &mut scratch.infos;
+    infos.clear();
+    let widths = &mut scratch.widths;
+    widths.clear();
+    let args = &mut scratch.args;
+    args.clear();
+    let mut any_jump = false;
     for (i, ins) in ir.instrs.iter().enumerate() {
-        match table.info(ins.op) {
-            Some(info) => infos.push(info),
-            None => {
+        let Some(info) = table.info(ins.op) else {
+            return err(i, format!("{} does not exist in CPython {version}", ins.op.name()));
+        };
+        infos.push(info);
+        args.push(ins.arg);
+        if info.jump == JumpKind::None {
+            widths.push(ins.ext.max(ext_needed(ins.arg)));
+        } else {
+            if ins.arg as usize >= n {
                 return err(
                     i,
-                    format!("{} does not exist in CPython {version}", ins.op.name()),
-                )
+                    format!("{} targets instruction {} of {n}", ins.op.name(), ins.arg),
+                );
             }
-        }
-        if infos[i].jump != JumpKind::None && ins.arg as usize >= n {
-            return err(
-                i,
-                format!("{} targets instruction {} of {n}", ins.op.name(), ins.arg),
-            );
+            any_jump = true;
+            widths.push(ins.ext);
         }
     }
-    let mut widths: Vec<u8> = ir
-        .instrs
-        .iter()
-        .zip(&infos)
-        .map(|(ins, info)| {
-            if info.jump == JumpKind::None {
-                ins.ext.max(ext_needed(ins.arg))
-            } else {
-                ins.ext
-            }
-        })
-        .collect();
     let unit_bytes: i64 = if version <= PyVersion::V3_9 { 2 } else { 1 };
-    let mut starts = vec![0u32; n + 1];
-    let mut args: Vec<u32> = ir.instrs.iter().map(|i| i.arg).collect();
+    let starts = &mut scratch.starts;
+    starts.clear();
+    starts.resize(n + 1, 0);
     // Relaxation: widths only grow, so this terminates (each of n widths grows at most 3 times).
     loop {
         let mut off = 0u32;
@@ -383,6 +445,9 @@ pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
             off += widths[i] as u32 + 1 + infos[i].caches as u32;
         }
         starts[n] = off;
+        if !any_jump {
+            break;
+        }
         let mut changed = false;
         for i in 0..n {
             let info = infos[i];
@@ -417,7 +482,9 @@ pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
             break;
         }
     }
-    let mut code = Vec::with_capacity(2 * starts[n] as usize);
+    let code = &mut out.code;
+    code.clear();
+    code.reserve(2 * starts[n] as usize);
     let cache = table.cache.unwrap_or(0);
     for i in 0..n {
         let arg = args[i];
@@ -432,17 +499,13 @@ pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
             code.push(0);
         }
     }
-    let linetable = lines::encode(ir, &starts)?;
-    let exceptiontable = if version.has_exception_table() {
-        exceptions::encode(&ir.exceptions, &starts)?
-    } else {
-        Vec::new()
-    };
-    Ok(Encoded {
-        code,
-        linetable,
-        exceptiontable,
-    })
+    out.linetable.clear();
+    lines::encode(ir, starts, &mut out.linetable);
+    out.exceptiontable.clear();
+    if version.has_exception_table() {
+        exceptions::encode(&ir.exceptions, starts, &mut out.exceptiontable)?;
+    }
+    Ok(())
 }
 
 /// Whether `op` is a jump in `table`'s version.

@@ -8,7 +8,7 @@
 //! largest depth reached is the stack size. The walk also reports what the
 //! verifier needs: underflows and merge points reached with different depths.
 
-use super::{is_terminator, CodeIr};
+use super::{is_terminator, CodeIr, Scratch};
 use crate::version::{JumpKind, PyVersion};
 
 /// Generator, coroutine and async-generator code flags.
@@ -19,22 +19,40 @@ const GENERATOR_LIKE: i32 = 0x20 | 0x80 | 0x200;
 pub struct StackReport {
     /// The maximum depth: what `co_stacksize` must be at least.
     pub max_depth: u32,
-    /// Depth at entry of each instruction (`None` if unreachable).
-    pub depth_at: Vec<Option<u32>>,
+    /// Depth at entry of each instruction; -1 where no path reaches it.
+    pub depth_at: Vec<i32>,
     /// Problems found (instruction index, message).
     pub problems: Vec<(usize, String)>,
 }
 
+impl StackReport {
+    /// Whether some instruction is reached by no path.
+    pub fn has_unreachable(&self) -> bool {
+        self.depth_at.iter().any(|&d| d < 0)
+    }
+}
+
 /// Walks the stack depth of `ir` (`flags` = `co_flags`).
 pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
+    let mut report = StackReport::default();
+    stack_depth_into(ir, flags, &mut Scratch::default(), &mut report);
+    report
+}
+
+/// [`stack_depth`] reusing the allocations of `scratch` and `report`.
+pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: &mut StackReport) {
     let table = ir.version.table();
     let n = ir.instrs.len();
-    let mut depth_at: Vec<i64> = vec![-1; n];
-    let mut problems = Vec::new();
+    let depth_at = &mut scratch.depth;
+    depth_at.clear();
+    depth_at.resize(n, -1);
+    let problems = &mut report.problems;
+    problems.clear();
     // Handler of each instruction (3.11+): index into `ir.exceptions`.
-    let mut handler: Vec<u32> = Vec::new();
+    let handler = &mut scratch.handler;
+    handler.clear();
     if !ir.exceptions.is_empty() {
-        handler = vec![u32::MAX; n];
+        handler.resize(n, u32::MAX);
         for (k, e) in ir.exceptions.iter().enumerate() {
             for h in handler
                 .iter_mut()
@@ -53,10 +71,11 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
         0
     };
     let mut max: i64 = 0;
-    let mut work: Vec<(usize, i64)> = Vec::new();
+    let work = &mut scratch.work;
+    work.clear();
     let revisit_larger = ir.version <= PyVersion::V3_9;
     let push = |work: &mut Vec<(usize, i64)>,
-                depth_at: &mut Vec<i64>,
+                depth_at: &mut [i64],
                 problems: &mut Vec<(usize, String)>,
                 from: usize,
                 to: usize,
@@ -114,10 +133,7 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
                         ));
                     }
                     max = max.max(d);
-                    push(
-                        &mut work,
-                        &mut depth_at,
-                        &mut problems,
+                    push(work, depth_at, problems,
                         i,
                         e.target as usize,
                         d,
@@ -135,10 +151,7 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
             if info.jump != JumpKind::None {
                 let t = depth + info.jump_effect.eval(ins.arg);
                 max = max.max(t);
-                push(
-                    &mut work,
-                    &mut depth_at,
-                    &mut problems,
+                push(work, depth_at, problems,
                     i,
                     ins.arg as usize,
                     t,
@@ -150,7 +163,7 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
             }
             let next = i + 1;
             if next < n && depth_at[next] >= 0 {
-                push(&mut work, &mut depth_at, &mut problems, i, next, depth);
+                push(work, depth_at, problems, i, next, depth);
                 break;
             }
             if next < n {
@@ -165,12 +178,9 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
         // every code object of the 3.13 standard library.
         max = max.max(1);
     }
-    StackReport {
-        max_depth: max.max(0) as u32,
-        depth_at: depth_at
-            .into_iter()
-            .map(|d| (d >= 0).then_some(d as u32))
-            .collect(),
-        problems,
-    }
+    report.max_depth = max.clamp(0, u32::MAX as i64) as u32;
+    report.depth_at.clear();
+    report
+        .depth_at
+        .extend(depth_at.iter().map(|&d| d.clamp(-1, i32::MAX as i64) as i32));
 }

@@ -42,9 +42,9 @@ pub fn decode_module(data: &[u8], version: PyVersion, base: usize) -> Result<Mod
         base,
         version,
         arena: Arena {
-            // A typical pyc body has roughly one object per 12 bytes.
-            nodes: Vec::with_capacity(data.len() / 12 + 4),
-            kids: Vec::with_capacity(data.len() / 16 + 4),
+            // Measured on the 3.8 and 3.13 stdlibs: one node per 28–45 bytes.
+            nodes: Vec::with_capacity(data.len() / 24 + 4),
+            kids: Vec::with_capacity(data.len() / 20 + 4),
             codes: Vec::new(),
         },
         slots: Vec::with_capacity(data.len() / 24 + 4),

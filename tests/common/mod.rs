@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests that run real CPython
+//! interpreters (`mod common;` in the test file).
+//!
+//! Interpreters are looked up as pyenv installs them:
+//! `$PYENV_ROOT/versions/3.X.Y/bin/python`, with `PYENV_ROOT` defaulting to
+//! `$HOME/.pyenv`; for each minor version the newest patch release wins.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::PathBuf;
+
+/// Whether the environment variable `CI` is `true` (as CI services set it).
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// `$PYENV_ROOT`, or `$HOME/.pyenv` when unset or empty.
+pub fn pyenv_root() -> Option<PathBuf> {
+    match std::env::var_os("PYENV_ROOT") {
+        Some(root) if !root.is_empty() => Some(PathBuf::from(root)),
+        _ => std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(|h| PathBuf::from(h).join(".pyenv")),
+    }
+}
+
+/// The interpreter of the newest installed `3.<minor>.*` under
+/// `$PYENV_ROOT/versions`, if any. Only plain `3.X.Y` directories count (not
+/// `3.13.0t`, `3.12-dev`, virtualenvs, ...).
+pub fn find_python(minor: u8) -> Option<PathBuf> {
+    let versions = pyenv_root()?.join("versions");
+    let mut best: Option<(u32, PathBuf)> = None;
+    for entry in std::fs::read_dir(versions).ok()?.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let mut parts = name.split('.');
+        let (Some("3"), Some(m), Some(patch), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if m.parse::<u8>().ok() != Some(minor) {
+            continue;
+        }
+        let Ok(patch) = patch.parse::<u32>() else {
+            continue;
+        };
+        let python = entry.path().join("bin").join("python");
+        let newer = match &best {
+            Some((p, _)) => patch > *p,
+            None => true,
+        };
+        if newer && python.is_file() {
+            best = Some((patch, python));
+        }
+    }
+    best.map(|(_, python)| python)
+}
+
+/// [`find_python`], or `None` after printing `skipping 3.X: interpreter not
+/// found`. Under `CI=true` a missing interpreter panics instead.
+pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
+    if let Some(python) = find_python(minor) {
+        return Some(python);
+    }
+    if on_ci() {
+        panic!(
+            "3.{minor}: interpreter not found under {}/versions (CI=true, so this is an error)",
+            pyenv_root().map_or("$PYENV_ROOT".into(), |r| r.display().to_string())
+        );
+    }
+    println!("skipping 3.{minor}: interpreter not found");
+    None
+}
