@@ -4,7 +4,7 @@
 
 use crate::bytecode::{self, CodeIr, Encoded, Scratch, StackReport};
 use crate::error::{Error, ErrorKind};
-use crate::marshal::{self, Arena, CodeId, Module, NodeId, Value};
+use crate::marshal::{self, Arena, CodeId, Module, NodeId, Recycled, Value};
 use crate::pyc::{Header, HEADER_LEN};
 use crate::version::PyVersion;
 
@@ -39,8 +39,14 @@ pub struct PycFile<'a> {
 impl<'a> PycFile<'a> {
     /// Parses header and body.
     pub fn parse(data: &'a [u8]) -> Result<PycFile<'a>, Error> {
+        PycFile::parse_with(data, &mut Recycled::default())
+    }
+
+    /// [`PycFile::parse`] reusing the allocations of earlier files.
+    pub fn parse_with(data: &'a [u8], recycled: &mut Recycled) -> Result<PycFile<'a>, Error> {
         let header = Header::parse(data)?;
-        let module = marshal::decode_module(&data[HEADER_LEN..], header.version, HEADER_LEN)?;
+        let module =
+            marshal::decode_module_with(&data[HEADER_LEN..], header.version, HEADER_LEN, recycled)?;
         Ok(PycFile { header, module })
     }
 
@@ -77,7 +83,12 @@ impl<'a> PycFile<'a> {
     }
 
     /// [`PycFile::decode_code`] into an existing IR, reusing allocations.
-    pub fn decode_code_into(&self, id: CodeId, ir: &mut CodeIr, scratch: &mut Scratch) -> Result<(), Error> {
+    pub fn decode_code_into(
+        &self,
+        id: CodeId,
+        ir: &mut CodeIr,
+        scratch: &mut Scratch,
+    ) -> Result<(), Error> {
         let arena = &self.module.arena;
         let c = arena.code(id);
         let code = field_bytes(arena, c.code, "co_code")?;
@@ -142,6 +153,8 @@ fn replace_bytes(arena: &mut Arena<'_>, id: NodeId, new: &[u8]) -> NodeId {
 /// Buffers one thread reuses for every code object it round-trips.
 #[derive(Debug)]
 pub struct Workspace {
+    pub recycled: Recycled,
+    pub out: Vec<u8>,
     pub scratch: Scratch,
     pub ir: CodeIr,
     pub encoded: Encoded,
@@ -151,6 +164,8 @@ pub struct Workspace {
 impl Default for Workspace {
     fn default() -> Workspace {
         Workspace {
+            recycled: Recycled::default(),
+            out: Vec::new(),
             scratch: Scratch::default(),
             ir: CodeIr::new(PyVersion::V3_13),
             encoded: Encoded {
@@ -191,17 +206,19 @@ pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
 
 /// [`roundtrip_bytes`] with caller-provided buffers.
 pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Error> {
-    let mut file = PycFile::parse(data)?;
-    let mut rt = RoundTrip {
-        version: Some(file.version()),
-        ..RoundTrip::default()
-    };
     let Workspace {
+        recycled,
+        out,
         scratch,
         ir,
         encoded,
         stack,
     } = ws;
+    let mut file = PycFile::parse_with(data, recycled)?;
+    let mut rt = RoundTrip {
+        version: Some(file.version()),
+        ..RoundTrip::default()
+    };
     for id in (0..file.module.arena.codes.len() as u32).map(CodeId) {
         file.decode_code_into(id, ir, scratch)?;
         bytecode::encode_into(ir, scratch, encoded).map_err(|e| {
@@ -223,8 +240,11 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Erro
                     rt.stack.smaller_dead_code += 1;
                 }
                 let note = if dead { " (has unreachable code)" } else { "" };
-                rt.stack_mismatches
-                    .push((format!("{}{note}", file.qualname(id)), stored, computed));
+                rt.stack_mismatches.push((
+                    format!("{}{note}", file.qualname(id)),
+                    stored,
+                    computed,
+                ));
             }
             std::cmp::Ordering::Greater => {
                 rt.stack.larger += 1;
@@ -238,9 +258,11 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Erro
         file.store_code(id, encoded, stacksize);
         rt.code_objects += 1;
     }
-    let mut out = Vec::with_capacity(data.len());
-    file.write(&mut out)?;
-    rt.identical = out == data;
+    out.clear();
+    let written = file.write(out);
+    recycled.recycle(file.module);
+    written?;
+    rt.identical = *out == data;
     if !rt.identical {
         rt.first_difference = Some(
             out.iter()

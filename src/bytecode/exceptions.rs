@@ -17,7 +17,7 @@ pub(super) fn decode(
     let mut p = 0usize;
     let read = |p: &mut usize, first: bool| -> Result<u32, BytecodeError> {
         let at = *p;
-        let mut b = *table.get(*p).ok_or(BytecodeError {
+        let mut b = *table.get(*p).ok_or_else(|| BytecodeError {
             offset: at,
             message: "truncated exception table".into(),
         })?;
@@ -27,7 +27,7 @@ pub(super) fn decode(
         *p += 1;
         let mut v = (b & 63) as u64;
         while b & 64 != 0 {
-            b = *table.get(*p).ok_or(BytecodeError {
+            b = *table.get(*p).ok_or_else(|| BytecodeError {
                 offset: *p,
                 message: "truncated exception table".into(),
             })?;
@@ -122,7 +122,7 @@ pub(super) fn encode(
             .depth
             .checked_mul(2)
             .map(|d| d | e.lasti as u32)
-            .ok_or(BytecodeError {
+            .ok_or_else(|| BytecodeError {
                 offset: k,
                 message: "exception depth too large".into(),
             })?;

@@ -245,7 +245,7 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
     let byte = |p: &mut usize| -> Result<u8, BytecodeError> {
         let b = table.get(*p).copied();
         *p += 1;
-        b.ok_or(BytecodeError {
+        b.ok_or_else(|| BytecodeError {
             offset: *p - 1,
             message: "truncated location table".into(),
         })

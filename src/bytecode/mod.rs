@@ -403,7 +403,11 @@ pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
 }
 
 /// [`encode`] into existing buffers, reusing their allocations and those of `scratch`.
-pub fn encode_into(ir: &CodeIr, scratch: &mut Scratch, out: &mut Encoded) -> Result<(), BytecodeError> {
+pub fn encode_into(
+    ir: &CodeIr,
+    scratch: &mut Scratch,
+    out: &mut Encoded,
+) -> Result<(), BytecodeError> {
     let version = ir.version;
     let table = version.table();
     let n = ir.instrs.len();
@@ -416,7 +420,10 @@ pub fn encode_into(ir: &CodeIr, scratch: &mut Scratch, out: &mut Encoded) -> Res
     let mut any_jump = false;
     for (i, ins) in ir.instrs.iter().enumerate() {
         let Some(info) = table.info(ins.op) else {
-            return err(i, format!("{} does not exist in CPython {version}", ins.op.name()));
+            return err(
+                i,
+                format!("{} does not exist in CPython {version}", ins.op.name()),
+            );
         };
         infos.push(info);
         args.push(ins.arg);

@@ -133,11 +133,7 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
                         ));
                     }
                     max = max.max(d);
-                    push(work, depth_at, problems,
-                        i,
-                        e.target as usize,
-                        d,
-                    );
+                    push(work, depth_at, problems, i, e.target as usize, d);
                 }
             }
             let new_depth = depth + info.effect.eval(ins.arg);
@@ -151,11 +147,7 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
             if info.jump != JumpKind::None {
                 let t = depth + info.jump_effect.eval(ins.arg);
                 max = max.max(t);
-                push(work, depth_at, problems,
-                    i,
-                    ins.arg as usize,
-                    t,
-                );
+                push(work, depth_at, problems, i, ins.arg as usize, t);
             }
             depth = new_depth;
             if is_terminator(ins.op) {
@@ -180,7 +172,9 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
     }
     report.max_depth = max.clamp(0, u32::MAX as i64) as u32;
     report.depth_at.clear();
-    report
-        .depth_at
-        .extend(depth_at.iter().map(|&d| d.clamp(-1, i32::MAX as i64) as i32));
+    report.depth_at.extend(
+        depth_at
+            .iter()
+            .map(|&d| d.clamp(-1, i32::MAX as i64) as i32),
+    );
 }

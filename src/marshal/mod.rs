@@ -23,7 +23,7 @@
 mod decode;
 mod encode;
 
-pub use decode::{decode_module, Module};
+pub use decode::{decode_module, decode_module_with, Module, Recycled};
 pub use encode::{encode_module, encode_node};
 
 use std::borrow::Cow;

@@ -1,0 +1,178 @@
+//! The `pyopt` command line: exit codes, summaries, errors that name the
+//! file, and that bad files do not stop a run over a tree.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pyopt::roundtrip::PycFile;
+
+fn pyopt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pyopt"))
+        .args(args)
+        .output()
+        .expect("run pyopt")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// A scratch directory under the target dir, fresh for each test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// A few real .pyc files of one interpreter's stdlib, copied into `dir`.
+fn copy_stdlib_pycs(minor: u8, dir: &Path) -> Option<Vec<PathBuf>> {
+    let python = common::require_or_skip(minor)?;
+    let root = python.parent()?.parent()?;
+    let cache = root
+        .join("lib")
+        .join(format!("python3.{minor}"))
+        .join("__pycache__");
+    let mut out = Vec::new();
+    for module in ["bisect", "keyword", "colorsys", "json/__init__"] {
+        let (sub, name) = match module.split_once('/') {
+            Some((pkg, m)) => (cache.parent()?.join(pkg).join("__pycache__"), m),
+            None => (cache.clone(), module),
+        };
+        let src = sub.join(format!("{name}.cpython-3{minor}.pyc"));
+        let dst = dir.join(format!(
+            "{}_{name}.cpython-3{minor}.pyc",
+            module.replace('/', "_")
+        ));
+        std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
+        out.push(dst);
+    }
+    Some(out)
+}
+
+#[test]
+fn help_explains_every_command() {
+    let o = pyopt(&["--help"]);
+    assert!(o.status.success());
+    let (out, _) = text(&o);
+    for cmd in ["roundtrip", "dis", "verify"] {
+        assert!(out.contains(cmd), "--help lacks {cmd}:\n{out}");
+    }
+    let o = pyopt(&["roundtrip", "--help"]);
+    let (out, _) = text(&o);
+    assert!(out.contains("byte-identical"), "{out}");
+}
+
+#[test]
+fn roundtrip_of_clean_files_succeeds_with_a_summary() {
+    let dir = scratch("cli_clean");
+    let mut n = 0;
+    for minor in [8u8, 13] {
+        if let Some(files) = copy_stdlib_pycs(minor, &dir) {
+            n += files.len();
+        }
+    }
+    if n == 0 {
+        return;
+    }
+    let o = pyopt(&["roundtrip", dir.to_str().expect("utf-8 path")]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("identical"), "{out}");
+    assert!(out.contains(&format!("{n} files in")), "{out}");
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_the_run_continues() {
+    let dir = scratch("cli_bad");
+    let Some(good) = copy_stdlib_pycs(12, &dir) else {
+        return;
+    };
+    let data = std::fs::read(&good[0]).expect("read");
+    std::fs::write(dir.join("truncated.pyc"), &data[..data.len() / 2]).expect("write");
+    let mut future = data.clone();
+    future[..4].copy_from_slice(&[0x2b, 0x0e, 0x0d, 0x0a]);
+    std::fs::write(dir.join("future.pyc"), &future).expect("write");
+    std::fs::write(dir.join("empty.pyc"), b"").expect("write");
+    let o = pyopt(&["roundtrip", dir.to_str().expect("utf-8 path")]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        err.contains("truncated.pyc") && err.contains("truncated"),
+        "{err}"
+    );
+    assert!(err.contains("future.pyc") && err.contains("3.14"), "{err}");
+    assert!(err.contains("empty.pyc"), "{err}");
+    // The good files were still checked and counted.
+    assert!(out.contains(&format!("{}", good.len())), "{out}");
+    assert!(out.contains("errors"), "{out}");
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let o = pyopt(&["roundtrip", "/definitely/not/here"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err.contains("/definitely/not/here"), "{err}");
+}
+
+#[test]
+fn dis_shows_instructions_with_resolved_arguments() {
+    let dir = scratch("cli_dis");
+    for minor in [8u8, 11, 13] {
+        let Some(files) = copy_stdlib_pycs(minor, &dir) else {
+            continue;
+        };
+        let bisect = files
+            .iter()
+            .find(|p| p.to_string_lossy().contains("bisect"))
+            .expect("bisect copied");
+        let o = pyopt(&[
+            "dis",
+            bisect.to_str().expect("utf-8"),
+            "--function",
+            "bisect_right",
+        ]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(out.contains("## bisect_right"), "{out}");
+        assert!(
+            out.contains("LOAD_FAST") && out.contains("(lo)"),
+            "3.{minor}:\n{out}"
+        );
+        assert!(out.contains("-> "), "jump targets shown:\n{out}");
+        assert!(!out.contains("## insort_right"), "filter ignored:\n{out}");
+    }
+}
+
+#[test]
+fn verify_reports_a_stack_size_that_is_too_small() {
+    let dir = scratch("cli_verify");
+    let Some(files) = copy_stdlib_pycs(12, &dir) else {
+        return;
+    };
+    let o = pyopt(&["verify", dir.to_str().expect("utf-8")]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+
+    // Rewrite one file with co_stacksize 0 for its module code object.
+    let data = std::fs::read(&files[0]).expect("read");
+    let mut file = PycFile::parse(&data).expect("parse");
+    file.module.arena.codes[0].stacksize = 0;
+    let mut bad = Vec::new();
+    file.write(&mut bad).expect("encode");
+    let bad_path = dir.join("small_stack.pyc");
+    std::fs::write(&bad_path, &bad).expect("write");
+    let o = pyopt(&["verify", bad_path.to_str().expect("utf-8")]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("small_stack.pyc") && out.contains("co_stacksize 0"),
+        "{out}"
+    );
+}

@@ -1,0 +1,157 @@
+//! Every `.pyc` of every installed CPython 3.8–3.13 standard library (with
+//! `test/`, site-packages and the `-O`/`-OO` variants) goes through the full
+//! codec — marshal, instruction IR, line and exception tables, stack depth —
+//! and must come back byte-identical. The recomputed `co_stacksize` must
+//! equal the stored one, or be smaller only where CPython's value is a
+//! documented over-approximation:
+//!
+//! * 3.8/3.9 size the stack before their bytecode peephole pass runs;
+//! * 3.11+ size it while handlers of empty `try` bodies (and other blocks
+//!   that end up unreachable) are still reachable, and keep that code; the
+//!   recomputed value may only be smaller for code objects that contain
+//!   instructions no path reaches.
+//!
+//! It also runs the verifier over the same files: no stdlib code object may
+//! have a structural problem.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use pyopt::roundtrip::{roundtrip_bytes, StackStats};
+use pyopt::PyVersion;
+
+fn stdlib_of(python: &Path) -> PathBuf {
+    // .../versions/3.X.Y/bin/python -> .../versions/3.X.Y/lib/python3.X
+    let root = python
+        .parent()
+        .and_then(Path::parent)
+        .expect("pyenv layout");
+    let lib = root.join("lib");
+    std::fs::read_dir(&lib)
+        .expect("lib directory")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("python3."))
+        })
+        .expect("lib/python3.X")
+}
+
+fn pycs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pyc"))
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_stdlib_pyc_roundtrips_byte_identically() {
+    let mut checked = 0;
+    for v in PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        let files = pycs(&stdlib_of(&python));
+        assert!(
+            files.len() > 1000,
+            "{v}: only {} pyc files found",
+            files.len()
+        );
+        let results: Vec<(PathBuf, Result<pyopt::roundtrip::RoundTrip, String>)> = files
+            .par_iter()
+            .map(|p| {
+                let data = std::fs::read(p).expect("read pyc");
+                (p.clone(), roundtrip_bytes(&data).map_err(|e| e.to_string()))
+            })
+            .collect();
+        let mut stack = StackStats::default();
+        let mut failures = Vec::new();
+        let mut codes = 0;
+        for (path, r) in &results {
+            match r {
+                Err(e) => failures.push(format!("{}: {e}", path.display())),
+                Ok(rt) => {
+                    codes += rt.code_objects;
+                    stack.add(&rt.stack);
+                    if rt.version != Some(v) {
+                        failures.push(format!("{}: read as {:?}", path.display(), rt.version));
+                    }
+                    if !rt.identical {
+                        failures.push(format!(
+                            "{}: differs at byte {:?}",
+                            path.display(),
+                            rt.first_difference
+                        ));
+                    }
+                }
+            }
+        }
+        println!(
+            "{v}: {} files, {codes} code objects byte-identical; co_stacksize equal {}, \
+             smaller {} (of which {} with unreachable code), larger {}",
+            files.len(),
+            stack.equal,
+            stack.smaller,
+            stack.smaller_dead_code,
+            stack.larger
+        );
+        assert!(
+            failures.is_empty(),
+            "{v}: {} failures:\n{}",
+            failures.len(),
+            failures[..failures.len().min(20)].join("\n")
+        );
+        assert_eq!(
+            stack.larger, 0,
+            "{v}: recomputed stack size above CPython's"
+        );
+        if v >= PyVersion::V3_10 {
+            assert_eq!(
+                stack.smaller, stack.smaller_dead_code,
+                "{v}: a smaller recomputed stack size without unreachable code to explain it"
+            );
+        }
+        checked += 1;
+    }
+    println!("{checked} versions checked");
+}
+
+#[test]
+fn every_stdlib_code_object_verifies() {
+    for v in PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        // Every third file keeps the test fast; the round-trip test covers all.
+        let files: Vec<PathBuf> = pycs(&stdlib_of(&python)).into_iter().step_by(3).collect();
+        let problems: Vec<String> = files
+            .par_iter()
+            .flat_map_iter(|p| {
+                let data = std::fs::read(p).expect("read pyc");
+                match pyopt::verify::verify_bytes(&data) {
+                    Ok(verdict) => verdict
+                        .problems
+                        .into_iter()
+                        .map(|m| format!("{}: {m}", p.display()))
+                        .collect::<Vec<_>>(),
+                    Err(e) => vec![format!("{}: {e}", p.display())],
+                }
+            })
+            .collect();
+        println!("{v}: verified {} files", files.len());
+        assert!(
+            problems.is_empty(),
+            "{v}:\n{}",
+            problems[..problems.len().min(20)].join("\n")
+        );
+    }
+}
