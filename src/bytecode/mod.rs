@@ -178,8 +178,7 @@ pub struct Scratch {
     index_of_unit: Vec<u32>,
     jumps: Vec<(u32, u32, u32)>,
     starts: Vec<u32>,
-    infos: Vec<&'static OpInfo>,
-    widths: Vec<u8>,
+    shapes: Vec<Shape>,
     args: Vec<u32>,
     pub(crate) depth: Vec<i64>,
     pub(crate) handler: Vec<u32>,
@@ -411,13 +410,17 @@ pub fn encode_into(
     let version = ir.version;
     let table = version.table();
     let n = ir.instrs.len();
-    let infos = &mut scratch.infos;
-    infos.clear();
-    let widths = &mut scratch.widths;
-    widths.clear();
+    let shapes = &mut scratch.shapes;
+    shapes.clear();
+    shapes.reserve(n);
     let args = &mut scratch.args;
     args.clear();
+    args.reserve(n);
+    let starts = &mut scratch.starts;
+    starts.clear();
+    starts.reserve(n + 1);
     let mut any_jump = false;
+    let mut off = 0u32;
     for (i, ins) in ir.instrs.iter().enumerate() {
         let Some(info) = table.info(ins.op) else {
             return err(
@@ -425,11 +428,8 @@ pub fn encode_into(
                 format!("{} does not exist in CPython {version}", ins.op.name()),
             );
         };
-        infos.push(info);
-        args.push(ins.arg);
-        if info.jump == JumpKind::None {
-            widths.push(ins.ext.max(ext_needed(ins.arg)));
-        } else {
+        let jump = info.jump != JumpKind::None;
+        let width = if jump {
             if ins.arg as usize >= n {
                 return err(
                     i,
@@ -437,73 +437,93 @@ pub fn encode_into(
                 );
             }
             any_jump = true;
-            widths.push(ins.ext);
-        }
+            ins.ext
+        } else {
+            ins.ext.max(ext_needed(ins.arg))
+        };
+        shapes.push(Shape {
+            number: info.number,
+            caches: info.caches,
+            width,
+            jump: info.jump,
+        });
+        args.push(ins.arg);
+        starts.push(off);
+        off += width as u32 + 1 + info.caches as u32;
     }
+    starts.push(off);
     let unit_bytes: i64 = if version <= PyVersion::V3_9 { 2 } else { 1 };
-    let starts = &mut scratch.starts;
-    starts.clear();
-    starts.resize(n + 1, 0);
-    // Relaxation: widths only grow, so this terminates (each of n widths grows at most 3 times).
-    loop {
-        let mut off = 0u32;
-        for i in 0..n {
-            starts[i] = off;
-            off += widths[i] as u32 + 1 + infos[i].caches as u32;
-        }
-        starts[n] = off;
-        if !any_jump {
-            break;
-        }
-        let mut changed = false;
-        for i in 0..n {
-            let info = infos[i];
-            if info.jump == JumpKind::None {
-                continue;
+    // Relaxation: widths only grow, so this terminates (each of n widths
+    // grows at most 3 times).
+    if any_jump {
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                let sh = shapes[i];
+                if sh.jump == JumpKind::None {
+                    continue;
+                }
+                let target = starts[ir.instrs[i].arg as usize] as i64;
+                let end = (starts[i] + sh.width as u32 + 1 + sh.caches as u32) as i64;
+                let raw = match sh.jump {
+                    JumpKind::Forward => target - end,
+                    JumpKind::Backward => end - target,
+                    _ => target,
+                } * unit_bytes;
+                if raw < 0 || raw > u32::MAX as i64 {
+                    return err(
+                        2 * starts[i] as usize,
+                        format!(
+                            "{} cannot reach instruction {} in this direction",
+                            ir.instrs[i].op.name(),
+                            ir.instrs[i].arg
+                        ),
+                    );
+                }
+                args[i] = raw as u32;
+                let need = ext_needed(raw as u32);
+                if need > sh.width {
+                    shapes[i].width = need;
+                    changed = true;
+                }
             }
-            let target = starts[ir.instrs[i].arg as usize] as i64;
-            let end = (starts[i] + widths[i] as u32 + 1 + info.caches as u32) as i64;
-            let raw = match info.jump {
-                JumpKind::Forward => target - end,
-                JumpKind::Backward => end - target,
-                _ => target,
-            } * unit_bytes;
-            if raw < 0 || raw > u32::MAX as i64 {
-                return err(
-                    2 * starts[i] as usize,
-                    format!(
-                        "{} cannot reach instruction {} in this direction",
-                        ir.instrs[i].op.name(),
-                        ir.instrs[i].arg
-                    ),
-                );
+            if !changed {
+                break;
             }
-            args[i] = raw as u32;
-            let need = ext_needed(raw as u32);
-            if need > widths[i] {
-                widths[i] = need;
-                changed = true;
+            let mut off = 0u32;
+            for (start, sh) in starts.iter_mut().zip(shapes.iter()) {
+                *start = off;
+                off += sh.width as u32 + 1 + sh.caches as u32;
             }
-        }
-        if !changed {
-            break;
+            starts[n] = off;
         }
     }
+    // Caches are zero units; CACHE is opcode 0 in every version that has it.
     let code = &mut out.code;
     code.clear();
-    code.reserve(2 * starts[n] as usize);
-    let cache = table.cache.unwrap_or(0);
+    code.resize(2 * starts[n] as usize, 0);
+    let ext_op = table.extended_arg;
     for i in 0..n {
+        let sh = shapes[i];
         let arg = args[i];
-        for k in (1..=widths[i] as u32).rev() {
-            code.push(table.extended_arg);
-            code.push((arg >> (8 * k)) as u8);
+        let mut p = 2 * starts[i] as usize;
+        let mut k = sh.width as u32;
+        while k > 0 {
+            code[p] = ext_op;
+            code[p + 1] = (arg >> (8 * k)) as u8;
+            p += 2;
+            k -= 1;
         }
-        code.push(infos[i].number);
-        code.push(arg as u8);
-        for _ in 0..infos[i].caches {
-            code.push(cache);
-            code.push(0);
+        code[p] = sh.number;
+        code[p + 1] = arg as u8;
+    }
+    if let Some(cache) = table.cache.filter(|&c| c != 0) {
+        for i in 0..n {
+            let sh = shapes[i];
+            let p = 2 * (starts[i] + sh.width as u32 + 1) as usize;
+            for c in 0..sh.caches as usize {
+                code[p + 2 * c] = cache;
+            }
         }
     }
     out.linetable.clear();
@@ -513,6 +533,15 @@ pub fn encode_into(
         exceptions::encode(&ir.exceptions, starts, &mut out.exceptiontable)?;
     }
     Ok(())
+}
+
+/// What the encoder needs of one instruction, packed.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    number: u8,
+    caches: u8,
+    width: u8,
+    jump: JumpKind,
 }
 
 /// Whether `op` is a jump in `table`'s version.
