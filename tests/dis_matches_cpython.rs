@@ -3,9 +3,9 @@
 //!
 //! For every installed version (see `common::require_or_skip`: a missing
 //! interpreter is skipped, or fails under `CI=true`) a deterministic sample of
-//! the interpreter's own stdlib `.pyc` files — a few big or unusual modules
-//! named in [`EXPLICIT`] plus every k-th file of the sorted list, k halved
-//! until at least [`TARGET_CODE_OBJECTS`] code objects are in — is dumped
+//! the interpreter's own stdlib `.pyc` files — every k-th file of the sorted
+//! list, k halved until those files alone hold [`TARGET_CODE_OBJECTS`] code
+//! objects, plus a few big or unusual modules named in [`EXPLICIT`] — is dumped
 //! with `tests/support/dis_dump.py` (one interpreter process per version)
 //! and decoded with [`PycFile`]. Per code object (in marshal pre-order,
 //! matched by index, qualname and first line) and per instruction (without
@@ -35,7 +35,7 @@ use pyopt::bytecode::{CodeIr, NO_POS};
 use pyopt::roundtrip::PycFile;
 use pyopt::version::{JumpKind, PyVersion};
 
-/// Code objects the sample aims for per version.
+/// Code objects the every-k-th part of the sample aims for per version.
 const TARGET_CODE_OBJECTS: usize = 3000;
 /// Code objects that must have been compared per version.
 const MIN_CODE_OBJECTS: usize = 2000;
@@ -81,6 +81,7 @@ struct Outcome {
     skipped: bool,
     files: usize,
     stride: usize,
+    named: usize,
     code_objects: usize,
     instructions: usize,
     failures: Vec<String>,
@@ -133,13 +134,13 @@ fn decoded_instructions_equal_cpython_dis() {
             continue;
         }
         println!(
-            "3.{}: {} code objects, {} instructions equal to dis ({} files, every {}th file + {} named modules, {:.1}s)",
+            "3.{}: {} code objects, {} instructions equal to dis ({} files: every {}-th sorted file + {} named modules, {:.1}s)",
             o.minor,
             o.code_objects,
             o.instructions,
             o.files,
             o.stride,
-            EXPLICIT.iter().filter(|(_, m)| *m <= o.minor).count(),
+            o.named,
             o.seconds
         );
         if o.failure_count > 0 {
@@ -184,8 +185,9 @@ fn check_version(minor: u8, python: &Path, script: &Path) -> Outcome {
         out.fail(format!("no stdlib directory next to {}", python.display()));
         return out;
     };
-    let (files, stride) = sample(&lib, minor);
+    let (files, stride, named) = sample(&lib, minor);
     out.stride = stride;
+    out.named = named;
     out.files = files.len();
     let dump = match run_dump(python, script, &files) {
         Ok(d) => d,
@@ -202,7 +204,11 @@ fn check_version(minor: u8, python: &Path, script: &Path) -> Outcome {
         ));
     }
     for (path, d) in files.iter().zip(&dump) {
-        let shown = path.strip_prefix(&lib).unwrap_or(path).display().to_string();
+        let shown = path
+            .strip_prefix(&lib)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         compare_file(version, path, &shown, d, &mut out);
     }
     out.seconds = start.elapsed().as_secs_f64();
@@ -211,8 +217,9 @@ fn check_version(minor: u8, python: &Path, script: &Path) -> Outcome {
 
 /// The sample: the [`EXPLICIT`] modules, then every k-th path of the sorted
 /// list of `__pycache__/*.cpython-3X.pyc` files outside `site-packages`, for
-/// the largest k in 64, 32, …, 1 that reaches [`TARGET_CODE_OBJECTS`].
-fn sample(lib: &Path, minor: u8) -> (Vec<PathBuf>, usize) {
+/// the largest k in 64, 32, …, 1 whose files alone (without the explicit
+/// ones) hold [`TARGET_CODE_OBJECTS`] code objects.
+fn sample(lib: &Path, minor: u8) -> (Vec<PathBuf>, usize, usize) {
     let suffix = format!(".cpython-3{minor}.pyc");
     let mut all: Vec<PathBuf> = walkdir::WalkDir::new(lib)
         .into_iter()
@@ -266,8 +273,7 @@ fn sample(lib: &Path, minor: u8) -> (Vec<PathBuf>, usize) {
                 .unwrap_or(0)
         })
     };
-    let base: usize = chosen.iter().map(&mut count).sum();
-    let mut k = 1;
+    let mut k = 64;
     loop {
         let strided: Vec<PathBuf> = all
             .iter()
@@ -276,10 +282,11 @@ fn sample(lib: &Path, minor: u8) -> (Vec<PathBuf>, usize) {
             .filter(|p| !explicit.contains(*p))
             .cloned()
             .collect();
-        let total = base + strided.iter().map(&mut count).sum::<usize>();
+        let total: usize = strided.iter().map(&mut count).sum();
         if total >= TARGET_CODE_OBJECTS || k == 1 {
+            let named = explicit.len();
             chosen.extend(strided);
-            return (chosen, k);
+            return (chosen, k, named);
         }
         k /= 2;
     }
