@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pyopt::bytecode::{self, CodeIr, Encoded, Scratch, StackReport};
 use pyopt::marshal::{self, Recycled};
 use pyopt::pyc::{Header, HEADER_LEN};
-use pyopt::roundtrip::{roundtrip_with, PycFile, Workspace};
+use pyopt::roundtrip::{roundtrip_with, Depth, PycFile, Workspace};
 
 fn pyenv_versions() -> Option<PathBuf> {
     let root = std::env::var_os("PYENV_ROOT")
@@ -146,7 +146,7 @@ fn bench_codec(c: &mut Criterion) {
         let mut ws = Workspace::default();
         g.bench_function("whole round trip", |b| {
             b.iter(|| {
-                let rt = roundtrip_with(&data, &mut ws).expect("roundtrip");
+                let rt = roundtrip_with(&data, &mut ws, Depth::Instructions).expect("roundtrip");
                 assert!(rt.identical);
                 black_box(rt.code_objects)
             })

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
-use pyopt::roundtrip::{roundtrip_bytes, StackStats};
+use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
 use pyopt::{dis, verify, PyVersion};
 
 #[derive(Parser)]
@@ -48,6 +48,10 @@ enum Command {
         /// Also list code objects whose recomputed co_stacksize differs from the stored one.
         #[arg(long)]
         stack_details: bool,
+        /// Stop at the marshal object tree: code objects' bytecode and tables
+        /// are copied, not decoded (measures the marshal layer on its own).
+        #[arg(long)]
+        marshal_only: bool,
     },
     /// Print the instruction IR of a .pyc: offset, line, opname, argument and its value.
     Dis {
@@ -86,7 +90,15 @@ fn main() -> ExitCode {
             jobs,
             verbose,
             stack_details,
-        } => cmd_roundtrip(&paths, jobs, verbose, stack_details),
+            marshal_only,
+        } => {
+            let depth = if marshal_only {
+                Depth::Marshal
+            } else {
+                Depth::Instructions
+            };
+            cmd_roundtrip(&paths, jobs, verbose, stack_details, depth)
+        }
         Command::Dis { file, function } => cmd_dis(&file, function.as_deref()),
         Command::Verify { paths, jobs } => cmd_verify(&paths, jobs),
     };
@@ -211,6 +223,7 @@ fn cmd_roundtrip(
     jobs: Option<usize>,
     verbose: bool,
     stack_details: bool,
+    depth: Depth,
 ) -> Result<ExitCode> {
     let (files, walk_errors) = collect_pycs(paths);
     for e in &walk_errors {
@@ -228,7 +241,7 @@ fn cmd_roundtrip(
                     Ok(data) => {
                         let version = pyopt::pyc::Header::parse(&data).ok().map(|h| h.version);
                         let t = Instant::now();
-                        let result = roundtrip_bytes(&data);
+                        let result = roundtrip_to(&data, depth);
                         codec_nanos.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                         match result {
                             Ok(rt) => Outcome::Done(rt, data.len() as u64),

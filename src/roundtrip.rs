@@ -195,17 +195,33 @@ pub struct RoundTrip {
     pub stack_mismatches: Vec<(String, i32, u32)>,
 }
 
+/// How deep a round trip goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Depth {
+    /// Down to the instruction IR of every code object (the real check).
+    #[default]
+    Instructions,
+    /// Only header and marshal object tree; code objects' byte strings are
+    /// copied through. For measuring the marshal layer on its own.
+    Marshal,
+}
+
 /// Decodes `data` down to the instruction IR of every code object and
 /// encodes it all back; compares the result with the input.
 pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
+    roundtrip_to(data, Depth::Instructions)
+}
+
+/// [`roundtrip_bytes`] to a chosen depth, with this thread's reusable buffers.
+pub fn roundtrip_to(data: &[u8], depth: Depth) -> Result<RoundTrip, Error> {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
-        Ok(mut ws) => roundtrip_with(data, &mut ws),
-        Err(_) => roundtrip_with(data, &mut Workspace::default()),
+        Ok(mut ws) => roundtrip_with(data, &mut ws, depth),
+        Err(_) => roundtrip_with(data, &mut Workspace::default(), depth),
     })
 }
 
-/// [`roundtrip_bytes`] with caller-provided buffers.
-pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Error> {
+/// [`roundtrip_to`] with caller-provided buffers.
+pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<RoundTrip, Error> {
     let Workspace {
         recycled,
         out,
@@ -219,7 +235,11 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace) -> Result<RoundTrip, Erro
         version: Some(file.version()),
         ..RoundTrip::default()
     };
-    for id in (0..file.module.arena.codes.len() as u32).map(CodeId) {
+    let codes = match depth {
+        Depth::Instructions => file.module.arena.codes.len() as u32,
+        Depth::Marshal => 0,
+    };
+    for id in (0..codes).map(CodeId) {
         file.decode_code_into(id, ir, scratch)?;
         bytecode::encode_into(ir, scratch, encoded).map_err(|e| {
             Error::at(

@@ -6,6 +6,8 @@ directory, then measures over exactly those files:
 
   baseline  CPython's `marshal.dumps(marshal.loads(body))` for every file,
             run by that interpreter on bytes already in memory (best of N);
+  marshal   `pyopt roundtrip --jobs 1 --marshal-only`: the same, stopping at
+            the marshal object tree (the work CPython's marshal does);
   pyopt     `pyopt roundtrip --jobs 1` on the copy: header, exact marshal
             decode, every code object decoded to the instruction IR and
             encoded again (co_code, line table, exception table, stack size),
@@ -54,6 +56,24 @@ print(best)
 """
 
 
+def measure(pyopt, tree, repeat, extra):
+    """Best (decode+encode time, wall time) of `repeat` single-thread runs."""
+    codec_best = wall_best = None
+    for _ in range(repeat):
+        out = subprocess.run(
+            [pyopt, "roundtrip", "--jobs", "1"] + extra + [tree], capture_output=True, text=True
+        )
+        if out.returncode != 0:
+            sys.exit("pyopt roundtrip failed:\n" + out.stdout + out.stderr)
+        m = re.search(r"in ([0-9.]+)s wall; decode\+encode ([0-9.]+)s", out.stdout)
+        if not m:
+            sys.exit("cannot parse pyopt output:\n" + out.stdout)
+        wall, codec = float(m.group(1)), float(m.group(2))
+        codec_best = codec if codec_best is None else min(codec_best, codec)
+        wall_best = wall if wall_best is None else min(wall_best, wall)
+    return codec_best, wall_best
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default="3.13", help="CPython minor version (3.8 ... 3.13)")
@@ -85,22 +105,14 @@ def main():
                 input="\n".join(files), capture_output=True, text=True, check=True,
             ).stdout
         )
-        codec_best = wall_best = None
-        for _ in range(args.repeat):
-            out = subprocess.run(
-                [pyopt, "roundtrip", "--jobs", "1", tmp], capture_output=True, text=True
-            )
-            if out.returncode != 0:
-                sys.exit("pyopt roundtrip failed:\n" + out.stdout + out.stderr)
-            m = re.search(r"in ([0-9.]+)s wall; decode\+encode ([0-9.]+)s", out.stdout)
-            if not m:
-                sys.exit("cannot parse pyopt output:\n" + out.stdout)
-            wall, codec = float(m.group(1)), float(m.group(2))
-            codec_best = codec if codec_best is None else min(codec_best, codec)
-            wall_best = wall if wall_best is None else min(wall_best, wall)
+        codec_best, wall_best = measure(pyopt, tmp, args.repeat, [])
+        marshal_best, _ = measure(pyopt, tmp, args.repeat, ["--marshal-only"])
     print("CPython 3.%d standard library: %d .pyc files, %.1f MB, single thread, best of %d"
           % (minor, len(files), mb, args.repeat))
     print("%-52s %8.3f s %9.1f MB/s" % ("CPython marshal.loads + marshal.dumps (in memory)", base, mb / base))
+    print("%-52s %8.3f s %9.1f MB/s   ratio %.2fx"
+          % ("pyopt roundtrip --marshal-only (object tree only)", marshal_best, mb / marshal_best,
+             base / marshal_best))
     print("%-52s %8.3f s %9.1f MB/s   ratio %.2fx"
           % ("pyopt roundtrip, decode+encode (in memory)", codec_best, mb / codec_best, base / codec_best))
     print("%-52s %8.3f s %9.1f MB/s   ratio %.2fx"

@@ -7,11 +7,11 @@
 
 use super::{err, BytecodeError, ExceptionEntry};
 
-/// Decodes the table; `index_of_unit[u]` is the instruction starting at code
-/// unit `u` (`u32::MAX` inside an instruction), with one extra slot for the end.
+/// Decodes the table; `starts` holds the code unit at which each instruction
+/// starts, plus the end of the code.
 pub(super) fn decode(
     table: &[u8],
-    index_of_unit: &[u32],
+    starts: &[u32],
     out: &mut Vec<ExceptionEntry>,
 ) -> Result<(), BytecodeError> {
     let mut p = 0usize;
@@ -45,16 +45,16 @@ pub(super) fn decode(
     let index = |unit: u64, at: usize, what: &str| -> Result<u32, BytecodeError> {
         match usize::try_from(unit)
             .ok()
-            .and_then(|u| index_of_unit.get(u))
+            .and_then(|u| super::index_at_unit(starts, u))
         {
-            Some(&i) if i != u32::MAX => Ok(i),
+            Some(i) => Ok(i),
             _ => err(
                 at,
                 format!("exception table {what} is not an instruction boundary"),
             ),
         }
     };
-    let n = index_of_unit.len() - 1;
+    let units = starts.last().copied().unwrap_or(0) as usize;
     while p < table.len() {
         let at = p;
         let start = read(&mut p, true)?;
@@ -64,7 +64,7 @@ pub(super) fn decode(
         let start_i = index(start as u64, at, "start")?;
         let end_i = index(start as u64 + size as u64, at, "end")?;
         let target_i = index(target as u64, at, "target")?;
-        if target as usize >= n || size == 0 {
+        if target as usize >= units || size == 0 {
             return err(
                 at,
                 "exception table entry is empty or targets the end of the code",

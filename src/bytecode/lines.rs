@@ -12,6 +12,9 @@
 //!   one-line, no-column, long and none forms; 3.12+ merge consecutive
 //!   instructions with the same location into one run, 3.11 writes one run
 //!   per instruction.
+//!
+//! Line arithmetic wraps like CPython's C `int`s: a damaged `co_firstlineno`
+//! or delta must not panic, and wrapping both ways keeps the tables exact.
 
 use super::{err, BytecodeError, CodeIr, LineEntry, Loc, NO_POS};
 use crate::version::PyVersion;
@@ -55,7 +58,7 @@ fn decode_lnotab(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), By
         let ext = if i < n { ir.instrs[i].ext as usize } else { 0 };
         match sub {
             Some(sub) if addr % 2 == 0 && sub <= ext => {
-                line += delta;
+                line = line.wrapping_add(delta);
                 ir.lnotab_hint.push(LineEntry {
                     instr: i as u32,
                     sub: sub as u8,
@@ -120,7 +123,7 @@ fn encode_lnotab(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
     // line deltas beyond i8 in saturated steps.
     let mut emit = |addr: u32, line: i32| {
         let mut d_addr = addr - prev_addr;
-        let mut d_line = line - cur;
+        let mut d_line = line.wrapping_sub(cur);
         while d_addr > 255 {
             out.extend_from_slice(&[255, 0]);
             d_addr -= 255;
@@ -170,7 +173,7 @@ fn decode_310(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), Bytec
         let this = if delta == -128 {
             NO_POS
         } else {
-            line += delta as i32;
+            line = line.wrapping_add(delta as i32);
             line
         };
         while i < n && (starts[i] as usize) * 2 < end {
@@ -200,7 +203,7 @@ fn encode_310(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
         if w.lineno < 0 {
             ldelta = -128;
         } else {
-            ldelta = w.lineno - w.prevlineno;
+            ldelta = w.lineno.wrapping_sub(w.prevlineno);
             w.prevlineno = w.lineno;
             while ldelta > 127 {
                 w.out.extend_from_slice(&[0, 127]);
@@ -282,10 +285,10 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
         let loc = match code {
             15 => Loc::NONE,
             14 => {
-                line += svarint(&mut p)?;
-                let end_line = line + varint(&mut p)? as i32;
-                let col = varint(&mut p)? as i32 - 1;
-                let end_col = varint(&mut p)? as i32 - 1;
+                line = line.wrapping_add(svarint(&mut p)?);
+                let end_line = line.wrapping_add(varint(&mut p)? as i32);
+                let col = (varint(&mut p)? as i32).wrapping_sub(1);
+                let end_col = (varint(&mut p)? as i32).wrapping_sub(1);
                 Loc {
                     line,
                     end_line,
@@ -294,7 +297,7 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
                 }
             }
             13 => {
-                line += svarint(&mut p)?;
+                line = line.wrapping_add(svarint(&mut p)?);
                 Loc {
                     line,
                     end_line: line,
@@ -303,7 +306,7 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
                 }
             }
             10..=12 => {
-                line += code as i32 - 10;
+                line = line.wrapping_add(code as i32 - 10);
                 let col = byte(&mut p)? as i32;
                 let end_col = byte(&mut p)? as i32;
                 Loc {
@@ -385,10 +388,10 @@ fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
         out.push(first(15));
         return;
     }
-    let line_delta = loc.line - *a_lineno;
+    let line_delta = loc.line.wrapping_sub(*a_lineno);
     let column = loc.col;
     let end_col = loc.end_col;
-    let end_line_delta = loc.end_line - loc.line;
+    let end_line_delta = loc.end_line.wrapping_sub(loc.line);
     if end_line_delta == 0 {
         if column < 0 || end_col < 0 {
             out.push(first(13));
@@ -412,7 +415,7 @@ fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
     out.push(first(14));
     write_svarint(out, line_delta);
     write_varint(out, end_line_delta as u32);
-    write_varint(out, (column + 1) as u32);
-    write_varint(out, (end_col + 1) as u32);
+    write_varint(out, column.wrapping_add(1) as u32);
+    write_varint(out, end_col.wrapping_add(1) as u32);
     *a_lineno = loc.line;
 }

@@ -175,7 +175,6 @@ pub fn ext_needed(arg: u32) -> u8 {
 /// per thread so that the codec does not allocate per code object.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    index_of_unit: Vec<u32>,
     jumps: Vec<(u32, u32, u32)>,
     starts: Vec<u32>,
     shapes: Vec<Shape>,
@@ -263,10 +262,6 @@ pub fn decode_into(
         return err(code.len(), "co_code has an odd length");
     }
     let units = code.len() / 2;
-    // Instruction index of each code unit that starts an instruction.
-    let index_of_unit = &mut scratch.index_of_unit;
-    index_of_unit.clear();
-    index_of_unit.resize(units + 1, u32::MAX);
     let starts = &mut scratch.starts;
     starts.clear();
     // Raw jump arguments are resolved once every instruction start is known.
@@ -330,7 +325,6 @@ pub fn decode_into(
             u += caches;
         }
         let idx = instrs.len() as u32;
-        index_of_unit[start] = idx;
         starts.push(start as u32);
         if info.jump != JumpKind::None {
             jumps.push((idx, start as u32, u as u32));
@@ -342,7 +336,6 @@ pub fn decode_into(
             loc: Loc::NONE,
         });
     }
-    index_of_unit[units] = instrs.len() as u32;
     starts.push(units as u32);
     // Byte-addressed jumps (3.8/3.9) vs code-unit-addressed (3.10+).
     let unit_bytes = if version <= PyVersion::V3_9 { 2 } else { 1 };
@@ -364,7 +357,7 @@ pub fn decode_into(
             JumpKind::None => None,
         };
         let target = target_unit
-            .and_then(|t| index_of_unit.get(t).copied())
+            .and_then(|t| index_at_unit(starts, t))
             .filter(|&t| t != u32::MAX && (t as usize) < count);
         match target {
             Some(t) => instr.arg = t,
@@ -381,12 +374,20 @@ pub fn decode_into(
     }
     lines::decode(ir, linetable, &scratch.starts)?;
     match (version.has_exception_table(), exceptiontable) {
-        (true, Some(t)) => exceptions::decode(t, &scratch.index_of_unit, &mut ir.exceptions)?,
+        (true, Some(t)) => exceptions::decode(t, &scratch.starts, &mut ir.exceptions)?,
         (false, None) => {}
         (true, None) => return err(0, "3.11+ code object without an exception table"),
         (false, Some(_)) => return err(0, "exception table before 3.11"),
     }
     Ok(())
+}
+
+/// The instruction that starts at code unit `unit`, given every
+/// instruction's start (and the end) in `starts`; `None` inside an
+/// instruction. The end of the code maps to `starts.len() - 1`.
+pub(crate) fn index_at_unit(starts: &[u32], unit: usize) -> Option<u32> {
+    let unit = u32::try_from(unit).ok()?;
+    starts.binary_search(&unit).ok().map(|i| i as u32)
 }
 
 /// Encodes a code object's IR back to `co_code`, its line table and (3.11+)

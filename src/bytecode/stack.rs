@@ -9,7 +9,9 @@
 //! verifier needs: underflows and merge points reached with different depths.
 
 use super::{is_terminator, CodeIr, Scratch};
-use crate::version::{JumpKind, PyVersion};
+use std::sync::OnceLock;
+
+use crate::version::{JumpKind, Op, PyVersion, StackEffect};
 
 /// Generator, coroutine and async-generator code flags.
 const GENERATOR_LIKE: i32 = 0x20 | 0x80 | 0x200;
@@ -23,6 +25,44 @@ pub struct StackReport {
     pub depth_at: Vec<i32>,
     /// Problems found (instruction index, message).
     pub problems: Vec<(usize, String)>,
+}
+
+/// What the walk needs of an op, indexed by `Op as usize` (one load per
+/// instruction instead of two table lookups and a name match).
+#[derive(Clone, Copy, Debug)]
+struct Flow {
+    known: bool,
+    jump: bool,
+    terminator: bool,
+    effect: StackEffect,
+    jump_effect: StackEffect,
+}
+
+fn flow_table(v: PyVersion) -> &'static [Flow] {
+    static TABLES: [OnceLock<Box<[Flow]>>; 6] = [const { OnceLock::new() }; 6];
+    let slot = PyVersion::ALL.iter().position(|x| *x == v).unwrap_or(0);
+    TABLES[slot].get_or_init(|| {
+        let table = v.table();
+        Op::ALL
+            .iter()
+            .map(|&op| match table.info(op) {
+                Some(info) => Flow {
+                    known: true,
+                    jump: info.jump != JumpKind::None,
+                    terminator: is_terminator(op),
+                    effect: info.effect,
+                    jump_effect: info.jump_effect,
+                },
+                None => Flow {
+                    known: false,
+                    jump: false,
+                    terminator: true,
+                    effect: StackEffect::Fixed(0),
+                    jump_effect: StackEffect::Fixed(0),
+                },
+            })
+            .collect()
+    })
 }
 
 impl StackReport {
@@ -41,7 +81,7 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
 
 /// [`stack_depth`] reusing the allocations of `scratch` and `report`.
 pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: &mut StackReport) {
-    let table = ir.version.table();
+    let flows = flow_table(ir.version);
     let n = ir.instrs.len();
     let depth_at = &mut scratch.depth;
     depth_at.clear();
@@ -112,13 +152,14 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
                 break;
             }
             let ins = &ir.instrs[i];
-            let Some(info) = table.info(ins.op) else {
+            let flow = flows[ins.op as usize];
+            if !flow.known {
                 problems.push((
                     i,
                     format!("{} is not an op of {}", ins.op.name(), ir.version),
                 ));
                 break;
-            };
+            }
             if let Some(&k) = handler.get(i) {
                 if k != u32::MAX {
                     let e = &ir.exceptions[k as usize];
@@ -136,7 +177,7 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
                     push(work, depth_at, problems, i, e.target as usize, d);
                 }
             }
-            let new_depth = depth + info.effect.eval(ins.arg);
+            let new_depth = depth + flow.effect.eval(ins.arg);
             if new_depth < 0 {
                 problems.push((
                     i,
@@ -144,13 +185,16 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
                 ));
             }
             max = max.max(new_depth);
-            if info.jump != JumpKind::None {
-                let t = depth + info.jump_effect.eval(ins.arg);
+            if flow.jump {
+                let t = depth + flow.jump_effect.eval(ins.arg);
                 max = max.max(t);
-                push(work, depth_at, problems, i, ins.arg as usize, t);
+                // A path that underflows goes on at depth 0: a negative depth
+                // would read as "not reached yet" in `depth_at`, and a loop
+                // would be walked forever, ever deeper below 0.
+                push(work, depth_at, problems, i, ins.arg as usize, t.max(0));
             }
-            depth = new_depth;
-            if is_terminator(ins.op) {
+            depth = new_depth.max(0);
+            if flow.terminator {
                 break;
             }
             let next = i + 1;

@@ -231,3 +231,39 @@ impl VersionTable {
         self.forbidden.iter().find(|f| f.number == number)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_all_is_indexed_by_discriminant() {
+        for (i, op) in Op::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i, "{}", op.name());
+            assert_eq!(Op::from_name(op.name()), Some(*op));
+        }
+    }
+
+    #[test]
+    fn tables_are_consistent() {
+        for v in PyVersion::ALL {
+            let t = v.table();
+            for (pos, info) in t.ops.iter().enumerate() {
+                assert_eq!(t.by_number[info.number as usize] as usize, pos);
+                assert_eq!(t.info(info.op).map(|i| i.number), Some(info.number));
+            }
+            assert!(t
+                .forbidden
+                .iter()
+                .all(|f| t.op_by_number(f.number).is_none()));
+        }
+    }
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(PyVersion::parse("3.11"), Some(PyVersion::V3_11));
+        assert_eq!(PyVersion::parse("313"), Some(PyVersion::V3_13));
+        assert_eq!(PyVersion::parse("3.7"), None);
+        assert_eq!(PyVersion::V3_9.to_string(), "3.9");
+    }
+}
