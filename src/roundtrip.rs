@@ -4,7 +4,7 @@
 
 use crate::bytecode::{self, CodeIr, Encoded, Scratch, StackReport};
 use crate::error::{Error, ErrorKind};
-use crate::marshal::{self, Arena, CodeId, Module, NodeId, Recycled, Value};
+use crate::marshal::{self, Arena, CodeId, CodeObj, Module, NodeId, Recycled, Value};
 use crate::pyc::{Header, HEADER_LEN};
 use crate::version::PyVersion;
 
@@ -91,16 +91,16 @@ impl<'a> PycFile<'a> {
     ) -> Result<(), Error> {
         let arena = &self.module.arena;
         let c = arena.code(id);
-        let code = field_bytes(arena, c.code, "co_code")?;
-        let lt = field_bytes(arena, c.linetable, "co_linetable")?;
+        let code = field_bytes(arena, c, c.code, "co_code")?;
+        let lt = field_bytes(arena, c, c.linetable, "co_linetable")?;
         let et = match c.exceptiontable {
-            Some(e) => Some(field_bytes(arena, e, "co_exceptiontable")?),
+            Some(e) => Some(field_bytes(arena, c, e, "co_exceptiontable")?),
             None => None,
         };
         ir.version = self.version();
         bytecode::decode_into(ir, scratch, code, lt, et, c.firstlineno).map_err(|e| {
             Error::at(
-                0,
+                c.offset,
                 ErrorKind::Bytecode(format!("code object {}: {e}", self.qualname(id))),
             )
         })
@@ -128,12 +128,13 @@ impl<'a> PycFile<'a> {
 
 fn field_bytes<'x>(
     arena: &'x Arena<'_>,
+    code: &CodeObj,
     id: NodeId,
     field: &'static str,
 ) -> Result<&'x [u8], Error> {
     arena.as_bytes(id).ok_or_else(|| {
         Error::at(
-            0,
+            code.offset,
             ErrorKind::BadCodeField {
                 field,
                 found: arena.value(id).kind_name(),
@@ -243,7 +244,7 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<R
         file.decode_code_into(id, ir, scratch)?;
         bytecode::encode_into(ir, scratch, encoded).map_err(|e| {
             Error::at(
-                0,
+                file.module.arena.code(id).offset,
                 ErrorKind::Encode(format!("code object {}: {e}", file.qualname(id))),
             )
         })?;

@@ -342,6 +342,7 @@ fn decode_locations(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(),
 fn encode_locations(ir: &CodeIr, starts: &[u32], merge_runs: bool, out: &mut Vec<u8>) {
     let mut a_lineno = ir.firstlineno;
     let n = ir.instrs.len();
+    out.reserve(2 * n + 8);
     let mut i = 0;
     while i < n {
         let loc = ir.instrs[i].loc;
@@ -400,14 +401,14 @@ fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
             return;
         }
         if line_delta == 0 && column < 80 && end_col - column < 16 && end_col >= column {
-            out.push(first((column >> 3) as u8));
-            out.push((((column & 7) << 4) | (end_col - column)) as u8);
+            out.extend_from_slice(&[
+                first((column >> 3) as u8),
+                (((column & 7) << 4) | (end_col - column)) as u8,
+            ]);
             return;
         }
         if (0..3).contains(&line_delta) && column < 128 && end_col < 128 {
-            out.push(first(10 + line_delta as u8));
-            out.push(column as u8);
-            out.push(end_col as u8);
+            out.extend_from_slice(&[first(10 + line_delta as u8), column as u8, end_col as u8]);
             *a_lineno = loc.line;
             return;
         }

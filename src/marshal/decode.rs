@@ -412,6 +412,7 @@ impl<'a> Reader<'a> {
     }
 
     fn code_object(&mut self, flag: bool) -> Result<NodeId, Error> {
+        let offset = self.base + self.pos - 1;
         let code_id = CodeId(self.arena.codes.len() as u32);
         let id = self.arena.push(Value::Code(code_id), flag);
         let slot = self.slots.len();
@@ -440,6 +441,7 @@ impl<'a> Reader<'a> {
             firstlineno: 0,
             linetable: zero,
             exceptiontable: None,
+            offset,
         });
         let c = if self.version >= PyVersion::V3_11 {
             let argcount = self.i32("co_argcount")?;
@@ -478,6 +480,7 @@ impl<'a> Reader<'a> {
                 firstlineno,
                 linetable,
                 exceptiontable: Some(exceptiontable),
+                offset,
             }
         } else {
             let argcount = self.i32("co_argcount")?;
@@ -516,6 +519,7 @@ impl<'a> Reader<'a> {
                 firstlineno,
                 linetable,
                 exceptiontable: None,
+                offset,
             }
         };
         self.arena.codes[code_id.0 as usize] = c;

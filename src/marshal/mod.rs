@@ -237,6 +237,9 @@ pub struct CodeObj {
     pub linetable: NodeId,
     /// 3.11+ only.
     pub exceptiontable: Option<NodeId>,
+    /// File offset of the code object's type byte (for error messages; 0 for
+    /// code objects built in memory). Not written.
+    pub offset: usize,
 }
 
 /// All objects of one marshal stream.
