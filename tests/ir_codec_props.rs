@@ -12,12 +12,16 @@ use proptest::prelude::*;
 use pyopt::bytecode::{self, CodeIr, ExceptionEntry, Instr, Loc, NO_POS};
 use pyopt::version::{JumpKind, Op, PyVersion};
 
+/// Location choices: (line delta, end line delta, column, width, shape).
+type LocChoice = (i32, i32, i32, i32, u8);
+/// Instruction choices: (op, arg, target, location).
+type InstrChoice = (usize, u32, usize, LocChoice);
+
 #[derive(Clone, Debug)]
 struct Spec {
     version: PyVersion,
     firstlineno: i32,
-    /// (op choice, arg choice, target choice, location choice)
-    instrs: Vec<(usize, u32, usize, (i32, i32, i32, i32, u8))>,
+    instrs: Vec<InstrChoice>,
     /// (start, len, target, depth, lasti) choices
     exceptions: Vec<(usize, usize, usize, u32, bool)>,
 }
