@@ -6,6 +6,7 @@
 //! for one file; the CLI in `main.rs` drives it over trees.
 
 pub mod bytecode;
+pub mod cfg;
 pub mod dis;
 pub mod error;
 pub mod marshal;

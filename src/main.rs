@@ -50,8 +50,12 @@ enum Command {
         stack_details: bool,
         /// Stop at the marshal object tree: code objects' bytecode and tables
         /// are copied, not decoded (measures the marshal layer on its own).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "through_cfg")]
         marshal_only: bool,
+        /// Also build each code object's control-flow graph and linearize it
+        /// back before encoding (decode → CFG → linearize → encode).
+        #[arg(long)]
+        through_cfg: bool,
     },
     /// Print the instruction IR of a .pyc: offset, line, opname, argument and its value.
     Dis {
@@ -91,9 +95,12 @@ fn main() -> ExitCode {
             verbose,
             stack_details,
             marshal_only,
+            through_cfg,
         } => {
             let depth = if marshal_only {
                 Depth::Marshal
+            } else if through_cfg {
+                Depth::Cfg
             } else {
                 Depth::Instructions
             };

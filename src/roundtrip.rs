@@ -202,6 +202,9 @@ pub enum Depth {
     /// Down to the instruction IR of every code object (the real check).
     #[default]
     Instructions,
+    /// Through the instruction IR and the control-flow graph: decode → CFG →
+    /// linearize → encode (the identity every optimization starts from).
+    Cfg,
     /// Only header and marshal object tree; code objects' byte strings are
     /// copied through. For measuring the marshal layer on its own.
     Marshal,
@@ -237,11 +240,19 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<R
         ..RoundTrip::default()
     };
     let codes = match depth {
-        Depth::Instructions => file.module.arena.codes.len() as u32,
+        Depth::Instructions | Depth::Cfg => file.module.arena.codes.len() as u32,
         Depth::Marshal => 0,
     };
     for id in (0..codes).map(CodeId) {
         file.decode_code_into(id, ir, scratch)?;
+        if depth == Depth::Cfg {
+            *ir = crate::cfg::Cfg::build(ir).linearize().map_err(|e| {
+                Error::at(
+                    file.module.arena.code(id).offset,
+                    ErrorKind::Encode(format!("code object {}: {e}", file.qualname(id))),
+                )
+            })?;
+        }
         bytecode::encode_into(ir, scratch, encoded).map_err(|e| {
             Error::at(
                 file.module.arena.code(id).offset,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use pyopt::roundtrip::{roundtrip_bytes, StackStats};
+use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
 use pyopt::PyVersion;
 
 fn stdlib_of(python: &Path) -> PathBuf {
@@ -55,6 +55,16 @@ fn pycs(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_stdlib_pyc_roundtrips_byte_identically() {
+    roundtrip_all(Depth::Instructions);
+}
+
+/// The CFG identity: decode → CFG → linearize → encode is byte-identical.
+#[test]
+fn every_stdlib_pyc_survives_the_cfg_byte_identically() {
+    roundtrip_all(Depth::Cfg);
+}
+
+fn roundtrip_all(depth: Depth) {
     let mut checked = 0;
     for v in PyVersion::ALL {
         let Some(python) = common::require_or_skip(v.minor()) else {
@@ -70,7 +80,10 @@ fn every_stdlib_pyc_roundtrips_byte_identically() {
             .par_iter()
             .map(|p| {
                 let data = std::fs::read(p).expect("read pyc");
-                (p.clone(), roundtrip_bytes(&data).map_err(|e| e.to_string()))
+                (
+                    p.clone(),
+                    roundtrip_to(&data, depth).map_err(|e| e.to_string()),
+                )
             })
             .collect();
         let mut stack = StackStats::default();
@@ -96,7 +109,7 @@ fn every_stdlib_pyc_roundtrips_byte_identically() {
             }
         }
         println!(
-            "{v}: {} files, {codes} code objects byte-identical; co_stacksize equal {}, \
+            "{v} ({depth:?}): {} files, {codes} code objects byte-identical; co_stacksize equal {}, \
              smaller {} (of which {} with unreachable code), larger {}",
             files.len(),
             stack.equal,

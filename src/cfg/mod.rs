@@ -1,0 +1,420 @@
+//! Control-flow graph of one code object: basic blocks of instructions with
+//! fall-through, jump and exception edges, built from a [`CodeIr`] and
+//! linearized back into one.
+//!
+//! * Blocks live in an arena indexed by [`BlockId`]; `order` is the layout
+//!   that linearization follows. A block ends at a jump or a terminator, and
+//!   a new block starts at every jump target and (3.11+) wherever the
+//!   covering exception handler changes, so every instruction of a block has
+//!   the same [`Handler`].
+//! * A jump's argument is the [`BlockId`] of its target while in the CFG.
+//! * `fallthrough` names the block that runs next when the last instruction
+//!   does not transfer control; linearization adds a jump when a pass moved
+//!   that block away.
+//! * Exception edges: on 3.11+ from each block to its handler block; on
+//!   3.8–3.10 from a `SETUP_FINALLY`/`SETUP_WITH`/`SETUP_ASYNC_WITH` to the
+//!   handler it installs (their jump target).
+//!
+//! Guarantee: `linearize(build(ir)) == ir` for every decoded IR — the CFG
+//! identity that lets a file with no pass applied come back byte-identical.
+
+mod analysis;
+
+pub use analysis::{Liveness, Predecessors};
+
+use std::fmt;
+
+use crate::bytecode::{CodeIr, ExceptionEntry, Instr, LineEntry, Loc};
+use crate::version::{JumpKind, Op, PyVersion, VersionTable};
+
+/// Index of a block in [`Cfg::blocks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+impl BlockId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for BlockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "B{}", self.0)
+    }
+}
+
+/// The 3.11+ exception handler covering a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Handler {
+    pub target: BlockId,
+    pub depth: u32,
+    pub lasti: bool,
+}
+
+/// The kind of a CFG edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EdgeKind {
+    /// To the next block when the last instruction does not transfer control.
+    Fallthrough,
+    /// To the target of the block's final jump.
+    Jump,
+    /// To an exception handler.
+    Exception,
+}
+
+/// A basic block.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Block {
+    /// The instructions; a jump's `arg` is its target's `BlockId`.
+    pub instrs: Vec<Instr>,
+    /// The block that runs next if the last instruction falls through.
+    pub fallthrough: Option<BlockId>,
+    /// 3.11+: the handler of every instruction in the block.
+    pub handler: Option<Handler>,
+}
+
+/// The control-flow graph of one code object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cfg {
+    pub version: PyVersion,
+    pub firstlineno: i32,
+    pub blocks: Vec<Block>,
+    /// Layout order; the entry block is `order[0]`.
+    pub order: Vec<BlockId>,
+    /// 3.8/3.9 lnotab entries as read; valid only while no pass changed the
+    /// code (the pipeline clears it otherwise, see `CodeIr::lnotab_hint`).
+    pub lnotab_hint: Vec<LineEntry>,
+}
+
+/// A CFG that cannot be laid out as bytecode of its version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CfgError(pub String);
+
+impl fmt::Display for CfgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CfgError {}
+
+/// Ops that install an exception handler on 3.8–3.10 (their jump target).
+pub fn is_block_setup(op: Op) -> bool {
+    matches!(
+        op,
+        Op::SETUP_FINALLY | Op::SETUP_WITH | Op::SETUP_ASYNC_WITH
+    )
+}
+
+impl Cfg {
+    /// Splits an IR into basic blocks.
+    pub fn build(ir: &CodeIr) -> Cfg {
+        let table = ir.version.table();
+        let n = ir.instrs.len();
+        // Leaders: instruction indices that start a block.
+        let mut leader = vec![false; n + 1];
+        if n > 0 {
+            leader[0] = true;
+        }
+        for (i, ins) in ir.instrs.iter().enumerate() {
+            let jump = is_jump(table, ins.op);
+            if jump {
+                leader[ins.arg as usize] = true;
+            }
+            if jump || crate::bytecode::is_terminator(ins.op) {
+                leader[i + 1] = true;
+            }
+        }
+        // 3.11+: one handler per block.
+        let mut handler_of: Vec<Option<(u32, u32, bool)>> = Vec::new();
+        if !ir.exceptions.is_empty() {
+            handler_of = vec![None; n];
+            for e in &ir.exceptions {
+                leader[e.start as usize] = true;
+                leader[e.end as usize] = true;
+                leader[e.target as usize] = true;
+                for h in &mut handler_of[e.start as usize..e.end as usize] {
+                    *h = Some((e.target, e.depth, e.lasti));
+                }
+            }
+        }
+        // Block of each leader.
+        let mut block_of = vec![u32::MAX; n + 1];
+        let mut count = 0u32;
+        for (i, &l) in leader.iter().enumerate().take(n) {
+            if l {
+                block_of[i] = count;
+                count += 1;
+            }
+        }
+        let mut blocks: Vec<Block> = Vec::with_capacity(count as usize);
+        for (i, ins) in ir.instrs.iter().enumerate() {
+            if leader[i] {
+                blocks.push(Block::default());
+            }
+            let mut ins = *ins;
+            if is_jump(table, ins.op) {
+                ins.arg = block_of[ins.arg as usize];
+            }
+            if let Some(b) = blocks.last_mut() {
+                b.instrs.push(ins);
+            }
+        }
+        // Fall-through links and handlers.
+        let mut start = 0usize;
+        for (k, b) in blocks.iter_mut().enumerate() {
+            let len = b.instrs.len();
+            let last = b.instrs[len - 1];
+            if !crate::bytecode::is_terminator(last.op) && k + 1 < count as usize {
+                b.fallthrough = Some(BlockId(k as u32 + 1));
+            }
+            if let Some(Some((t, depth, lasti))) = handler_of.get(start) {
+                b.handler = Some(Handler {
+                    target: BlockId(block_of[*t as usize]),
+                    depth: *depth,
+                    lasti: *lasti,
+                });
+            }
+            start += len;
+        }
+        Cfg {
+            version: ir.version,
+            firstlineno: ir.firstlineno,
+            order: (0..count).map(BlockId).collect(),
+            blocks,
+            lnotab_hint: ir.lnotab_hint.clone(),
+        }
+    }
+
+    pub fn block(&self, id: BlockId) -> &Block {
+        &self.blocks[id.index()]
+    }
+
+    pub fn block_mut(&mut self, id: BlockId) -> &mut Block {
+        &mut self.blocks[id.index()]
+    }
+
+    /// The entry block, if the code has any instruction.
+    pub fn entry(&self) -> Option<BlockId> {
+        self.order.first().copied()
+    }
+
+    /// Number of instructions in all blocks.
+    pub fn instr_count(&self) -> usize {
+        self.blocks.iter().map(|b| b.instrs.len()).sum()
+    }
+
+    /// The outgoing edges of a block.
+    pub fn successors(&self, id: BlockId) -> Vec<(BlockId, EdgeKind)> {
+        let table = self.version.table();
+        let b = self.block(id);
+        let mut out = Vec::with_capacity(3);
+        if let Some(f) = b.fallthrough {
+            out.push((f, EdgeKind::Fallthrough));
+        }
+        if let Some(last) = b.instrs.last() {
+            if is_jump(table, last.op) {
+                let kind = if is_block_setup(last.op) {
+                    EdgeKind::Exception
+                } else {
+                    EdgeKind::Jump
+                };
+                out.push((BlockId(last.arg), kind));
+            }
+        }
+        if let Some(h) = b.handler {
+            out.push((h.target, EdgeKind::Exception));
+        }
+        out
+    }
+
+    /// The graph as a petgraph `DiGraphMap` over block ids, for the generic
+    /// algorithms (dominators, SCCs, ...). Built on demand.
+    pub fn graph(&self) -> petgraph::graphmap::DiGraphMap<u32, EdgeKind> {
+        let mut g = petgraph::graphmap::DiGraphMap::new();
+        for &b in &self.order {
+            g.add_node(b.0);
+        }
+        for &b in &self.order {
+            for (s, kind) in self.successors(b) {
+                g.add_edge(b.0, s.0, kind);
+            }
+        }
+        g
+    }
+
+    /// Lays the blocks out in `order` and turns the CFG back into an IR:
+    /// jump arguments become instruction indices, jumps whose target moved
+    /// to the other side get the opcode of the right direction, a jump is
+    /// added where a fall-through target is not the next block, and the
+    /// exception table is rebuilt from the blocks' handlers.
+    pub fn linearize(&self) -> Result<CodeIr, CfgError> {
+        let table = self.version.table();
+        // Blocks after layout, with the extra jumps that fall-through needs.
+        let mut laid: Vec<(BlockId, Vec<Instr>)> = Vec::with_capacity(self.order.len());
+        let mut placed = vec![false; self.blocks.len()];
+        for (pos, &id) in self.order.iter().enumerate() {
+            if placed.get(id.index()).copied().unwrap_or(true) {
+                return Err(CfgError(format!(
+                    "block {id} is laid out twice or does not exist"
+                )));
+            }
+            placed[id.index()] = true;
+            let b = self.block(id);
+            let mut instrs = b.instrs.clone();
+            if let Some(f) = b.fallthrough {
+                if self.order.get(pos + 1) != Some(&f) {
+                    let loc = instrs.last().map_or(Loc::NONE, |i| i.loc);
+                    instrs.push(Instr {
+                        op: unconditional_jump(self.version),
+                        ext: 0,
+                        arg: f.0,
+                        loc,
+                    });
+                }
+            }
+            laid.push((id, instrs));
+        }
+        // Instruction index where each block starts.
+        let mut start_of = vec![u32::MAX; self.blocks.len()];
+        let mut at = 0u32;
+        for (id, instrs) in &laid {
+            start_of[id.index()] = at;
+            at += instrs.len() as u32;
+        }
+        let total = at as usize;
+        let target_index = |b: u32| -> Result<u32, CfgError> {
+            match start_of.get(b as usize) {
+                Some(&s) if s != u32::MAX && (s as usize) < total => Ok(s),
+                _ => Err(CfgError(format!(
+                    "jump to block B{b}, which is not laid out or is empty"
+                ))),
+            }
+        };
+        let mut instrs: Vec<Instr> = Vec::with_capacity(total);
+        let mut exceptions: Vec<ExceptionEntry> = Vec::new();
+        for (id, block) in &laid {
+            let handler = self.block(*id).handler;
+            let first = instrs.len() as u32;
+            for ins in block {
+                let mut ins = *ins;
+                if is_jump(table, ins.op) {
+                    let here = instrs.len() as u32;
+                    ins.arg = target_index(ins.arg)?;
+                    ins.op = direction_fixed(self.version, ins.op, ins.arg <= here)?;
+                }
+                instrs.push(ins);
+            }
+            let last = instrs.len() as u32;
+            if let Some(h) = handler {
+                if last > first {
+                    let target = target_index(h.target.0)?;
+                    match exceptions.last_mut() {
+                        Some(e)
+                            if e.end == first
+                                && e.target == target
+                                && e.depth == h.depth
+                                && e.lasti == h.lasti =>
+                        {
+                            e.end = last
+                        }
+                        _ => exceptions.push(ExceptionEntry {
+                            start: first,
+                            end: last,
+                            target,
+                            depth: h.depth,
+                            lasti: h.lasti,
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(CodeIr {
+            version: self.version,
+            firstlineno: self.firstlineno,
+            instrs,
+            exceptions,
+            lnotab_hint: self.lnotab_hint.clone(),
+        })
+    }
+}
+
+fn is_jump(table: &VersionTable, op: Op) -> bool {
+    table.info(op).is_some_and(|i| i.jump != JumpKind::None)
+}
+
+/// The unconditional jump linearization adds for a displaced fall-through
+/// (`linearize` then fixes its direction).
+fn unconditional_jump(v: PyVersion) -> Op {
+    if v <= PyVersion::V3_10 {
+        Op::JUMP_ABSOLUTE
+    } else {
+        Op::JUMP_FORWARD
+    }
+}
+
+/// The opcode that reaches a target on the given side (`backward` = the
+/// target is at or before the jump), or an error when the version has none.
+fn direction_fixed(v: PyVersion, op: Op, backward: bool) -> Result<Op, CfgError> {
+    let table = v.table();
+    let Some(info) = table.info(op) else {
+        return Err(CfgError(format!("{} is not an op of {v}", op.name())));
+    };
+    let fits = match info.jump {
+        JumpKind::Forward => !backward,
+        JumpKind::Backward => backward,
+        _ => true,
+    };
+    if fits {
+        return Ok(op);
+    }
+    let swapped = match (op, backward) {
+        (Op::JUMP_FORWARD, true) if v <= PyVersion::V3_10 => Some(Op::JUMP_ABSOLUTE),
+        (Op::JUMP_FORWARD, true) => Some(Op::JUMP_BACKWARD),
+        (Op::JUMP_BACKWARD | Op::JUMP_BACKWARD_NO_INTERRUPT, false) => Some(Op::JUMP_FORWARD),
+        (Op::POP_JUMP_FORWARD_IF_FALSE, true) => Some(Op::POP_JUMP_BACKWARD_IF_FALSE),
+        (Op::POP_JUMP_FORWARD_IF_TRUE, true) => Some(Op::POP_JUMP_BACKWARD_IF_TRUE),
+        (Op::POP_JUMP_FORWARD_IF_NONE, true) => Some(Op::POP_JUMP_BACKWARD_IF_NONE),
+        (Op::POP_JUMP_FORWARD_IF_NOT_NONE, true) => Some(Op::POP_JUMP_BACKWARD_IF_NOT_NONE),
+        (Op::POP_JUMP_BACKWARD_IF_FALSE, false) => Some(Op::POP_JUMP_FORWARD_IF_FALSE),
+        (Op::POP_JUMP_BACKWARD_IF_TRUE, false) => Some(Op::POP_JUMP_FORWARD_IF_TRUE),
+        (Op::POP_JUMP_BACKWARD_IF_NONE, false) => Some(Op::POP_JUMP_FORWARD_IF_NONE),
+        (Op::POP_JUMP_BACKWARD_IF_NOT_NONE, false) => Some(Op::POP_JUMP_FORWARD_IF_NOT_NONE),
+        _ => None,
+    };
+    swapped.filter(|s| table.info(*s).is_some()).ok_or_else(|| {
+        CfgError(format!(
+            "{} cannot jump {} in CPython {v}; the block layout must keep its target {}",
+            op.name(),
+            if backward { "backward" } else { "forward" },
+            if backward { "after it" } else { "before it" }
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jump_directions_swap_within_a_version() {
+        assert_eq!(
+            direction_fixed(PyVersion::V3_12, Op::JUMP_FORWARD, true),
+            Ok(Op::JUMP_BACKWARD)
+        );
+        assert_eq!(
+            direction_fixed(PyVersion::V3_9, Op::JUMP_FORWARD, true),
+            Ok(Op::JUMP_ABSOLUTE)
+        );
+        assert_eq!(
+            direction_fixed(PyVersion::V3_11, Op::POP_JUMP_FORWARD_IF_NONE, true),
+            Ok(Op::POP_JUMP_BACKWARD_IF_NONE)
+        );
+        assert!(direction_fixed(PyVersion::V3_12, Op::POP_JUMP_IF_TRUE, true).is_err());
+        assert!(direction_fixed(PyVersion::V3_8, Op::FOR_ITER, true).is_err());
+        assert_eq!(
+            direction_fixed(PyVersion::V3_13, Op::POP_JUMP_IF_TRUE, false),
+            Ok(Op::POP_JUMP_IF_TRUE)
+        );
+    }
+}
