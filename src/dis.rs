@@ -44,6 +44,14 @@ pub fn disassemble(data: &[u8], filter: Option<&str>) -> Result<String, Error> {
     Ok(out)
 }
 
+/// The listing of one code object's instructions (`ir` may be an optimized
+/// version of the code object `id` of `file`; names resolve through its tables).
+pub fn listing_ir(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr) -> String {
+    let mut out = String::new();
+    listing(file, id, ir, &mut out);
+    out
+}
+
 /// Names visible to an instruction argument of a code object.
 struct Names<'f> {
     arena: &'f Arena<'f>,

@@ -7,9 +7,14 @@
 
 pub mod bytecode;
 pub mod cfg;
+pub mod config;
 pub mod dis;
+pub mod driver;
 pub mod error;
 pub mod marshal;
+#[path = "../passes/mod.rs"]
+pub mod passes;
+pub mod pipeline;
 pub mod pyc;
 pub mod roundtrip;
 pub mod verify;

@@ -32,6 +32,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Optimize every .pyc under PATHs in place (atomically: temporary file,
+    /// fsync, rename). Each file's CPython version comes from its own magic
+    /// number. Unchanged files are not touched.
+    ///
+    /// Exit codes: 0 success; 1 --check found files that would change; 2 some
+    /// files failed (unreadable, corrupt, unsupported version, read-only, ...)
+    /// or, with --strict, a code object was rejected by the verifier.
+    Optimize(OptimizeArgs),
+    /// List every pass with its level, supported versions and summary.
+    Passes {
+        /// Print the full documentation of one pass.
+        #[arg(long, value_name = "NAME")]
+        explain: Option<String>,
+    },
     /// Decode every .pyc under PATHs to the full instruction IR and encode it
     /// again, in memory; report per version how many files came back
     /// byte-identical. Exits 0 only if all of them did. Writes nothing.
@@ -86,6 +100,11 @@ macro_rules! outln {
     }};
 }
 
+#[path = "cli_optimize.rs"]
+mod optimize;
+
+use optimize::OptimizeArgs;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -108,6 +127,8 @@ fn main() -> ExitCode {
         }
         Command::Dis { file, function } => cmd_dis(&file, function.as_deref()),
         Command::Verify { paths, jobs } => cmd_verify(&paths, jobs),
+        Command::Optimize(args) => optimize::run(args),
+        Command::Passes { explain } => optimize::passes(explain.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,39 @@
+//! The pass registry, in pipeline order.
+//!
+//! One file per pass, each starting with a `//!` header that says what it
+//! does, what it assumes, what it guarantees and what it must never do; that
+//! header is what `pyopt passes --explain NAME` prints.
+//!
+//! No optimization pass has landed yet: they arrive with the optimization
+//! issue, each with golden `dis` snapshots and differential tests. The
+//! `test-*` passes below exist only in builds with the `test-passes` feature
+//! (the test suite's), to exercise the pipeline, the verifier and the driver.
+
+use crate::pipeline::Pass;
+
+#[cfg(feature = "test-passes")]
+mod test_passes;
+
+/// Every pass, in the order the pipeline runs them. Each entry carries a
+/// line on why it sits where it does.
+pub fn registry() -> &'static [&'static dyn Pass] {
+    &[
+        // Test-only: widens every instruction by an EXTENDED_ARG 0 prefix, so
+        // every offset, jump, line and exception table must be re-encoded.
+        #[cfg(feature = "test-passes")]
+        &test_passes::PadExtendedArgs,
+        // Test-only: panics on code objects named `pyopt_test_panic`, to prove
+        // a panic costs one code object, not the run.
+        #[cfg(feature = "test-passes")]
+        &test_passes::PanicOnMarker,
+        // Test-only: breaks the stack depth of code objects named
+        // `pyopt_test_miscompile`, so the verifier must reject them.
+        #[cfg(feature = "test-passes")]
+        &test_passes::BreakStackOnMarker,
+    ]
+}
+
+/// Looks a pass up by name.
+pub fn find(name: &str) -> Option<&'static dyn Pass> {
+    registry().iter().copied().find(|p| p.name() == name)
+}

@@ -1,0 +1,126 @@
+//! Passes that exist only to test the pass manager, the verifier and the
+//! driver (built with the `test-passes` feature, never in a release).
+//!
+//! They are opt-in, named `test-*`, and change code in ways that are either
+//! behaviour-preserving but touch every table (`test-pad-extended-args`) or
+//! deliberately wrong on marked code objects, so that the safety nets around
+//! passes can be seen to work.
+
+use crate::bytecode::ext_needed;
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{Op, PyVersion};
+
+/// Gives `LOAD_CONST`, `LOAD_FAST`, `STORE_FAST`, `LOAD_NAME` and
+/// `STORE_NAME` an `EXTENDED_ARG 0` prefix when their argument fits in one
+/// byte. The prefix contributes zero bits, and every offset after it moves, so
+/// jumps, line tables and exception tables are all rebuilt. Idempotent.
+///
+/// Only these ops: a prefix is *not* harmless everywhere. Measured while
+/// writing this pass: on 3.8–3.10 the frame's `f_lasti` stays on the prefix,
+/// so resuming after a prefixed `YIELD_VALUE` runs it again; on 3.12 the
+/// specialized `CALL` for `list.append` skips a fixed distance over the
+/// following `POP_TOP`, and `FOR_ITER` over the `END_FOR` at its target, so a
+/// prefix there makes them land on the wrong unit. These five ops are never
+/// skipped over by another instruction, yield, or start a fused pair.
+pub struct PadExtendedArgs;
+
+impl Pass for PadExtendedArgs {
+    fn name(&self) -> &'static str {
+        "test-pad-extended-args"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only: pads LOAD_CONST/LOAD_FAST/STORE_FAST/LOAD_NAME/STORE_NAME with EXTENDED_ARG 0.\n\n\
+         Exists to exercise the encoder, verifier and driver on changed code; idempotent."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let mut n = 0;
+        for b in &mut code.cfg.blocks {
+            for ins in &mut b.instrs {
+                let padded = matches!(
+                    ins.op,
+                    Op::LOAD_CONST
+                        | Op::LOAD_FAST
+                        | Op::STORE_FAST
+                        | Op::LOAD_NAME
+                        | Op::STORE_NAME
+                );
+                if padded && ins.ext == 0 && ext_needed(ins.arg) == 0 {
+                    ins.ext = 1;
+                    n += 1;
+                }
+            }
+        }
+        Changed(n)
+    }
+}
+
+/// Panics on code objects whose name contains `pyopt_test_panic`.
+pub struct PanicOnMarker;
+
+impl Pass for PanicOnMarker {
+    fn name(&self) -> &'static str {
+        "test-panic"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only: panics on code objects named pyopt_test_panic."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        if code.qualname.contains("pyopt_test_panic") {
+            panic!("test-panic pass reached {}", code.qualname);
+        }
+        Changed::NONE
+    }
+}
+
+/// Puts two `POP_TOP`s at the start of code objects whose name contains
+/// `pyopt_test_miscompile`: a stack underflow the verifier must catch.
+pub struct BreakStackOnMarker;
+
+impl Pass for BreakStackOnMarker {
+    fn name(&self) -> &'static str {
+        "test-miscompile"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only: breaks the stack depth of code objects named pyopt_test_miscompile."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        if !code.qualname.contains("pyopt_test_miscompile") {
+            return Changed::NONE;
+        }
+        let Some(entry) = code.cfg.entry() else {
+            return Changed::NONE;
+        };
+        let block = code.cfg.block_mut(entry);
+        let Some(first) = block.instrs.first().copied() else {
+            return Changed::NONE;
+        };
+        if first.op == Op::POP_TOP {
+            return Changed::NONE;
+        }
+        let mut pop = first;
+        pop.op = Op::POP_TOP;
+        pop.arg = 0;
+        pop.ext = 0;
+        block.instrs.insert(0, pop);
+        block.instrs.insert(0, pop);
+        Changed(2)
+    }
+}

@@ -1,0 +1,386 @@
+//! The `optimize` and `passes` commands of the CLI: arguments, configuration
+//! resolution, progress, summary, `--report` JSON and exit codes. The work
+//! itself is `pyopt::driver`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use pyopt::config::{self, CliOverrides, Level, PassInfo, RawOptions};
+use pyopt::driver::{self, Mode, Options, Status, TreeReport};
+use pyopt::pipeline::{self, Debug, Pipeline};
+use pyopt::version::PyVersion;
+
+/// Schema identifier and version of `--report` JSON (see README).
+pub const REPORT_SCHEMA: &str = "pyopt-report";
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Args, Debug)]
+pub struct OptimizeArgs {
+    /// Files or directories (searched recursively for *.pyc).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write nothing; exit 1 if any file would change (a CI gate).
+    #[arg(long)]
+    check: bool,
+    /// Write nothing; report what would change.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print a before/after listing of every changed code object (implies
+    /// nothing about writing: combine with --dry-run to only look).
+    #[arg(long)]
+    diff: bool,
+    /// Write per-file and per-pass statistics and errors as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Worker threads (default: the config's `jobs`, else all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Use this pyopt.toml or pyproject.toml instead of searching upward
+    /// from the first PATH.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Optimization level: safe (default) or aggressive.
+    #[arg(long)]
+    level: Option<Level>,
+    /// Enable passes (comma-separated; `all` for every pass).
+    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
+    enable: Vec<String>,
+    /// Disable passes (comma-separated; `all` for every pass). Wins over --enable.
+    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
+    disable: Vec<String>,
+    /// Skip paths matching this glob (relative to the PATH; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Follow symbolic links while walking directories (loops are detected).
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// Exit 2 when the verifier rejected any code object (it is always
+    /// written unchanged and reported; without --strict that is not a failure).
+    #[arg(long)]
+    strict: bool,
+    /// Verify after every pass application, to find which pass broke a code object.
+    #[arg(long)]
+    verify_each: bool,
+    /// Print the CFG after every application of PASS that changed something.
+    #[arg(long, value_name = "PASS")]
+    dump_after: Option<String>,
+    /// Apply only the first N pass applications of the run (single thread,
+    /// files in path order), to find a miscompile by bisection.
+    #[arg(long, value_name = "N")]
+    bisect_limit: Option<u64>,
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every changed file and every rejected code object.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn pass_infos() -> Vec<PassInfo> {
+    pyopt::passes::registry()
+        .iter()
+        .map(|p| PassInfo {
+            name: p.name(),
+            level: p.level(),
+        })
+        .collect()
+}
+
+fn versions_of(p: &dyn pipeline::Pass) -> String {
+    let v: Vec<String> = PyVersion::ALL
+        .iter()
+        .filter(|v| p.supports(**v))
+        .map(|v| v.to_string())
+        .collect();
+    if v.len() == PyVersion::ALL.len() {
+        "3.8-3.13".into()
+    } else {
+        v.join(",")
+    }
+}
+
+/// `pyopt passes [--explain NAME]`.
+pub fn passes(explain: Option<&str>) -> Result<ExitCode> {
+    let registry = pyopt::passes::registry();
+    if let Some(name) = explain {
+        let Some(p) = pyopt::passes::find(name) else {
+            let valid: Vec<&str> = registry.iter().map(|p| p.name()).collect();
+            bail!(
+                "unknown pass \"{name}\" (valid: {})",
+                if valid.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    valid.join(", ")
+                }
+            );
+        };
+        outln!(
+            "{} (level {}, CPython {})\n",
+            p.name(),
+            p.level(),
+            versions_of(p)
+        );
+        outln!("{}", p.doc());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if registry.is_empty() {
+        outln!("No optimization pass is available yet: `pyopt optimize` decodes, verifies and");
+        outln!("re-encodes every code object, and leaves every file byte-identical.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!("{:<28} {:<11} {:<10} summary", "pass", "level", "versions");
+    for p in registry {
+        outln!(
+            "{:<28} {:<11} {:<10} {}",
+            p.name(),
+            p.level().to_string(),
+            versions_of(*p),
+            pipeline::summary(*p)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_config(args: &OptimizeArgs) -> Result<RawOptions> {
+    if let Some(path) = &args.config {
+        return Ok(config::load_file(path)?);
+    }
+    let first = &args.paths[0];
+    let start = if first.is_dir() {
+        first.clone()
+    } else {
+        first
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    Ok(config::discover(&start)?
+        .map(|(_, raw)| raw)
+        .unwrap_or_default())
+}
+
+/// `pyopt optimize PATH...`.
+pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
+    let raw = load_config(&args)?;
+    let cli = CliOverrides {
+        level: args.level,
+        enable: args.enable.clone(),
+        disable: args.disable.clone(),
+        jobs: args.jobs,
+        exclude: args.exclude.clone(),
+    };
+    let settings = config::resolve(&raw, &cli, &pass_infos())?;
+    if let Some(name) = &args.dump_after {
+        if pyopt::passes::find(name).is_none() {
+            bail!("--dump-after: unknown pass \"{name}\"");
+        }
+    }
+    let pipeline = Pipeline::new(
+        &settings.enabled,
+        Debug {
+            verify_each: args.verify_each,
+            dump_after: args.dump_after.clone(),
+            bisect_limit: args.bisect_limit,
+            applied: Default::default(),
+            last_applied: Default::default(),
+        },
+    );
+    let mode = if args.check || args.dry_run {
+        Mode::ReadOnly
+    } else {
+        Mode::Write
+    };
+    let jobs = settings.jobs;
+    let opts = Options {
+        settings,
+        pipeline,
+        mode,
+        follow_symlinks: args.follow_symlinks,
+        diff: args.diff,
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        pool = pool.num_threads(j.max(1));
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let done = AtomicUsize::new(0);
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let last = std::sync::Mutex::new(Instant::now());
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if show_progress {
+            if let Ok(mut l) = last.try_lock() {
+                if l.elapsed() >= Duration::from_millis(200) {
+                    *l = Instant::now();
+                    eprint!("\roptimizing: {n} files");
+                    let _ = std::io::stderr().flush();
+                }
+            }
+        }
+    };
+    let report = pool.install(|| driver::optimize_tree(&args.paths, &opts, &tick));
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(40));
+    }
+    print_outcome(&args, &report, &opts);
+    if let Some(limit) = args.bisect_limit {
+        let last = opts
+            .pipeline
+            .debug
+            .last_applied
+            .lock()
+            .ok()
+            .and_then(|l| l.clone());
+        match last {
+            Some((n, pass, code)) => eprintln!(
+                "pyopt: --bisect-limit {limit}: last application #{n}: pass {pass} on code object {code}"
+            ),
+            None => eprintln!("pyopt: --bisect-limit {limit}: no pass application was made"),
+        }
+    }
+    if let Some(path) = &args.report {
+        write_report(path, &args, &report, &opts)?;
+    }
+    let failed = report.count(Status::Failed) + report.walk_errors.len();
+    let rejected = report.rejected();
+    Ok(if failed > 0 || (args.strict && rejected > 0) {
+        ExitCode::from(2)
+    } else if args.check && report.count(Status::Changed) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
+    for (path, reason) in &report.walk_errors {
+        eprintln!("pyopt: {}: {reason}", path.display());
+    }
+    for f in &report.files {
+        if let Some(e) = &f.error {
+            eprintln!("pyopt: {}: {e}", f.path.display());
+        }
+        for r in &f.rejected {
+            eprintln!(
+                "pyopt: {}: code object {} kept unchanged: {}{}",
+                f.path.display(),
+                r.code_object,
+                r.pass
+                    .as_deref()
+                    .map(|p| format!("after pass {p}: "))
+                    .unwrap_or_default(),
+                r.reason
+            );
+        }
+        if f.status == Status::Changed
+            && (args.verbose || args.check || args.dry_run)
+            && !args.quiet
+        {
+            let verb = if opts.mode == Mode::Write {
+                "optimized"
+            } else {
+                "would change"
+            };
+            outln!(
+                "{verb} {} ({} code objects)",
+                f.path.display(),
+                f.changed_code_objects
+            );
+        }
+        if let Some(d) = &f.diff {
+            outln!("=== {}", f.path.display());
+            outln!("{d}");
+        }
+    }
+    if args.quiet {
+        return;
+    }
+    let before: u64 = report.files.iter().map(|f| f.bytes_before).sum();
+    let after: u64 = report.files.iter().map(|f| f.bytes_after).sum();
+    let changed = report.count(Status::Changed);
+    outln!(
+        "{} files: {} {}, {} unchanged, {} failed{}; {:.1} MB -> {:.1} MB in {:.2}s ({} passes enabled)",
+        report.files.len(),
+        changed,
+        if opts.mode == Mode::Write { "optimized" } else { "would change" },
+        report.count(Status::Unchanged),
+        report.count(Status::Failed) + report.walk_errors.len(),
+        if report.rejected() > 0 {
+            format!(", {} code objects rejected by the verifier", report.rejected())
+        } else {
+            String::new()
+        },
+        before as f64 / 1e6,
+        after as f64 / 1e6,
+        report.elapsed.as_secs_f64(),
+        opts.pipeline.passes.len()
+    );
+    if args.verbose {
+        for (name, s) in &report.stats.passes {
+            outln!(
+                "  {name:<28} {:>8} runs {:>8} changes {:>9.3}s",
+                s.runs,
+                s.changes,
+                s.time.as_secs_f64()
+            );
+        }
+    }
+    if !report.stale_removed.is_empty() {
+        outln!(
+            "removed {} temporary files left by an interrupted run",
+            report.stale_removed.len()
+        );
+    }
+}
+
+fn write_report(
+    path: &Path,
+    args: &OptimizeArgs,
+    report: &TreeReport,
+    opts: &Options,
+) -> Result<()> {
+    let passes: serde_json::Map<String, serde_json::Value> = report
+        .stats
+        .passes
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                serde_json::json!({"runs": v.runs, "changes": v.changes, "seconds": v.time.as_secs_f64()}),
+            )
+        })
+        .collect();
+    let json = serde_json::json!({
+        "schema": REPORT_SCHEMA,
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "pyopt_version": env!("CARGO_PKG_VERSION"),
+        "mode": if args.check { "check" } else if args.dry_run { "dry-run" } else { "write" },
+        "level": opts.settings.level.to_string(),
+        "passes_enabled": opts.pipeline.passes.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        "summary": {
+            "files": report.files.len(),
+            "changed": report.count(Status::Changed),
+            "unchanged": report.count(Status::Unchanged),
+            "failed": report.count(Status::Failed),
+            "walk_errors": report.walk_errors.len(),
+            "rejected_code_objects": report.rejected(),
+            "bytes_before": report.files.iter().map(|f| f.bytes_before).sum::<u64>(),
+            "bytes_after": report.files.iter().map(|f| f.bytes_after).sum::<u64>(),
+            "seconds": report.elapsed.as_secs_f64(),
+        },
+        "passes": passes,
+        "files": report.files,
+        "walk_errors": report.walk_errors.iter().map(|(p, r)| serde_json::json!({"path": p, "error": r})).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&json)?;
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("cannot write report {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,529 @@
+//! `pyopt optimize`: walk trees of `.pyc` files, optimize each in parallel,
+//! and write the changed ones atomically.
+//!
+//! Per file: read; parse (the version comes from the file's own magic, so a
+//! tree may mix versions); for every code object decode → CFG → passes →
+//! linearize → verify → encode, each code object under `catch_unwind`; a code
+//! object whose pass panics or whose result fails verification keeps its
+//! original bytes and is reported. A file whose bytes come out unchanged is
+//! not touched. A changed file is written to a temporary file in the same
+//! directory, synced, given the original's permissions and renamed over the
+//! original, so a reader (or a kill at any moment) sees either the old or
+//! the new file, never half of one. Temporary files left by a killed run are
+//! removed by the next run over the same tree.
+//!
+//! Output bytes never depend on the number of threads: every file is
+//! processed independently and results are reported in path order.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::bytecode::{self, CodeIr};
+use crate::cfg::Cfg;
+use crate::config::Settings;
+use crate::error::{Error, ErrorKind};
+use crate::marshal::{CodeId, NodeId, Value};
+use crate::pipeline::{CodeUnit, Pipeline, Stats};
+use crate::roundtrip::PycFile;
+use crate::verify::{check_ir, TableSizes};
+use crate::version::PyVersion;
+
+/// Marker in the names of temporary files, so that a later run can remove
+/// the ones a killed run left behind.
+pub const TEMP_MARKER: &str = ".pyopt-tmp-";
+
+/// What the run does with changed files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Write changed files.
+    Write,
+    /// Write nothing; report what would change (`--check`, `--dry-run`).
+    ReadOnly,
+}
+
+/// Everything a run needs besides the paths.
+pub struct Options {
+    pub settings: Settings,
+    pub pipeline: Pipeline,
+    pub mode: Mode,
+    pub follow_symlinks: bool,
+    /// Collect a before/after listing of every changed code object.
+    pub diff: bool,
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Changed,
+    Unchanged,
+    Failed,
+}
+
+/// A code object left unchanged because a pass broke it or panicked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rejection {
+    pub code_object: String,
+    /// The pass after which it was found (`null`: at the final verification).
+    pub pass: Option<String>,
+    pub reason: String,
+}
+
+/// The outcome for one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub version: Option<String>,
+    pub status: Status,
+    /// Why the file failed, when it did.
+    pub error: Option<String>,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+    pub code_objects: u64,
+    pub changed_code_objects: u64,
+    pub rejected: Vec<Rejection>,
+    /// Per-pass changes in this file.
+    pub pass_changes: std::collections::BTreeMap<String, u64>,
+    #[serde(skip)]
+    pub stats: Stats,
+    /// Before/after listings of changed code objects (`--diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl FileReport {
+    fn failed(path: &Path, version: Option<PyVersion>, error: String, size: u64) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            version: version.map(|v| v.to_string()),
+            status: Status::Failed,
+            error: Some(error),
+            bytes_before: size,
+            bytes_after: size,
+            code_objects: 0,
+            changed_code_objects: 0,
+            rejected: Vec::new(),
+            pass_changes: Default::default(),
+            stats: Stats::default(),
+            diff: None,
+        }
+    }
+}
+
+/// The outcome of a whole run.
+#[derive(Debug, Default)]
+pub struct TreeReport {
+    /// One entry per `.pyc` found, in path order.
+    pub files: Vec<FileReport>,
+    /// Problems met while walking (unreadable directories, symlink loops, ...).
+    pub walk_errors: Vec<(PathBuf, String)>,
+    /// Stale temporary files of an earlier, interrupted run that were removed.
+    pub stale_removed: Vec<PathBuf>,
+    pub stats: Stats,
+    pub elapsed: Duration,
+}
+
+impl TreeReport {
+    pub fn count(&self, s: Status) -> usize {
+        self.files.iter().filter(|f| f.status == s).count()
+    }
+
+    pub fn rejected(&self) -> usize {
+        self.files.iter().map(|f| f.rejected.len()).sum()
+    }
+}
+
+/// Finds the `.pyc` files under `roots`: plain files are taken as given,
+/// directories are walked (symlinks followed only when asked, loops
+/// detected), excluded paths skipped.
+pub fn collect(
+    roots: &[PathBuf],
+    settings: &Settings,
+    follow_symlinks: bool,
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>, Vec<PathBuf>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut stale = Vec::new();
+    for root in roots {
+        let meta = if follow_symlinks {
+            std::fs::metadata(root)
+        } else {
+            std::fs::symlink_metadata(root)
+        };
+        match meta {
+            Err(e) => {
+                errors.push((root.clone(), e.to_string()));
+                continue;
+            }
+            Ok(m) if m.is_file() => {
+                files.push(root.clone());
+                continue;
+            }
+            Ok(_) => {}
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(follow_symlinks)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !settings.is_excluded(e.path(), root));
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let name = e.file_name().to_string_lossy();
+                    if !e.file_type().is_file() {
+                        continue;
+                    }
+                    if name.contains(TEMP_MARKER) {
+                        stale.push(e.into_path());
+                    } else if name.ends_with(".pyc") {
+                        files.push(e.into_path());
+                    }
+                }
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
+                    let reason = if e.loop_ancestor().is_some() {
+                        "symbolic link loop".to_string()
+                    } else {
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    };
+                    errors.push((path, reason));
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors, stale)
+}
+
+/// Optimizes every `.pyc` under `roots`. `tick` is called once per file done.
+pub fn optimize_tree(roots: &[PathBuf], opts: &Options, tick: &(dyn Fn() + Sync)) -> TreeReport {
+    let start = Instant::now();
+    let (files, walk_errors, stale) = collect(roots, &opts.settings, opts.follow_symlinks);
+    let mut stale_removed = Vec::new();
+    if opts.mode == Mode::Write {
+        for s in stale {
+            if std::fs::remove_file(&s).is_ok() {
+                stale_removed.push(s);
+            }
+        }
+    }
+    let run = |path: &PathBuf| {
+        let r = optimize_path(path, opts);
+        tick();
+        r
+    };
+    let reports: Vec<FileReport> = if opts.pipeline.debug.bisect_limit.is_some() {
+        // "The first N applications" must mean the same thing in every run.
+        files.iter().map(run).collect()
+    } else {
+        files.par_iter().map(run).collect()
+    };
+    let mut stats = Stats::default();
+    for r in &reports {
+        stats.merge(&r.stats);
+    }
+    TreeReport {
+        files: reports,
+        walk_errors,
+        stale_removed,
+        stats,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// One file: read, optimize, write if changed. Never panics.
+pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) => return FileReport::failed(path, None, format!("cannot read: {e}"), 0),
+    };
+    let size = data.len() as u64;
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        optimize_bytes(&data, &opts.pipeline, opts.diff)
+    }));
+    let (mut report, out) = match result {
+        Ok(Ok(pair)) => pair,
+        Ok(Err(e)) => {
+            let version = crate::pyc::Header::parse(&data).ok().map(|h| h.version);
+            return FileReport::failed(path, version, e.to_string(), size);
+        }
+        Err(panic) => {
+            return FileReport::failed(
+                path,
+                None,
+                format!("internal error (panic): {}", panic_message(&panic)),
+                size,
+            )
+        }
+    };
+    report.path = path.to_path_buf();
+    if let (Some(out), Mode::Write) = (&out, opts.mode) {
+        if let Err(e) = write_atomically(path, out) {
+            let mut failed = FileReport::failed(path, None, e, size);
+            failed.version = report.version;
+            return failed;
+        }
+    }
+    report
+}
+
+/// Optimizes a whole file in memory. Returns the report and the new bytes
+/// when they differ from `data`.
+pub fn optimize_bytes(
+    data: &[u8],
+    pipeline: &Pipeline,
+    want_diff: bool,
+) -> Result<(FileReport, Option<Vec<u8>>), Error> {
+    let mut file = PycFile::parse(data)?;
+    let version = file.version();
+    let mut report = FileReport {
+        path: PathBuf::new(),
+        version: Some(version.to_string()),
+        status: Status::Unchanged,
+        error: None,
+        bytes_before: data.len() as u64,
+        bytes_after: data.len() as u64,
+        code_objects: file.module.arena.codes.len() as u64,
+        changed_code_objects: 0,
+        rejected: Vec::new(),
+        pass_changes: Default::default(),
+        stats: Stats::default(),
+        diff: None,
+    };
+    if !pipeline.any_for(version) {
+        return Ok((report, None));
+    }
+    let mut diff = String::new();
+    for id in file.code_ids().collect::<Vec<_>>() {
+        let qualname = file.qualname(id);
+        let ir = file.decode_code(id)?;
+        let sizes = TableSizes::of(&file, id);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            optimize_code(
+                &mut file,
+                id,
+                &ir,
+                &qualname,
+                sizes,
+                pipeline,
+                &mut report.stats,
+            )
+        }));
+        match outcome {
+            Ok(Ok(None)) => {}
+            Ok(Ok(Some(new_ir))) => {
+                if want_diff {
+                    let _ = writeln!(diff, "--- {qualname} (before)");
+                    diff.push_str(&crate::dis::listing_ir(&file, id, &ir));
+                    let _ = writeln!(diff, "+++ {qualname} (after)");
+                    diff.push_str(&crate::dis::listing_ir(&file, id, &new_ir));
+                }
+                report.changed_code_objects += 1;
+            }
+            Ok(Err(rejection)) => report.rejected.push(rejection),
+            Err(panic) => report.rejected.push(Rejection {
+                code_object: qualname.clone(),
+                pass: None,
+                reason: format!("panic: {}", panic_message(&panic)),
+            }),
+        }
+    }
+    for (name, s) in &report.stats.passes {
+        if s.changes > 0 {
+            report.pass_changes.insert(name.to_string(), s.changes);
+        }
+    }
+    let mut out = Vec::with_capacity(data.len());
+    file.write(&mut out)?;
+    report.bytes_after = out.len() as u64;
+    if want_diff && !diff.is_empty() {
+        report.diff = Some(diff);
+    }
+    if out == data {
+        return Ok((report, None));
+    }
+    report.status = Status::Changed;
+    Ok((report, Some(out)))
+}
+
+/// Runs the pipeline on one code object. `Ok(Some(ir))` when it changed and
+/// passed verification (the file's arena already holds the new code),
+/// `Ok(None)` when nothing changed, `Err` when it was rejected.
+fn optimize_code(
+    file: &mut PycFile<'_>,
+    id: CodeId,
+    ir: &CodeIr,
+    qualname: &str,
+    sizes: TableSizes,
+    pipeline: &Pipeline,
+    stats: &mut Stats,
+) -> Result<Option<CodeIr>, Rejection> {
+    let arena = &mut file.module.arena;
+    let c = arena.code(id).clone();
+    let tuple = |n: NodeId| {
+        arena
+            .as_tuple(n)
+            .map(<[NodeId]>::to_vec)
+            .unwrap_or_default()
+    };
+    let consts = tuple(c.consts);
+    let names = tuple(c.names);
+    let mut cfg = Cfg::build(ir);
+    // EXTENDED_ARG widths as read are a hint for reproducing unchanged code;
+    // changed code gets the minimal widths, as CPython writes them (a prefix
+    // an instruction does not need can change behaviour, see
+    // `verify::check_ir`).
+    for b in &mut cfg.blocks {
+        for ins in &mut b.instrs {
+            ins.ext = 0;
+        }
+    }
+    let mut unit = CodeUnit {
+        cfg,
+        arena,
+        id,
+        consts,
+        names,
+        flags: c.flags,
+        nlocals: sizes.locals,
+        qualname: qualname.to_string(),
+    };
+    let reject = |pass: Option<&str>, reason: String| Rejection {
+        code_object: qualname.to_string(),
+        pass: pass.map(str::to_string),
+        reason,
+    };
+    let check = |u: &CodeUnit<'_, '_>| -> Result<(), String> {
+        let ir = u.cfg.linearize().map_err(|e| e.to_string())?;
+        let sizes = TableSizes {
+            consts: u.consts.len(),
+            names: u.names.len(),
+            ..sizes
+        };
+        let problems = check_ir(&ir, u.flags, None, sizes);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    };
+    let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {
+        let mut text = format!("# after {pass}: {}\n", u.qualname);
+        for &b in &u.cfg.order {
+            let _ = writeln!(text, "{b}:");
+            for ins in &u.cfg.block(b).instrs {
+                let _ = writeln!(text, "    {} {}", ins.op.name(), ins.arg);
+            }
+        }
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    };
+    let changes = pipeline
+        .run(&mut unit, stats, &check, &mut dump)
+        .map_err(|r| reject(r.pass, r.reason))?;
+    if changes == 0 {
+        return Ok(None);
+    }
+    let new_ir = unit
+        .cfg
+        .linearize()
+        .map_err(|e| reject(None, e.to_string()))?;
+    let enc = bytecode::encode(&new_ir).map_err(|e| reject(None, e.to_string()))?;
+    let stack = bytecode::stack_depth(&new_ir, unit.flags);
+    let consts = unit.consts;
+    let names = unit.names;
+    // The new stack size is exactly what the code needs.
+    let stacksize =
+        i32::try_from(stack.max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
+    if consts.len() != sizes.consts {
+        let items = file.module.arena.push_items(&consts);
+        let small = consts.len() < 256;
+        let node = file.module.arena.push(Value::Tuple { small, items }, false);
+        file.module.arena.codes[id.0 as usize].consts = node;
+    }
+    if names.len() != sizes.names {
+        let items = file.module.arena.push_items(&names);
+        let small = names.len() < 256;
+        let node = file.module.arena.push(Value::Tuple { small, items }, false);
+        file.module.arena.codes[id.0 as usize].names = node;
+    }
+    file.store_code(id, &enc, stacksize);
+    Ok(Some(new_ir))
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces `path` with `data`: temporary file in the same directory, fsync,
+/// the original's permissions, rename. A read-only file is an error (pyopt
+/// does not override a file someone protected).
+pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat: {e}"))?;
+    if meta.permissions().readonly() {
+        return Err("read-only file: not rewritten".into());
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}{TEMP_MARKER}{}-{}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(data)?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("cannot write: {e}"));
+    }
+    Ok(())
+}
+
+/// Seconds, for reports.
+pub fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// An error value for a version a pass list cannot handle (kept for callers
+/// that want the codec's error type).
+pub fn unsupported(v: PyVersion) -> Error {
+    Error::at(
+        0,
+        ErrorKind::Encode(format!("no pass supports CPython {v}")),
+    )
+}

@@ -1,0 +1,221 @@
+//! The pass manager: the [`Pass`] trait, and the loop that runs the enabled
+//! passes over one code object's CFG until nothing changes (with a cap),
+//! counting changes and time per pass, verifying after every pass on request,
+//! dumping the CFG after a named pass, and stopping after the first N pass
+//! applications of a run (`--bisect-limit`) to find a miscompile by bisection.
+//!
+//! Contract: a pass sees one code object ([`CodeUnit`]: its CFG, constants,
+//! names and flags; nested code objects are separate units), returns how many
+//! changes it made, and never leaves the CFG in a state `linearize` rejects.
+//! The pipeline verifies the result; a code object that fails verification
+//! or whose pass panics is written unchanged and reported.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::cfg::Cfg;
+pub use crate::config::Level;
+use crate::marshal::{Arena, CodeId, NodeId};
+use crate::version::PyVersion;
+
+/// How many changes a pass made (0 = none).
+#[must_use]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Changed(pub u32);
+
+impl Changed {
+    pub const NONE: Changed = Changed(0);
+
+    pub fn any(self) -> bool {
+        self.0 > 0
+    }
+}
+
+/// One code object as a pass sees it.
+pub struct CodeUnit<'f, 'a> {
+    pub cfg: Cfg,
+    /// The file's object arena: constants and names live here. A pass that
+    /// needs a new constant pushes a node and appends its id to `consts`.
+    pub arena: &'f mut Arena<'a>,
+    pub id: CodeId,
+    /// Working copy of `co_consts`; written back if it grew. Index 0 keeps
+    /// its meaning (the docstring slot).
+    pub consts: Vec<NodeId>,
+    /// Working copy of `co_names`.
+    pub names: Vec<NodeId>,
+    /// `co_flags`.
+    pub flags: i32,
+    /// Number of local variables (`co_nlocals` / localsplus length).
+    pub nlocals: usize,
+    pub qualname: String,
+}
+
+/// An optimization pass. See `passes/mod.rs` for the registry.
+pub trait Pass: Sync {
+    /// Kebab-case name: the key in `pyopt.toml` and on the command line.
+    fn name(&self) -> &'static str;
+    fn level(&self) -> Level;
+    fn supports(&self, v: PyVersion) -> bool;
+    /// The pass file's `//!` documentation; its first line is the summary.
+    fn doc(&self) -> &'static str;
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed;
+}
+
+/// The first line of a pass's documentation.
+pub fn summary(p: &dyn Pass) -> &'static str {
+    p.doc()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// Per-pass totals of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PassStats {
+    pub runs: u64,
+    pub changes: u64,
+    pub time: Duration,
+}
+
+/// Statistics of a run, keyed by pass name.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub passes: BTreeMap<&'static str, PassStats>,
+}
+
+impl Stats {
+    pub fn merge(&mut self, other: &Stats) {
+        for (k, v) in &other.passes {
+            let e = self.passes.entry(k).or_default();
+            e.runs += v.runs;
+            e.changes += v.changes;
+            e.time += v.time;
+        }
+    }
+}
+
+/// Debugging options of the pipeline.
+#[derive(Debug, Default)]
+pub struct Debug {
+    /// Verify the CFG after every pass application, not only at the end.
+    pub verify_each: bool,
+    /// Print the CFG after every application of this pass that changed something.
+    pub dump_after: Option<String>,
+    /// Apply only this many pass applications (that change something) in
+    /// the whole run; later ones are skipped.
+    pub bisect_limit: Option<u64>,
+    /// Applications used so far (shared by all threads; the driver runs
+    /// one thread when a limit is set so that "first" is well defined).
+    pub applied: AtomicU64,
+    /// The last application made: (number, pass, code object).
+    pub last_applied: std::sync::Mutex<Option<(u64, &'static str, String)>>,
+}
+
+/// Why a code object keeps its original bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// The pass after which the problem was found (`None`: at the end).
+    pub pass: Option<&'static str>,
+    pub reason: String,
+}
+
+/// The ordered, enabled passes for one run.
+pub struct Pipeline {
+    pub passes: Vec<&'static dyn Pass>,
+    /// Rounds of the fixpoint loop before giving up on convergence.
+    pub max_rounds: u32,
+    pub debug: Debug,
+}
+
+impl Pipeline {
+    /// The passes of the registry whose names are in `enabled`, in registry order.
+    pub fn new(enabled: &[&str], debug: Debug) -> Pipeline {
+        let passes = crate::passes::registry()
+            .iter()
+            .copied()
+            .filter(|p| enabled.contains(&p.name()))
+            .collect();
+        Pipeline {
+            passes,
+            max_rounds: 8,
+            debug,
+        }
+    }
+
+    /// Whether any enabled pass supports `v` (if none does, files of that
+    /// version are left as they are without being decoded).
+    pub fn any_for(&self, v: PyVersion) -> bool {
+        self.passes.iter().any(|p| p.supports(v))
+    }
+
+    /// Runs the passes on one code object until a round changes nothing.
+    /// `check` verifies a CFG (the driver passes the structural verifier).
+    pub fn run(
+        &self,
+        unit: &mut CodeUnit<'_, '_>,
+        stats: &mut Stats,
+        check: &dyn Fn(&CodeUnit<'_, '_>) -> Result<(), String>,
+        dump: &mut dyn FnMut(&str, &CodeUnit<'_, '_>),
+    ) -> Result<u64, Rejected> {
+        let v = unit.cfg.version;
+        let mut total = 0u64;
+        for _round in 0..self.max_rounds {
+            let mut round_changes = 0u64;
+            for &p in &self.passes {
+                if !p.supports(v) {
+                    continue;
+                }
+                if let Some(limit) = self.debug.bisect_limit {
+                    if self.debug.applied.load(Ordering::SeqCst) >= limit {
+                        return Ok(total);
+                    }
+                }
+                let before = self.debug.bisect_limit.map(|_| unit.cfg.clone());
+                let t = Instant::now();
+                let changed = p.run(unit);
+                let e = stats.passes.entry(p.name()).or_default();
+                e.runs += 1;
+                e.time += t.elapsed();
+                if !changed.any() {
+                    continue;
+                }
+                if let Some(limit) = self.debug.bisect_limit {
+                    let number = self.debug.applied.fetch_add(1, Ordering::SeqCst) + 1;
+                    if number > limit {
+                        // Over the limit: undo this application.
+                        if let Some(b) = before {
+                            unit.cfg = b;
+                        }
+                        return Ok(total);
+                    }
+                    if let Ok(mut last) = self.debug.last_applied.lock() {
+                        *last = Some((number, p.name(), unit.qualname.clone()));
+                    }
+                }
+                e.changes += changed.0 as u64;
+                round_changes += changed.0 as u64;
+                // Line-table hints describe the code as read.
+                unit.cfg.lnotab_hint.clear();
+                if self.debug.dump_after.as_deref() == Some(p.name()) {
+                    dump(p.name(), unit);
+                }
+                if self.debug.verify_each {
+                    check(unit).map_err(|reason| Rejected {
+                        pass: Some(p.name()),
+                        reason,
+                    })?;
+                }
+            }
+            total += round_changes;
+            if round_changes == 0 {
+                break;
+            }
+        }
+        if total > 0 {
+            check(unit).map_err(|reason| Rejected { pass: None, reason })?;
+        }
+        Ok(total)
+    }
+}
