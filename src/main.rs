@@ -14,6 +14,11 @@ use rayon::prelude::*;
 use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
 use pyopt::{dis, verify, PyVersion};
 
+/// mimalloc: the codec allocates many small vectors per code object; glibc's
+/// allocator spent a fifth of a run in malloc/free and scaled worse across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "pyopt",
