@@ -25,14 +25,16 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::bytecode::{self, CodeIr};
+use std::cell::RefCell;
+
+use crate::bytecode::{self, CodeIr, Encoded};
 use crate::cfg::Cfg;
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
 use crate::marshal::{CodeId, NodeId, Value};
 use crate::pipeline::{CodeUnit, Pipeline, Stats};
 use crate::roundtrip::PycFile;
-use crate::verify::{check_ir, TableSizes};
+use crate::verify::{check_ir_encoded, TableSizes};
 use crate::version::PyVersion;
 
 /// Marker in the names of temporary files, so that a later run can remove
@@ -406,6 +408,9 @@ fn optimize_code(
         pass: pass.map(str::to_string),
         reason,
     };
+    // The last verified layout and encoding: after the pipeline's final
+    // check it is exactly what gets written, so nothing is encoded twice.
+    let verified: RefCell<Option<(CodeIr, Encoded)>> = RefCell::new(None);
     let check = |u: &CodeUnit<'_, '_>| -> Result<(), String> {
         let ir = u.cfg.linearize().map_err(|e| e.to_string())?;
         let sizes = TableSizes {
@@ -413,11 +418,12 @@ fn optimize_code(
             names: u.names.len(),
             ..sizes
         };
-        let problems = check_ir(&ir, u.flags, None, sizes);
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
+        match check_ir_encoded(&ir, u.flags, None, sizes) {
+            (problems, Some(enc)) if problems.is_empty() => {
+                *verified.borrow_mut() = Some((ir, enc));
+                Ok(())
+            }
+            (problems, _) => Err(problems.join("; ")),
         }
     };
     let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {

@@ -161,7 +161,7 @@ impl Pipeline {
     ) -> Result<u64, Rejected> {
         let v = unit.cfg.version;
         let mut total = 0u64;
-        for _round in 0..self.max_rounds {
+        'rounds: for _round in 0..self.max_rounds {
             let mut round_changes = 0u64;
             for &p in &self.passes {
                 if !p.supports(v) {
@@ -169,7 +169,8 @@ impl Pipeline {
                 }
                 if let Some(limit) = self.debug.bisect_limit {
                     if self.debug.applied.load(Ordering::SeqCst) >= limit {
-                        return Ok(total);
+                        total += round_changes;
+                        break 'rounds;
                     }
                 }
                 let before = self.debug.bisect_limit.map(|_| unit.cfg.clone());
@@ -188,7 +189,8 @@ impl Pipeline {
                         if let Some(b) = before {
                             unit.cfg = b;
                         }
-                        return Ok(total);
+                        total += round_changes;
+                        break 'rounds;
                     }
                     if let Ok(mut last) = self.debug.last_applied.lock() {
                         *last = Some((number, p.name(), unit.qualname.clone()));

@@ -82,6 +82,16 @@ pub fn check_code(file: &PycFile<'_>, id: CodeId, ir: &CodeIr) -> Vec<String> {
 /// maximum, argument indexes in range, exception entries sorted and
 /// non-overlapping, and an encoding that decodes back to the same IR.
 pub fn check_ir(ir: &CodeIr, flags: i32, stacksize: Option<i32>, sizes: TableSizes) -> Vec<String> {
+    check_ir_encoded(ir, flags, stacksize, sizes).0
+}
+
+/// [`check_ir`], also returning the encoding it checked (when it encoded).
+pub fn check_ir_encoded(
+    ir: &CodeIr,
+    flags: i32,
+    stacksize: Option<i32>,
+    sizes: TableSizes,
+) -> (Vec<String>, Option<bytecode::Encoded>) {
     let mut problems = Vec::new();
     let report = bytecode::stack_depth(ir, flags);
     for (i, msg) in &report.problems {
@@ -155,8 +165,11 @@ pub fn check_ir(ir: &CodeIr, flags: i32, stacksize: Option<i32>, sizes: TableSiz
         }
         prev_end = e.end;
     }
-    match bytecode::encode(ir) {
-        Err(e) => problems.push(format!("cannot encode: {e}")),
+    let encoded = match bytecode::encode(ir) {
+        Err(e) => {
+            problems.push(format!("cannot encode: {e}"));
+            None
+        }
         Ok(enc) => {
             let et = ir
                 .version
@@ -169,9 +182,10 @@ pub fn check_ir(ir: &CodeIr, flags: i32, stacksize: Option<i32>, sizes: TableSiz
                 }
                 Err(e) => problems.push(format!("encoding does not decode: {e}")),
             }
+            Some(enc)
         }
-    }
-    problems
+    };
+    (problems, encoded)
 }
 
 /// Instructions (op, argument, location) and exception entries equal; the
