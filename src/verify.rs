@@ -121,10 +121,14 @@ pub fn check_ir_encoded(
             ));
             continue;
         };
-        if !info.has_arg && ins.ext > 0 {
-            // 3.8–3.10 leave f_lasti on the prefix (a prefixed YIELD_VALUE is
-            // run again on resume); 3.11+ skip fixed distances over some
-            // no-argument ops (END_FOR, the POP_TOP after a list.append CALL).
+        // A prefix on an op without argument: 3.8–3.10 leave f_lasti on the
+        // prefix, so a prefixed YIELD_VALUE/YIELD_FROM runs again when the
+        // generator resumes; 3.11+ skip fixed distances over some such ops
+        // (END_FOR after FOR_ITER, the POP_TOP after a list.append CALL).
+        // CPython 3.10 itself writes `EXTENDED_ARG; NOP` (a NOP that kept a
+        // large argument), which is harmless.
+        let suspends = matches!(ins.op, Op::YIELD_VALUE | Op::YIELD_FROM);
+        if !info.has_arg && ins.ext > 0 && (ir.version >= PyVersion::V3_11 || suspends) {
             problems.push(format!(
                 "instruction {i}: EXTENDED_ARG prefix on {}, which takes no argument",
                 ins.op.name()
