@@ -418,3 +418,147 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod graph_tests {
+    use super::*;
+    use crate::bytecode::{self, Instr, Loc};
+
+    fn ins(op: Op, arg: u32, line: i32) -> Instr {
+        Instr {
+            op,
+            ext: 0,
+            arg,
+            loc: Loc {
+                line,
+                end_line: line,
+                col: 0,
+                end_col: 1,
+            },
+        }
+    }
+
+    /// `def f(x): if x: y = 1; return y` plus a dead block, in 3.12 shape.
+    fn sample() -> CodeIr {
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.firstlineno = 1;
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_CONST, 1, 3),
+            ins(Op::STORE_FAST, 1, 3),
+            ins(Op::LOAD_FAST_CHECK, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+            ins(Op::LOAD_CONST, 0, 5),
+            ins(Op::RETURN_VALUE, 0, 5),
+        ];
+        ir
+    }
+
+    #[test]
+    fn blocks_edges_and_analyses() {
+        let ir = sample();
+        let cfg = Cfg::build(&ir);
+        assert_eq!(cfg.blocks.len(), 4);
+        let b = |i: u32| BlockId(i);
+        assert_eq!(
+            cfg.successors(b(0)),
+            vec![(b(1), EdgeKind::Fallthrough), (b(2), EdgeKind::Jump)]
+        );
+        assert_eq!(cfg.successors(b(1)), vec![(b(2), EdgeKind::Fallthrough)]);
+        assert!(cfg.successors(b(2)).is_empty());
+        let reach = cfg.reachable();
+        assert!(reach.contains(0) && reach.contains(1) && reach.contains(2));
+        assert!(!reach.contains(3), "the block after the return is dead");
+        let preds = cfg.predecessors();
+        assert_eq!(preds.of(b(2)).len(), 2);
+        let live = cfg.liveness(2);
+        // y (local 1) may be read before it is written on the jump path.
+        assert!(live.live_in[0].contains(1) && live.live_in[0].contains(0));
+        assert!(
+            !live.live_in[1].contains(1),
+            "block 1 writes y before any read"
+        );
+        assert!(live.live_in[2].contains(1));
+        let (depths, max) = cfg.stack_depths(0).expect("depths");
+        assert_eq!(depths[..3], [Some(0), Some(0), Some(0)]);
+        assert_eq!(depths[3], None);
+        assert_eq!(max, 1);
+        let g = cfg.graph();
+        assert_eq!(g.node_count(), 4);
+        assert_eq!(g.edge_count(), 3);
+        assert_eq!(cfg.linearize().expect("linearize"), ir);
+    }
+
+    #[test]
+    fn moved_blocks_get_jumps_of_the_right_direction() {
+        let ir = sample();
+        let mut cfg = Cfg::build(&ir);
+        // Lay out the join block before the `then` block: the conditional jump
+        // still goes forward, the `then` block needs a backward jump to the join.
+        cfg.order = vec![BlockId(0), BlockId(2), BlockId(1), BlockId(3)];
+        // Block 0 falls through to block 1, which is no longer next: this
+        // version has no backward conditional jump, so the fall-through gets
+        // an explicit jump instead.
+        let out = cfg.linearize().expect("linearize");
+        let ops: Vec<Op> = out.instrs.iter().map(|i| i.op).collect();
+        assert!(ops.contains(&Op::JUMP_BACKWARD), "{ops:?}");
+        assert!(ops.contains(&Op::JUMP_FORWARD), "{ops:?}");
+        // The result encodes, decodes, and has the same control flow.
+        let enc = bytecode::encode(&out).expect("encode");
+        let back = bytecode::decode(
+            out.version,
+            &enc.code,
+            &enc.linetable,
+            Some(&enc.exceptiontable),
+            1,
+        )
+        .expect("decode");
+        assert_eq!(back.instrs.len(), out.instrs.len());
+        let report = bytecode::stack_depth(&back, 0);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+
+    #[test]
+    fn exception_handlers_split_blocks_and_come_back() {
+        let mut ir = CodeIr::new(PyVersion::V3_11);
+        ir.firstlineno = 1;
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::NOP, 0, 2),
+            ins(Op::LOAD_GLOBAL, 0, 3),
+            ins(Op::POP_TOP, 0, 3),
+            ins(Op::LOAD_CONST, 0, 3),
+            ins(Op::RETURN_VALUE, 0, 3),
+            ins(Op::PUSH_EXC_INFO, 0, 4),
+            ins(Op::POP_TOP, 0, 4),
+            ins(Op::POP_EXCEPT, 0, 4),
+            ins(Op::LOAD_CONST, 0, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+        ];
+        ir.exceptions = vec![bytecode::ExceptionEntry {
+            start: 2,
+            end: 4,
+            target: 6,
+            depth: 0,
+            lasti: false,
+        }];
+        let cfg = Cfg::build(&ir);
+        let covered: Vec<_> = cfg
+            .order
+            .iter()
+            .filter(|b| cfg.block(**b).handler.is_some())
+            .collect();
+        assert_eq!(covered.len(), 1);
+        let b = *covered[0];
+        assert!(cfg
+            .successors(b)
+            .contains(&(BlockId(3), EdgeKind::Exception)));
+        assert!(
+            cfg.reachable().contains(3),
+            "handler reachable through its edge"
+        );
+        assert_eq!(cfg.linearize().expect("linearize"), ir);
+    }
+}
