@@ -155,12 +155,8 @@ pub fn collect(
     let mut errors = Vec::new();
     let mut stale = Vec::new();
     for root in roots {
-        let meta = if follow_symlinks {
-            std::fs::metadata(root)
-        } else {
-            std::fs::symlink_metadata(root)
-        };
-        match meta {
+        // Paths named on the command line are always followed (like `find -H`).
+        match std::fs::metadata(root) {
             Err(e) => {
                 errors.push((root.clone(), e.to_string()));
                 continue;
@@ -171,11 +167,19 @@ pub fn collect(
             }
             Ok(_) => {}
         }
+        // Exclude patterns are matched on canonical paths: the configuration
+        // file was found from the canonical target, and `..` or a symlinked
+        // target must not make its patterns miss.
+        let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        let excluded = |p: &Path| {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            settings.is_excluded(&canon_root.join(rel), &canon_root)
+        };
         let walker = walkdir::WalkDir::new(root)
             .follow_links(follow_symlinks)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !settings.is_excluded(e.path(), root));
+            .filter_entry(|e| e.depth() == 0 || !excluded(e.path()));
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -485,6 +489,16 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// the original's permissions, rename. A read-only file is an error (pyopt
 /// does not override a file someone protected).
 pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
+    // Through a symlink, rewrite the file it points to, not the link.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved =
+                std::fs::canonicalize(path).map_err(|e| format!("cannot resolve link: {e}"))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat: {e}"))?;
     if meta.permissions().readonly() {
         return Err("read-only file: not rewritten".into());
