@@ -30,6 +30,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // `pyopt_test_miscompile`, so the verifier must reject them.
         #[cfg(feature = "test-passes")]
         &test_passes::BreakStackOnMarker,
+        // Test-only, deliberately wrong: `a - b` computed as `a + b`, so the
+        // differential tests can be seen to catch a miscompile.
+        #[cfg(feature = "test-passes")]
+        &test_passes::WrongSubtraction,
     ]
 }
 

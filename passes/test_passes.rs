@@ -124,3 +124,43 @@ impl Pass for BreakStackOnMarker {
         Changed(2)
     }
 }
+
+/// Deliberately wrong: turns every subtraction into an addition
+/// (`BINARY_SUBTRACT` → `BINARY_ADD` before 3.11, `BINARY_OP -` → `BINARY_OP +`
+/// after). Exists so that the differential tests can be seen to fail.
+pub struct WrongSubtraction;
+
+impl Pass for WrongSubtraction {
+    fn name(&self) -> &'static str {
+        "test-wrong-sub"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only, deliberately wrong: compiles `a - b` as `a + b` (the differential tests must catch it)."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let mut n = 0;
+        for b in &mut code.cfg.blocks {
+            for ins in &mut b.instrs {
+                match ins.op {
+                    Op::BINARY_SUBTRACT => {
+                        ins.op = Op::BINARY_ADD;
+                        n += 1;
+                    }
+                    // BINARY_OP: 10 is `-`, 0 is `+` (3.11–3.13).
+                    Op::BINARY_OP if ins.arg == 10 => {
+                        ins.arg = 0;
+                        n += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Changed(n)
+    }
+}

@@ -45,6 +45,12 @@ enum Command {
     /// files failed (unreadable, corrupt, unsupported version, read-only, ...)
     /// or, with --strict, a code object was rejected by the verifier.
     Optimize(OptimizeArgs),
+    /// Differential execution of Python programs: compile each with every
+    /// installed CPython, optimize, run original and optimized, compare
+    /// stdout, stderr, exceptions, tracebacks, line events and main(); bisect
+    /// a difference to the pass and code object responsible. Exit 1 on any
+    /// difference.
+    Difftest(difftest_cli::DifftestArgs),
     /// List every pass with its level, supported versions and summary.
     Passes {
         /// Print the full documentation of one pass.
@@ -105,6 +111,8 @@ macro_rules! outln {
     }};
 }
 
+#[path = "cli_difftest.rs"]
+mod difftest_cli;
 #[path = "cli_optimize.rs"]
 mod optimize;
 
@@ -134,6 +142,7 @@ fn main() -> ExitCode {
         Command::Verify { paths, jobs } => cmd_verify(&paths, jobs),
         Command::Optimize(args) => optimize::run(args),
         Command::Passes { explain } => optimize::passes(explain.as_deref()),
+        Command::Difftest(args) => difftest_cli::run(args),
     };
     match result {
         Ok(code) => code,

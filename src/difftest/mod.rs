@@ -1,0 +1,518 @@
+//! Differential execution under the real CPython: run a program from its
+//! original and from its optimized `.pyc` and compare everything observable.
+//!
+//! A [`Worker`] is one long-lived interpreter process running the embedded
+//! `worker.py`, spoken to with one JSON line per request, so thousands of
+//! checks do not pay thousands of interpreter start-ups. It compiles source
+//! to a `.pyc` (with that interpreter's own compiler) and runs a `.pyc` in a
+//! fresh module namespace, recording stdout, stderr, the uncaught exception
+//! and its traceback (function, line, and on 3.11+ the caret columns), the
+//! `sys.settrace` event sequence of every function, and `repr(main())`.
+//! A request that does not answer within the timeout kills the worker
+//! ([`RunError::Timeout`]); a worker that dies (a segfault) is
+//! [`RunError::Crashed`] — for the optimized side that is a failure, never a
+//! skip. The next request starts a fresh worker.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::driver;
+use crate::pipeline::Pipeline;
+
+/// The worker script, embedded in the binary.
+pub const WORKER_PY: &str = include_str!("worker.py");
+
+/// What a program did when it ran.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    pub stdout: String,
+    pub stderr: String,
+    pub exception: Option<ExceptionInfo>,
+    /// `[function, line, col, end_col]` per frame, outermost first.
+    pub traceback: Vec<(String, Option<i64>, Option<i64>, Option<i64>)>,
+    /// `sys.settrace` events: `call <qualname>` and `<qualname>:<line>`.
+    pub lines: Vec<String>,
+    /// `repr(main())` when the module defines `main`.
+    pub main: Option<String>,
+    /// The event list hit its cap.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// The uncaught exception of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionInfo {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
+}
+
+/// How much of an [`Observation`] must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything: for `safe` passes.
+    Strict,
+    /// stdout, stderr, exception and `main()`; tracebacks and line events may
+    /// differ: for `aggressive` passes.
+    ResultsOnly,
+}
+
+/// Why a request produced no observation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    Timeout,
+    Crashed(String),
+    Worker(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Timeout => write!(f, "timed out"),
+            RunError::Crashed(s) => write!(f, "interpreter crashed: {s}"),
+            RunError::Worker(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// One interpreter process.
+pub struct Worker {
+    python: PathBuf,
+    script: PathBuf,
+    timeout: Duration,
+    proc: Option<(Child, ChildStdin, Receiver<Option<String>>)>,
+}
+
+impl Worker {
+    /// A worker for `python`; the process starts on the first request. The
+    /// script is written to `script_dir`.
+    pub fn new(python: &Path, script_dir: &Path, timeout: Duration) -> std::io::Result<Worker> {
+        std::fs::create_dir_all(script_dir)?;
+        let script = script_dir.join("pyopt_difftest_worker.py");
+        if std::fs::read_to_string(&script).ok().as_deref() != Some(WORKER_PY) {
+            let tmp = script_dir.join(format!("pyopt_difftest_worker.py.{}", std::process::id()));
+            std::fs::write(&tmp, WORKER_PY)?;
+            std::fs::rename(&tmp, &script)?;
+        }
+        Ok(Worker {
+            python: python.to_path_buf(),
+            script,
+            timeout,
+            proc: None,
+        })
+    }
+
+    fn start(&mut self) -> Result<(), RunError> {
+        let mut child = Command::new(&self.python)
+            .arg("-I")
+            .arg("-u")
+            .arg(&self.script)
+            .env("PYTHONHASHSEED", "0")
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                RunError::Worker(format!("cannot start {}: {e}", self.python.display()))
+            })?;
+        let stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| RunError::Worker("no stdin".into()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| RunError::Worker("no stdout".into()))?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => {
+                        let _ = tx.send(None);
+                        return;
+                    }
+                    Ok(_) => {
+                        if tx.send(Some(line)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        self.proc = Some((child, stdin, rx));
+        Ok(())
+    }
+
+    fn kill(&mut self) -> Option<std::process::ExitStatus> {
+        let (mut child, _, _) = self.proc.take()?;
+        let _ = child.kill();
+        child.wait().ok()
+    }
+
+    /// Sends one request and waits for its answer.
+    pub fn request(&mut self, req: &serde_json::Value) -> Result<serde_json::Value, RunError> {
+        if self.proc.is_none() {
+            self.start()?;
+        }
+        let line = format!("{req}\n");
+        let sent = match &mut self.proc {
+            Some((_, stdin, _)) => stdin.write_all(line.as_bytes()).and_then(|_| stdin.flush()),
+            None => return Err(RunError::Worker("no worker".into())),
+        };
+        if sent.is_err() {
+            let status = self.kill();
+            return Err(RunError::Crashed(format!("{status:?}")));
+        }
+        let answer = match &self.proc {
+            Some((_, _, rx)) => rx.recv_timeout(self.timeout),
+            None => return Err(RunError::Worker("no worker".into())),
+        };
+        match answer {
+            Ok(Some(text)) => serde_json::from_str(&text)
+                .map_err(|e| RunError::Worker(format!("bad answer from worker: {e}"))),
+            Ok(None) => {
+                let status = self.kill();
+                Err(RunError::Crashed(
+                    status.map_or("unknown status".into(), |s| s.to_string()),
+                ))
+            }
+            Err(_) => {
+                self.kill();
+                Err(RunError::Timeout)
+            }
+        }
+    }
+
+    /// Compiles source to `.pyc` bytes with this interpreter.
+    pub fn compile(&mut self, source: &str, filename: &str) -> Result<Vec<u8>, RunError> {
+        let v = self.request(
+            &serde_json::json!({"op": "compile", "source": source, "filename": filename}),
+        )?;
+        if v["ok"] != serde_json::Value::Bool(true) {
+            return Err(RunError::Worker(
+                v["error"].as_str().unwrap_or("compile failed").to_string(),
+            ));
+        }
+        hex_decode(v["pyc"].as_str().unwrap_or(""))
+            .ok_or_else(|| RunError::Worker("bad hex from worker".into()))
+    }
+
+    /// Runs `.pyc` bytes and records what happened.
+    pub fn run(
+        &mut self,
+        pyc: &[u8],
+        filename: &str,
+        trace: bool,
+    ) -> Result<Observation, RunError> {
+        let v = self.request(&serde_json::json!({
+            "op": "run", "pyc": hex_encode(pyc), "filename": filename, "trace": trace
+        }))?;
+        if v["ok"] != serde_json::Value::Bool(true) {
+            return Err(RunError::Worker(
+                v["error"].as_str().unwrap_or("run failed").to_string(),
+            ));
+        }
+        serde_json::from_value(v).map_err(|e| RunError::Worker(format!("bad observation: {e}")))
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
+    }
+    s
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    let nib = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    b.chunks_exact(2)
+        .map(|p| Some(nib(p[0])? << 4 | nib(p[1])?))
+        .collect()
+}
+
+/// The differences between two observations under a mode (empty = same).
+pub fn compare(original: &Observation, optimized: &Observation, mode: Mode) -> Vec<String> {
+    let mut out = Vec::new();
+    if original.stdout != optimized.stdout {
+        out.push(first_difference(
+            "stdout",
+            &original.stdout,
+            &optimized.stdout,
+        ));
+    }
+    if original.stderr != optimized.stderr {
+        out.push(first_difference(
+            "stderr",
+            &original.stderr,
+            &optimized.stderr,
+        ));
+    }
+    if original.exception != optimized.exception {
+        out.push(format!(
+            "exception: {:?} became {:?}",
+            original.exception, optimized.exception
+        ));
+    }
+    if original.main != optimized.main {
+        out.push(format!(
+            "main(): {:?} became {:?}",
+            original.main, optimized.main
+        ));
+    }
+    if mode == Mode::Strict {
+        if original.traceback != optimized.traceback {
+            out.push(format!(
+                "traceback: {:?} became {:?}",
+                original.traceback, optimized.traceback
+            ));
+        }
+        if original.lines != optimized.lines {
+            let i = original
+                .lines
+                .iter()
+                .zip(&optimized.lines)
+                .position(|(a, b)| a != b)
+                .unwrap_or(original.lines.len().min(optimized.lines.len()));
+            out.push(format!(
+                "line events differ at event {i}: {:?} became {:?} ({} vs {} events)",
+                original.lines.get(i),
+                optimized.lines.get(i),
+                original.lines.len(),
+                optimized.lines.len()
+            ));
+        }
+    }
+    out
+}
+
+fn first_difference(what: &str, a: &str, b: &str) -> String {
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let i = la
+        .iter()
+        .zip(&lb)
+        .position(|(x, y)| x != y)
+        .unwrap_or(la.len().min(lb.len()));
+    format!(
+        "{what} differs at line {}: {:?} became {:?}",
+        i + 1,
+        la.get(i).copied().unwrap_or("<end>"),
+        lb.get(i).copied().unwrap_or("<end>")
+    )
+}
+
+/// The verdict on one program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Both runs behaved the same.
+    Same { changed: bool },
+    /// The optimized run differs; the strings say how.
+    Different(Vec<String>),
+    /// The optimized run crashed or hung (the original did not).
+    OptimizedFailed(String),
+    /// The program could not be checked (does not compile, or the original run hangs).
+    Unusable(String),
+}
+
+/// Compiles `source` with the worker's interpreter, optimizes the `.pyc`
+/// with `pipeline`, runs both and compares them.
+pub fn check_source(
+    worker: &mut Worker,
+    source: &str,
+    filename: &str,
+    pipeline: &Pipeline,
+    mode: Mode,
+) -> Verdict {
+    let pyc = match worker.compile(source, filename) {
+        Ok(p) => p,
+        Err(e) => return Verdict::Unusable(format!("compile: {e}")),
+    };
+    check_pyc(worker, &pyc, filename, pipeline, mode)
+}
+
+/// [`check_source`] for a `.pyc` that is already compiled.
+pub fn check_pyc(
+    worker: &mut Worker,
+    pyc: &[u8],
+    filename: &str,
+    pipeline: &Pipeline,
+    mode: Mode,
+) -> Verdict {
+    let optimized = match driver::optimize_bytes(pyc, pipeline, false) {
+        Ok((_, Some(bytes))) => Some(bytes),
+        Ok((_, None)) => None,
+        Err(e) => return Verdict::Unusable(format!("optimize: {e}")),
+    };
+    let trace = mode == Mode::Strict;
+    let original = match worker.run(pyc, filename, trace) {
+        Ok(o) => o,
+        Err(e) => return Verdict::Unusable(format!("original run: {e}")),
+    };
+    let Some(optimized) = optimized else {
+        return Verdict::Same { changed: false };
+    };
+    match worker.run(&optimized, filename, trace) {
+        Ok(o) => {
+            let diffs = compare(&original, &o, mode);
+            if diffs.is_empty() {
+                Verdict::Same { changed: true }
+            } else {
+                Verdict::Different(diffs)
+            }
+        }
+        Err(e) => Verdict::OptimizedFailed(e.to_string()),
+    }
+}
+
+/// The `min-version` a corpus file declares (`# min-version: 3.10`), if any.
+pub fn min_version(source: &str) -> Option<crate::PyVersion> {
+    source.lines().take(5).find_map(|l| {
+        let rest = l
+            .trim()
+            .strip_prefix('#')?
+            .trim()
+            .strip_prefix("min-version:")?;
+        crate::PyVersion::parse(rest.trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let data: Vec<u8> = (0..=255).collect();
+        assert_eq!(hex_decode(&hex_encode(&data)), Some(data));
+        assert_eq!(hex_decode("0"), None);
+        assert_eq!(hex_decode("zz"), None);
+    }
+
+    #[test]
+    fn modes_decide_what_counts() {
+        let a = Observation {
+            stdout: "1\n".into(),
+            lines: vec!["f:1".into()],
+            ..Observation::default()
+        };
+        let mut b = a.clone();
+        b.lines.push("f:2".into());
+        assert!(compare(&a, &b, Mode::ResultsOnly).is_empty());
+        assert_eq!(compare(&a, &b, Mode::Strict).len(), 1);
+        b.stdout = "2\n".into();
+        assert_eq!(compare(&a, &b, Mode::ResultsOnly).len(), 1);
+    }
+
+    #[test]
+    fn min_version_header() {
+        assert_eq!(
+            min_version("# min-version: 3.10\nx = 1\n"),
+            Some(crate::PyVersion::V3_10)
+        );
+        assert_eq!(min_version("x = 1\n"), None);
+    }
+}
+
+/// Finds the interpreter of a version: `python3.X` on `PATH`, then the newest
+/// `$PYENV_ROOT/versions/3.X.*/bin/python` (`PYENV_ROOT` defaulting to
+/// `~/.pyenv`).
+pub fn find_interpreter(v: crate::PyVersion) -> Option<PathBuf> {
+    let name = format!("python{v}");
+    if let Some(paths) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&paths) {
+            let p = dir.join(&name);
+            // pyenv shims dispatch on the selected version; skip them.
+            if p.is_file() && !dir.ends_with("shims") {
+                return Some(p);
+            }
+        }
+    }
+    let root = std::env::var_os("PYENV_ROOT")
+        .filter(|r| !r.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))?;
+    let prefix = format!("{v}.");
+    let mut best: Option<(u32, PathBuf)> = None;
+    for e in std::fs::read_dir(root.join("versions")).ok()?.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(patch) = n.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let py = e.path().join("bin").join("python");
+        if py.is_file() && best.as_ref().is_none_or(|(b, _)| patch > *b) {
+            best = Some((patch, py));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// The pass application that breaks a program: binary search over the
+/// number of pass applications (the pipeline's bisect limit) for the first
+/// one after which the program behaves differently. Returns
+/// `(application number, pass, code object)`.
+pub fn bisect(
+    worker: &mut Worker,
+    pyc: &[u8],
+    filename: &str,
+    enabled: &[&str],
+    mode: Mode,
+) -> Option<(u64, &'static str, String)> {
+    let fails = |worker: &mut Worker, limit: Option<u64>| {
+        let pipeline = Pipeline::new(
+            enabled,
+            crate::pipeline::Debug {
+                bisect_limit: limit,
+                ..Default::default()
+            },
+        );
+        let v = check_pyc(worker, pyc, filename, &pipeline, mode);
+        let last = pipeline
+            .debug
+            .last_applied
+            .lock()
+            .ok()
+            .and_then(|l| l.clone());
+        (
+            matches!(v, Verdict::Different(_) | Verdict::OptimizedFailed(_)),
+            last,
+        )
+    };
+    let (all_fail, last) = fails(worker, None);
+    if !all_fail {
+        return None;
+    }
+    // Upper bound: how many applications the full run makes.
+    let (_, counted) = fails(worker, Some(u64::MAX));
+    let mut hi = counted.map_or(1, |(n, _, _)| n).max(1);
+    let _ = last;
+    let mut lo = 0u64; // `lo` applications pass, `hi` applications fail
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fails(worker, Some(mid)).0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    fails(worker, Some(hi)).1
+}
