@@ -27,14 +27,17 @@ use crate::pipeline::Pipeline;
 /// The worker script, embedded in the binary.
 pub const WORKER_PY: &str = include_str!("worker.py");
 
+/// A traceback frame: function, line, and (3.11+) the caret's start and end column.
+pub type Frame = (String, Option<i64>, Option<i64>, Option<i64>);
+
 /// What a program did when it ran.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
     pub stdout: String,
     pub stderr: String,
     pub exception: Option<ExceptionInfo>,
-    /// `[function, line, col, end_col]` per frame, outermost first.
-    pub traceback: Vec<(String, Option<i64>, Option<i64>, Option<i64>)>,
+    /// One entry per frame, outermost first.
+    pub traceback: Vec<Frame>,
     /// `sys.settrace` events: `call <qualname>` and `<qualname>:<line>`.
     pub lines: Vec<String>,
     /// `repr(main())` when the module defines `main`.
@@ -396,43 +399,6 @@ pub fn min_version(source: &str) -> Option<crate::PyVersion> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_round_trips() {
-        let data: Vec<u8> = (0..=255).collect();
-        assert_eq!(hex_decode(&hex_encode(&data)), Some(data));
-        assert_eq!(hex_decode("0"), None);
-        assert_eq!(hex_decode("zz"), None);
-    }
-
-    #[test]
-    fn modes_decide_what_counts() {
-        let a = Observation {
-            stdout: "1\n".into(),
-            lines: vec!["f:1".into()],
-            ..Observation::default()
-        };
-        let mut b = a.clone();
-        b.lines.push("f:2".into());
-        assert!(compare(&a, &b, Mode::ResultsOnly).is_empty());
-        assert_eq!(compare(&a, &b, Mode::Strict).len(), 1);
-        b.stdout = "2\n".into();
-        assert_eq!(compare(&a, &b, Mode::ResultsOnly).len(), 1);
-    }
-
-    #[test]
-    fn min_version_header() {
-        assert_eq!(
-            min_version("# min-version: 3.10\nx = 1\n"),
-            Some(crate::PyVersion::V3_10)
-        );
-        assert_eq!(min_version("x = 1\n"), None);
-    }
-}
-
 /// Finds the interpreter of a version: `python3.X` on `PATH`, then the newest
 /// `$PYENV_ROOT/versions/3.X.*/bin/python` (`PYENV_ROOT` defaulting to
 /// `~/.pyenv`).
@@ -459,7 +425,7 @@ pub fn find_interpreter(v: crate::PyVersion) -> Option<PathBuf> {
             continue;
         };
         let py = e.path().join("bin").join("python");
-        if py.is_file() && best.as_ref().is_none_or(|(b, _)| patch > *b) {
+        if py.is_file() && best.as_ref().map_or(true, |(b, _)| patch > *b) {
             best = Some((patch, py));
         }
     }
@@ -515,4 +481,41 @@ pub fn bisect(
         }
     }
     fails(worker, Some(hi)).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let data: Vec<u8> = (0..=255).collect();
+        assert_eq!(hex_decode(&hex_encode(&data)), Some(data));
+        assert_eq!(hex_decode("0"), None);
+        assert_eq!(hex_decode("zz"), None);
+    }
+
+    #[test]
+    fn modes_decide_what_counts() {
+        let a = Observation {
+            stdout: "1\n".into(),
+            lines: vec!["f:1".into()],
+            ..Observation::default()
+        };
+        let mut b = a.clone();
+        b.lines.push("f:2".into());
+        assert!(compare(&a, &b, Mode::ResultsOnly).is_empty());
+        assert_eq!(compare(&a, &b, Mode::Strict).len(), 1);
+        b.stdout = "2\n".into();
+        assert_eq!(compare(&a, &b, Mode::ResultsOnly).len(), 1);
+    }
+
+    #[test]
+    fn min_version_header() {
+        assert_eq!(
+            min_version("# min-version: 3.10\nx = 1\n"),
+            Some(crate::PyVersion::V3_10)
+        );
+        assert_eq!(min_version("x = 1\n"), None);
+    }
 }
