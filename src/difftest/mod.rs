@@ -98,7 +98,12 @@ impl Worker {
         std::fs::create_dir_all(script_dir)?;
         let script = script_dir.join("pyopt_difftest_worker.py");
         if std::fs::read_to_string(&script).ok().as_deref() != Some(WORKER_PY) {
-            let tmp = script_dir.join(format!("pyopt_difftest_worker.py.{}", std::process::id()));
+            static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = script_dir.join(format!(
+                "pyopt_difftest_worker.py.{}.{seq}",
+                std::process::id()
+            ));
             std::fs::write(&tmp, WORKER_PY)?;
             std::fs::rename(&tmp, &script)?;
         }
