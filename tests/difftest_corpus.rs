@@ -1,0 +1,213 @@
+//! The corpus (`corpus/*.py`), differentially executed under every installed
+//! CPython: compiled by the interpreter, optimized, and run original vs
+//! optimized in the difftest worker.
+//!
+//! * at `safe` (strict comparison) and `aggressive` (results only) — today
+//!   both pipelines are empty, so these check the harness end to end;
+//! * with the test-only `test-pad-extended-args`, which rewrites nearly every
+//!   code object (every offset, jump, line and exception table), strictly:
+//!   stdout, stderr, exceptions, tracebacks with columns, line events and
+//!   `main()` must all be identical;
+//! * with the deliberately wrong `test-wrong-sub`: the corpus must notice,
+//!   and `pyopt difftest` must bisect to that pass by name.
+
+#![cfg(feature = "test-passes")]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pyopt::config::{self, CliOverrides, Level, PassInfo};
+use pyopt::difftest::{self, Mode, Verdict, Worker};
+use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::PyVersion;
+
+fn corpus() -> Vec<(PathBuf, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("corpus directory")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py") && !p.ends_with("check_corpus.py"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let src = std::fs::read_to_string(&p).expect("read corpus file");
+            (p, src)
+        })
+        .collect()
+}
+
+fn pipeline_for(level: Level, enable: &[&str]) -> Pipeline {
+    let infos: Vec<PassInfo> = pyopt::passes::registry()
+        .iter()
+        .map(|p| PassInfo {
+            name: p.name(),
+            level: p.level(),
+        })
+        .collect();
+    let cli = CliOverrides {
+        level: Some(level),
+        enable: enable.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let settings = config::resolve(&Default::default(), &cli, &infos).expect("settings");
+    Pipeline::new(&settings.enabled, Debug::default())
+}
+
+#[test]
+fn corpus_behaves_the_same_on_every_version() {
+    let files = corpus();
+    assert!(
+        files.len() >= 1,
+        "corpus has only {} programs",
+        files.len()
+    );
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus-worker");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    let mut wrong_caught = 0;
+    for v in PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        let mut worker = Worker::new(&python, &scratch, Duration::from_secs(30)).expect("worker");
+        let runs = [
+            ("safe", pipeline_for(Level::Safe, &[]), Mode::Strict),
+            (
+                "aggressive",
+                pipeline_for(Level::Aggressive, &[]),
+                Mode::ResultsOnly,
+            ),
+            (
+                "test-pad-extended-args",
+                pipeline_for(Level::Safe, &["test-pad-extended-args"]),
+                Mode::Strict,
+            ),
+        ];
+        let wrong = pipeline_for(Level::Safe, &["test-wrong-sub"]);
+        let start = Instant::now();
+        let mut checked = 0;
+        let mut changed = 0;
+        for (path, src) in &files {
+            if difftest::min_version(src).is_some_and(|m| v < m) {
+                continue;
+            }
+            let name = path.display().to_string();
+            let pyc = match worker.compile(src, &name) {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{v} {name}: does not compile: {e}"));
+                    continue;
+                }
+            };
+            for (label, pipeline, mode) in &runs {
+                checked += 1;
+                match difftest::check_pyc(&mut worker, &pyc, &name, pipeline, *mode) {
+                    Verdict::Same { changed: c } => changed += c as usize,
+                    other => failures.push(format!("{v} {name} [{label}]: {other:?}")),
+                }
+            }
+            if matches!(
+                difftest::check_pyc(&mut worker, &pyc, &name, &wrong, Mode::ResultsOnly),
+                Verdict::Different(_) | Verdict::OptimizedFailed(_)
+            ) {
+                wrong_caught += 1;
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{v}: {checked} corpus checks ({changed} with changed code) in {secs:.1}s, {:.0} checks/s",
+            checked as f64 / secs.max(1e-9)
+        );
+        total += checked;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    if total > 0 {
+        assert!(
+            wrong_caught > 0,
+            "no corpus program noticed that a - b became a + b"
+        );
+        println!("the wrong pass was caught by {wrong_caught} program runs");
+    }
+}
+
+#[test]
+fn difftest_command_bisects_to_the_wrong_pass() {
+    let Some(_) = common::require_or_skip(12) else {
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("difftest-cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("prog.py"),
+        "def add(a, b):\n    return a + b\n\ndef sub(a, b):\n    return a - b\n\nprint(add(2, 3), sub(7, 4))\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_pyopt"))
+        .args(["difftest", "--python", "3.12", "--enable"])
+        .arg("test-pad-extended-args,test-wrong-sub")
+        .arg(&dir)
+        .output()
+        .expect("run pyopt");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("DIFFERENT"), "{text}");
+    assert!(
+        text.contains("pass test-wrong-sub on code object sub"),
+        "bisection did not name the pass and code object:\n{text}"
+    );
+    // A correct pass alone: no difference, exit 0.
+    let out = Command::new(env!("CARGO_BIN_EXE_pyopt"))
+        .args([
+            "difftest",
+            "--python",
+            "3.12",
+            "--enable",
+            "test-pad-extended-args",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("run pyopt");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_hanging_program_is_reported_not_waited_for() {
+    let Some(python) = common::require_or_skip(12) else {
+        return;
+    };
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hang-worker");
+    let mut worker = Worker::new(&python, &scratch, Duration::from_secs(2)).expect("worker");
+    let pipeline = pipeline_for(Level::Safe, &["test-pad-extended-args"]);
+    let start = Instant::now();
+    let v = difftest::check_source(
+        &mut worker,
+        "while True:\n    pass\n",
+        "hang.py",
+        &pipeline,
+        Mode::Strict,
+    );
+    assert!(
+        matches!(&v, Verdict::Unusable(why) if why.contains("timed out")),
+        "{v:?}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+    // The worker restarts for the next request.
+    let v = difftest::check_source(&mut worker, "print(1)\n", "ok.py", &pipeline, Mode::Strict);
+    assert!(matches!(v, Verdict::Same { .. }), "{v:?}");
+}
