@@ -63,7 +63,7 @@ fn pipeline_for(level: Level, enable: &[&str]) -> Pipeline {
 fn corpus_behaves_the_same_on_every_version() {
     let files = corpus();
     assert!(
-        files.len() >= 1,
+        files.len() >= 80,
         "corpus has only {} programs",
         files.len()
     );
