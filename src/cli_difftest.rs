@@ -42,6 +42,12 @@ pub struct DifftestArgs {
     /// Do not bisect a difference to the pass application responsible.
     #[arg(long)]
     no_bisect: bool,
+    /// Tree mode: `pyopt difftest TREE -- CMD ARGS...` runs CMD in TREE as
+    /// it is and in an optimized copy of it (the tree itself is never
+    /// modified), compares exit status, stdout and stderr, and bisects a
+    /// difference to the file, code object and pass responsible.
+    #[arg(last = true, value_name = "CMD")]
+    command: Vec<String>,
 }
 
 fn programs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -64,6 +70,9 @@ fn programs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 pub fn run(args: DifftestArgs) -> Result<ExitCode> {
+    if !args.command.is_empty() {
+        return run_tree(&args);
+    }
     let infos: Vec<PassInfo> = pyopt::passes::registry()
         .iter()
         .map(|p| PassInfo {
@@ -174,4 +183,212 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Copies a tree, keeping modification times (a `.pyc` is only used while
+/// its header matches its source's mtime).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.with_context(|| format!("cannot walk {}", from.display()))?;
+        let rel = e.path().strip_prefix(from).unwrap_or(e.path());
+        let dst = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dst)?;
+        } else if e.file_type().is_file() {
+            std::fs::copy(e.path(), &dst)
+                .with_context(|| format!("cannot copy {}", e.path().display()))?;
+            let mtime = e.metadata()?.modified()?;
+            std::fs::File::options()
+                .write(true)
+                .open(&dst)?
+                .set_modified(mtime)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a trial saw: the command's outcome, the last pass application made
+/// (number, pass, code object) and the file it was in.
+type Trial = (
+    Outcome,
+    Option<(u64, &'static str, String)>,
+    Option<PathBuf>,
+);
+
+struct Outcome {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_command(
+    cmd: &[String],
+    dir: &std::path::Path,
+    tree: &std::path::Path,
+    original: &std::path::Path,
+) -> Result<Outcome> {
+    let out = std::process::Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .current_dir(dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .with_context(|| format!("cannot run {}", cmd[0]))?;
+    // Paths of the copy read as paths of the original tree.
+    let norm = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace(&tree.display().to_string(), &original.display().to_string())
+    };
+    Ok(Outcome {
+        status: out.status.code(),
+        stdout: norm(&out.stdout),
+        stderr: norm(&out.stderr),
+    })
+}
+
+fn same(a: &Outcome, b: &Outcome) -> bool {
+    a.status == b.status && a.stdout == b.stdout && a.stderr == b.stderr
+}
+
+/// Optimizes a fresh copy of `root` with at most `limit` pass applications
+/// and runs the command in it.
+fn trial(
+    args: &DifftestArgs,
+    settings: &pyopt::config::Settings,
+    root: &std::path::Path,
+    limit: Option<u64>,
+) -> Result<Trial> {
+    let base = std::env::temp_dir().join(format!("pyopt-difftest-tree-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let copy = base.join(
+        root.file_name()
+            .unwrap_or_else(|| std::ffi::OsStr::new("tree")),
+    );
+    copy_tree(root, &copy)?;
+    let pipeline = Pipeline::new(
+        &settings.enabled,
+        Debug {
+            bisect_limit: limit,
+            ..Default::default()
+        },
+    );
+    let opts = pyopt::driver::Options {
+        settings: settings.clone(),
+        pipeline,
+        mode: pyopt::driver::Mode::Write,
+        follow_symlinks: false,
+        diff: false,
+    };
+    let report = pyopt::driver::optimize_tree(std::slice::from_ref(&copy), &opts, &|| {});
+    for f in report.files.iter().filter(|f| f.error.is_some()) {
+        eprintln!(
+            "pyopt: {}: {}",
+            f.path.display(),
+            f.error.as_deref().unwrap_or("")
+        );
+    }
+    let outcome = run_command(&args.command, &copy, &copy, root);
+    let last = opts
+        .pipeline
+        .debug
+        .last_applied
+        .lock()
+        .ok()
+        .and_then(|l| l.clone());
+    let file = opts
+        .pipeline
+        .debug
+        .last_file
+        .lock()
+        .ok()
+        .and_then(|f| f.clone())
+        .map(|f| root.join(f.strip_prefix(&copy).unwrap_or(&f)));
+    let _ = std::fs::remove_dir_all(&base);
+    Ok((outcome?, last, file))
+}
+
+fn run_tree(args: &DifftestArgs) -> Result<ExitCode> {
+    if args.paths.len() != 1 || !args.paths[0].is_dir() {
+        bail!("tree mode takes one directory: pyopt difftest TREE -- CMD ARGS...");
+    }
+    let root = std::fs::canonicalize(&args.paths[0])?;
+    let infos: Vec<PassInfo> = pyopt::passes::registry()
+        .iter()
+        .map(|p| PassInfo {
+            name: p.name(),
+            level: p.level(),
+        })
+        .collect();
+    let raw = pyopt::config::discover(&root)?
+        .map(|(_, r)| r)
+        .unwrap_or_default();
+    let cli = CliOverrides {
+        level: args.level,
+        enable: args.enable.clone(),
+        disable: args.disable.clone(),
+        ..Default::default()
+    };
+    let settings = config::resolve(&raw, &cli, &infos)?;
+    let baseline = run_command(&args.command, &root, &root, &root)?;
+    let (optimized, _, _) = trial(args, &settings, &root, None)?;
+    if same(&baseline, &optimized) {
+        outln!(
+            "same: `{}` gave the same exit status ({:?}), stdout and stderr on the original and the optimized tree",
+            args.command.join(" "),
+            baseline.status
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "DIFFERENT: `{}` on the optimized tree",
+        args.command.join(" ")
+    );
+    if baseline.status != optimized.status {
+        outln!(
+            "  exit status {:?} became {:?}",
+            baseline.status,
+            optimized.status
+        );
+    }
+    for (what, a, b) in [
+        ("stdout", &baseline.stdout, &optimized.stdout),
+        ("stderr", &baseline.stderr, &optimized.stderr),
+    ] {
+        if a != b {
+            let i = a
+                .lines()
+                .zip(b.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
+            outln!(
+                "  {what} differs at line {}: {:?} became {:?}",
+                i + 1,
+                a.lines().nth(i).unwrap_or("<end>"),
+                b.lines().nth(i).unwrap_or("<end>")
+            );
+        }
+    }
+    if !args.no_bisect {
+        let (_, counted, _) = trial(args, &settings, &root, Some(u64::MAX))?;
+        let mut hi = counted.map_or(1, |(n, _, _)| n).max(1);
+        let mut lo = 0u64;
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            let (o, _, _) = trial(args, &settings, &root, Some(mid))?;
+            if same(&baseline, &o) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let (_, last, file) = trial(args, &settings, &root, Some(hi))?;
+        match last {
+            Some((n, pass, code)) => outln!(
+                "  bisected: pass application #{n}: pass {pass} on code object {code}{}",
+                file.map(|f| format!(" in {}", f.display()))
+                    .unwrap_or_default()
+            ),
+            None => outln!("  bisection found no single responsible application"),
+        }
+    }
+    Ok(ExitCode::FAILURE)
 }

@@ -190,6 +190,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             bisect_limit: args.bisect_limit,
             applied: Default::default(),
             last_applied: Default::default(),
+            last_file: Default::default(),
         },
     );
     let mode = if args.check || args.dry_run {
@@ -239,9 +240,19 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             .ok()
             .and_then(|l| l.clone());
         match last {
-            Some((n, pass, code)) => eprintln!(
-                "pyopt: --bisect-limit {limit}: last application #{n}: pass {pass} on code object {code}"
-            ),
+            Some((n, pass, code)) => {
+                let file = opts
+                    .pipeline
+                    .debug
+                    .last_file
+                    .lock()
+                    .ok()
+                    .and_then(|f| f.clone());
+                eprintln!(
+                    "pyopt: --bisect-limit {limit}: last application #{n}: pass {pass} on code object {code}{}",
+                    file.map(|f| format!(" in {}", f.display())).unwrap_or_default()
+                )
+            }
             None => eprintln!("pyopt: --bisect-limit {limit}: no pass application was made"),
         }
     }

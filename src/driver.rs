@@ -257,9 +257,19 @@ pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
         Err(e) => return FileReport::failed(path, None, format!("cannot read: {e}"), 0),
     };
     let size = data.len() as u64;
+    let applied_before = opts.pipeline.debug.applied.load(Ordering::SeqCst);
     let result = catch_unwind(AssertUnwindSafe(|| {
         optimize_bytes(&data, &opts.pipeline, opts.diff)
     }));
+    if opts.pipeline.debug.bisect_limit.is_some()
+        && opts.pipeline.debug.applied.load(Ordering::SeqCst) != applied_before
+    {
+        // Bisection runs one file at a time, so this names the file of the
+        // last application.
+        if let Ok(mut f) = opts.pipeline.debug.last_file.lock() {
+            *f = Some(path.to_path_buf());
+        }
+    }
     let (mut report, out) = match result {
         Ok(Ok(pair)) => pair,
         Ok(Err(e)) => {

@@ -111,6 +111,8 @@ pub struct Debug {
     pub applied: AtomicU64,
     /// The last application made: (number, pass, code object).
     pub last_applied: std::sync::Mutex<Option<(u64, &'static str, String)>>,
+    /// The file of the last application (set by the tree driver).
+    pub last_file: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
 /// Why a code object keeps its original bytes.

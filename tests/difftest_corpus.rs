@@ -211,3 +211,74 @@ fn a_hanging_program_is_reported_not_waited_for() {
     let v = difftest::check_source(&mut worker, "print(1)\n", "ok.py", &pipeline, Mode::Strict);
     assert!(matches!(v, Verdict::Same { .. }), "{v:?}");
 }
+
+#[test]
+fn difftest_tree_mode_names_file_code_object_and_pass() {
+    let Some(python) = common::require_or_skip(12) else {
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("difftest-tree");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pkg")).expect("dir");
+    std::fs::write(
+        dir.join("pkg/__init__.py"),
+        "from .calc import diff, total\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("pkg/calc.py"),
+        "def diff(a, b):\n    return a - b\n\ndef total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("run.py"),
+        "import pkg\nprint(pkg.diff(10, 4), pkg.total([1, 2, 3]))\n",
+    )
+    .expect("write");
+    let status = Command::new(&python)
+        .args(["-m", "compileall", "-q"])
+        .arg(&dir)
+        .status()
+        .expect("compileall");
+    assert!(status.success());
+    let before: Vec<Vec<u8>> = [
+        "pkg/__pycache__/calc.cpython-312.pyc",
+        "pkg/__pycache__/__init__.cpython-312.pyc",
+    ]
+    .iter()
+    .map(|p| std::fs::read(dir.join(p)).expect("pyc"))
+    .collect();
+    let run = |enable: &str| {
+        Command::new(env!("CARGO_BIN_EXE_pyopt"))
+            .args(["difftest", "--enable", enable])
+            .arg(&dir)
+            .arg("--")
+            .arg(&python)
+            .arg("run.py")
+            .output()
+            .expect("run pyopt")
+    };
+    let ok = run("test-pad-extended-args");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = run("test-pad-extended-args,test-wrong-sub");
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert_eq!(bad.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("pass test-wrong-sub on code object diff in")
+            && text.contains("calc.cpython-312.pyc"),
+        "{text}"
+    );
+    // The user's tree is never modified.
+    let after: Vec<Vec<u8>> = [
+        "pkg/__pycache__/calc.cpython-312.pyc",
+        "pkg/__pycache__/__init__.cpython-312.pyc",
+    ]
+    .iter()
+    .map(|p| std::fs::read(dir.join(p)).expect("pyc"))
+    .collect();
+    assert_eq!(before, after);
+}
