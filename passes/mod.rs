@@ -41,3 +41,14 @@ pub fn registry() -> &'static [&'static dyn Pass] {
 pub fn find(name: &str) -> Option<&'static dyn Pass> {
     registry().iter().copied().find(|p| p.name() == name)
 }
+
+/// Name and level of every pass: what the configuration layer validates against.
+pub fn infos() -> Vec<crate::config::PassInfo> {
+    registry()
+        .iter()
+        .map(|p| crate::config::PassInfo {
+            name: p.name(),
+            level: p.level(),
+        })
+        .collect()
+}

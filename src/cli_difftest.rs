@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use pyopt::config::{self, CliOverrides, Level, PassInfo};
+use pyopt::config::{self, Level};
+
+use crate::optimize::PassSelection;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::PyVersion;
@@ -23,16 +25,11 @@ pub struct DifftestArgs {
     /// CPython versions to run under (repeatable; default: every installed 3.8–3.13).
     #[arg(long = "python", value_name = "3.X")]
     pythons: Vec<String>,
-    /// Optimization level: safe (default; strict comparison) or aggressive
-    /// (results-only comparison: line events and tracebacks may differ).
-    #[arg(long)]
-    level: Option<Level>,
-    /// Enable passes (comma-separated; `all` for every pass).
-    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
-    enable: Vec<String>,
-    /// Disable passes (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
-    disable: Vec<String>,
+    /// Pass selection; the level also picks the comparison: safe compares
+    /// strictly, aggressive compares results only (line events and
+    /// tracebacks may differ).
+    #[command(flatten)]
+    passes: PassSelection,
     /// Compare everything (strict) or only results; default follows the level.
     #[arg(long, value_parser = ["strict", "results"])]
     mode: Option<String>,
@@ -73,20 +70,8 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
     if !args.command.is_empty() {
         return run_tree(&args);
     }
-    let infos: Vec<PassInfo> = pyopt::passes::registry()
-        .iter()
-        .map(|p| PassInfo {
-            name: p.name(),
-            level: p.level(),
-        })
-        .collect();
-    let cli = CliOverrides {
-        level: args.level,
-        enable: args.enable.clone(),
-        disable: args.disable.clone(),
-        ..Default::default()
-    };
-    let settings = config::resolve(&Default::default(), &cli, &infos)?;
+    let infos = pyopt::passes::infos();
+    let settings = config::resolve(&Default::default(), &args.passes.overrides(), &infos)?;
     let mode = match args.mode.as_deref() {
         Some("strict") => Mode::Strict,
         Some(_) => Mode::ResultsOnly,
@@ -311,23 +296,11 @@ fn run_tree(args: &DifftestArgs) -> Result<ExitCode> {
         bail!("tree mode takes one directory: pyopt difftest TREE -- CMD ARGS...");
     }
     let root = std::fs::canonicalize(&args.paths[0])?;
-    let infos: Vec<PassInfo> = pyopt::passes::registry()
-        .iter()
-        .map(|p| PassInfo {
-            name: p.name(),
-            level: p.level(),
-        })
-        .collect();
+    let infos = pyopt::passes::infos();
     let raw = pyopt::config::discover(&root)?
         .map(|(_, r)| r)
         .unwrap_or_default();
-    let cli = CliOverrides {
-        level: args.level,
-        enable: args.enable.clone(),
-        disable: args.disable.clone(),
-        ..Default::default()
-    };
-    let settings = config::resolve(&raw, &cli, &infos)?;
+    let settings = config::resolve(&raw, &args.passes.overrides(), &infos)?;
     let baseline = run_command(&args.command, &root, &root, &root)?;
     let (optimized, _, _) = trial(args, &settings, &root, None)?;
     if same(&baseline, &optimized) {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use pyopt::config::{self, CliOverrides, Level, PassInfo, RawOptions};
+use pyopt::config::{self, CliOverrides, Level, RawOptions};
 use pyopt::driver::{self, Mode, Options, Status, TreeReport};
 use pyopt::pipeline::{self, Debug, Pipeline};
 use pyopt::version::PyVersion;
@@ -19,6 +19,32 @@ use pyopt::version::PyVersion;
 /// Schema identifier and version of `--report` JSON (see README).
 pub const REPORT_SCHEMA: &str = "pyopt-report";
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// The pass-selection flags `optimize` and `difftest` share.
+#[derive(Args, Debug, Clone)]
+pub struct PassSelection {
+    /// Optimization level: safe (default) or aggressive.
+    #[arg(long)]
+    pub level: Option<Level>,
+    /// Enable passes (comma-separated; `all` for every pass).
+    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
+    pub enable: Vec<String>,
+    /// Disable passes (comma-separated; `all` for every pass). Wins over --enable.
+    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
+    pub disable: Vec<String>,
+}
+
+impl PassSelection {
+    /// As configuration overrides (jobs and excludes left unset).
+    pub fn overrides(&self) -> CliOverrides {
+        CliOverrides {
+            level: self.level,
+            enable: self.enable.clone(),
+            disable: self.disable.clone(),
+            ..Default::default()
+        }
+    }
+}
 
 #[derive(Args, Debug)]
 pub struct OptimizeArgs {
@@ -45,15 +71,8 @@ pub struct OptimizeArgs {
     /// from the first PATH.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Optimization level: safe (default) or aggressive.
-    #[arg(long)]
-    level: Option<Level>,
-    /// Enable passes (comma-separated; `all` for every pass).
-    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
-    enable: Vec<String>,
-    /// Disable passes (comma-separated; `all` for every pass). Wins over --enable.
-    #[arg(long, value_delimiter = ',', value_name = "PASS,...")]
-    disable: Vec<String>,
+    #[command(flatten)]
+    passes: PassSelection,
     /// Skip paths matching this glob (relative to the PATH; repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -80,16 +99,6 @@ pub struct OptimizeArgs {
     /// Print every changed file and every rejected code object.
     #[arg(short, long)]
     verbose: bool,
-}
-
-fn pass_infos() -> Vec<PassInfo> {
-    pyopt::passes::registry()
-        .iter()
-        .map(|p| PassInfo {
-            name: p.name(),
-            level: p.level(),
-        })
-        .collect()
 }
 
 fn versions_of(p: &dyn pipeline::Pass) -> String {
@@ -170,13 +179,11 @@ fn load_config(args: &OptimizeArgs) -> Result<RawOptions> {
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     let raw = load_config(&args)?;
     let cli = CliOverrides {
-        level: args.level,
-        enable: args.enable.clone(),
-        disable: args.disable.clone(),
         jobs: args.jobs,
         exclude: args.exclude.clone(),
+        ..args.passes.overrides()
     };
-    let settings = config::resolve(&raw, &cli, &pass_infos())?;
+    let settings = config::resolve(&raw, &cli, &pyopt::passes::infos())?;
     if let Some(name) = &args.dump_after {
         if pyopt::passes::find(name).is_none() {
             bail!("--dump-after: unknown pass \"{name}\"");

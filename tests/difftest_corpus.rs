@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pyopt::config::{self, CliOverrides, Level, PassInfo};
+use pyopt::config::{self, CliOverrides, Level};
 use pyopt::difftest::{self, Mode, Verdict, Worker};
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::PyVersion;
@@ -43,13 +43,7 @@ fn corpus() -> Vec<(PathBuf, String)> {
 }
 
 fn pipeline_for(level: Level, enable: &[&str]) -> Pipeline {
-    let infos: Vec<PassInfo> = pyopt::passes::registry()
-        .iter()
-        .map(|p| PassInfo {
-            name: p.name(),
-            level: p.level(),
-        })
-        .collect();
+    let infos = pyopt::passes::infos();
     let cli = CliOverrides {
         level: Some(level),
         enable: enable.iter().map(|s| s.to_string()).collect(),
