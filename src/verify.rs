@@ -202,3 +202,113 @@ fn same_code(a: &CodeIr, b: &CodeIr) -> bool {
             .zip(&b.instrs)
             .all(|(x, y)| (x.op, x.arg, x.loc) == (y.op, y.arg, y.loc))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{Instr, Loc};
+
+    fn ir(v: PyVersion, ops: &[(Op, u32, u8)]) -> CodeIr {
+        let mut ir = CodeIr::new(v);
+        ir.firstlineno = 1;
+        ir.instrs = ops
+            .iter()
+            .map(|&(op, arg, ext)| Instr {
+                op,
+                ext,
+                arg,
+                loc: Loc::line(1),
+            })
+            .collect();
+        ir
+    }
+
+    fn sizes() -> TableSizes {
+        TableSizes {
+            consts: 2,
+            names: 1,
+            locals: 2,
+            free: 0,
+        }
+    }
+
+    // Regression: prefixes on these ops changed behaviour (found by running
+    // CPython's own tests and small programs on rewritten pycs).
+    #[test]
+    fn extended_arg_on_a_no_argument_op_is_rejected_where_it_matters() {
+        // 3.8: a prefixed YIELD_VALUE runs again when the generator resumes.
+        let gen = ir(
+            PyVersion::V3_8,
+            &[
+                (Op::LOAD_CONST, 0, 0),
+                (Op::YIELD_VALUE, 0, 1),
+                (Op::RETURN_VALUE, 0, 0),
+            ],
+        );
+        assert!(check_ir(&gen, 0x20, None, sizes())
+            .iter()
+            .any(|p| p.contains("EXTENDED_ARG prefix on YIELD_VALUE")));
+        // 3.12: the list.append CALL skips the following POP_TOP by a fixed distance.
+        let pop = ir(
+            PyVersion::V3_12,
+            &[
+                (Op::RESUME, 0, 0),
+                (Op::LOAD_CONST, 0, 0),
+                (Op::POP_TOP, 0, 1),
+                (Op::RETURN_CONST, 0, 0),
+            ],
+        );
+        assert!(check_ir(&pop, 0, None, sizes())
+            .iter()
+            .any(|p| p.contains("EXTENDED_ARG prefix on POP_TOP")));
+        // 3.10: CPython itself writes `EXTENDED_ARG; NOP`; harmless, accepted.
+        let nop = ir(
+            PyVersion::V3_10,
+            &[
+                (Op::NOP, 300, 1),
+                (Op::LOAD_CONST, 0, 0),
+                (Op::RETURN_VALUE, 0, 0),
+            ],
+        );
+        assert_eq!(check_ir(&nop, 0, None, sizes()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn argument_ranges_and_stack_problems_are_reported() {
+        let bad = ir(
+            PyVersion::V3_12,
+            &[
+                (Op::RESUME, 0, 0),
+                (Op::LOAD_CONST, 5, 0),
+                (Op::LOAD_FAST, 9, 0),
+                (Op::POP_TOP, 0, 0),
+                (Op::POP_TOP, 0, 0),
+                (Op::POP_TOP, 0, 0),
+                (Op::RETURN_CONST, 0, 0),
+            ],
+        );
+        let problems = check_ir(&bad, 0, Some(1), sizes());
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("constant index 5 out of range")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("local index 9 out of range")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("underflows")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("co_stacksize 1 is below")),
+            "{problems:?}"
+        );
+    }
+}
