@@ -24,20 +24,32 @@ use pyopt::difftest::{self, Mode, Verdict, Worker};
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::PyVersion;
 
-fn corpus() -> Vec<(PathBuf, String)> {
+/// Corpus programs: `(path, __main__ source, other modules)`. A directory
+/// with a `__main__.py` is one multi-module program.
+fn corpus() -> Vec<(PathBuf, String, Vec<difftest::Module>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus directory")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "py") && !p.ends_with("check_corpus.py"))
+        .filter(|p| {
+            (p.extension().is_some_and(|x| x == "py") && !p.ends_with("check_corpus.py"))
+                || p.join("__main__.py").is_file()
+        })
         .collect();
-    files.sort();
-    files
+    paths.sort();
+    paths
         .into_iter()
         .map(|p| {
-            let src = std::fs::read_to_string(&p).expect("read corpus file");
-            (p, src)
+            if p.is_dir() {
+                let main = p.join("__main__.py");
+                let src = std::fs::read_to_string(&main).expect("read __main__.py");
+                let modules = difftest::modules_of(&p).expect("read package");
+                (main, src, modules)
+            } else {
+                let src = std::fs::read_to_string(&p).expect("read corpus file");
+                (p, src, Vec::new())
+            }
         })
         .collect()
 }
@@ -87,11 +99,35 @@ fn corpus_behaves_the_same_on_every_version() {
         let start = Instant::now();
         let mut checked = 0;
         let mut changed = 0;
-        for (path, src) in &files {
+        for (path, src, modules) in &files {
             if difftest::min_version(src).is_some_and(|m| v < m) {
                 continue;
             }
             let name = path.display().to_string();
+            if !modules.is_empty() {
+                for (label, pipeline, mode) in &runs {
+                    checked += 1;
+                    match difftest::check_program(&mut worker, src, &name, modules, pipeline, *mode)
+                    {
+                        Verdict::Same { changed: c } => changed += c as usize,
+                        other => failures.push(format!("{v} {name} [{label}]: {other:?}")),
+                    }
+                }
+                if matches!(
+                    difftest::check_program(
+                        &mut worker,
+                        src,
+                        &name,
+                        modules,
+                        &wrong,
+                        Mode::ResultsOnly
+                    ),
+                    Verdict::Different(_) | Verdict::OptimizedFailed(_)
+                ) {
+                    wrong_caught += 1;
+                }
+                continue;
+            }
             let pyc = match worker.compile(src, &name) {
                 Ok(p) => p,
                 Err(e) => {
@@ -275,4 +311,39 @@ fn difftest_tree_mode_names_file_code_object_and_pass() {
     .map(|p| std::fs::read(dir.join(p)).expect("pyc"))
     .collect();
     assert_eq!(before, after);
+}
+
+#[test]
+fn multi_module_programs_import_their_own_modules() {
+    let Some(python) = common::require_or_skip(13) else {
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/950_pkg_imports");
+    let modules = difftest::modules_of(&dir).expect("modules");
+    let names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["app", "app.sub", "app.sub.deep", "app.util"]);
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pkg-worker");
+    let mut worker = Worker::new(&python, &scratch, Duration::from_secs(20)).expect("worker");
+    let main = dir.join("__main__.py");
+    let src = std::fs::read_to_string(&main).expect("main");
+    let name = main.display().to_string();
+    let pyc = worker.compile(&src, &name).expect("compile");
+    let mods: Vec<(String, Vec<u8>, String, bool)> = modules
+        .iter()
+        .map(|m| {
+            let pyc = worker
+                .compile(&m.source, &m.filename)
+                .expect("compile module");
+            (m.name.clone(), pyc, m.filename.clone(), m.package)
+        })
+        .collect();
+    let obs = worker
+        .run_with_modules(&pyc, &name, true, &mods)
+        .expect("run");
+    assert_eq!(obs.exception, None, "{obs:?}");
+    assert!(obs.stdout.contains("hello, pyopt (4)"), "{}", obs.stdout);
+    assert!(
+        obs.lines.iter().any(|l| l.starts_with("walk:")),
+        "events inside the modules are traced"
+    );
 }

@@ -220,8 +220,30 @@ impl Worker {
         filename: &str,
         trace: bool,
     ) -> Result<Observation, RunError> {
+        self.run_with_modules(pyc, filename, trace, &[])
+    }
+
+    /// Runs `.pyc` bytes as `__main__` with other modules importable from
+    /// their own `.pyc` bytes: `(name, pyc, filename, is_package)`.
+    pub fn run_with_modules(
+        &mut self,
+        pyc: &[u8],
+        filename: &str,
+        trace: bool,
+        modules: &[(String, Vec<u8>, String, bool)],
+    ) -> Result<Observation, RunError> {
+        let mods: serde_json::Map<String, serde_json::Value> = modules
+            .iter()
+            .map(|(name, pyc, file, pkg)| {
+                (
+                    name.clone(),
+                    serde_json::json!({"pyc": hex_encode(pyc), "filename": file, "package": pkg}),
+                )
+            })
+            .collect();
         let v = self.request(&serde_json::json!({
-            "op": "run", "pyc": hex_encode(pyc), "filename": filename, "trace": trace
+            "op": "run", "pyc": hex_encode(pyc), "filename": filename, "trace": trace,
+            "modules": mods
         }))?;
         if v["ok"] != serde_json::Value::Bool(true) {
             return Err(RunError::Worker(
@@ -382,6 +404,111 @@ pub fn check_pyc(
     match worker.run(&optimized, filename, trace) {
         Ok(o) => {
             let diffs = compare(&original, &o, mode);
+            if diffs.is_empty() {
+                Verdict::Same { changed: true }
+            } else {
+                Verdict::Different(diffs)
+            }
+        }
+        Err(e) => Verdict::OptimizedFailed(e.to_string()),
+    }
+}
+
+/// A module of a multi-module program.
+#[derive(Clone, Debug)]
+pub struct Module {
+    /// Dotted import name (`app.util`; a package's `__init__` is `app`).
+    pub name: String,
+    pub filename: String,
+    pub source: String,
+    pub package: bool,
+}
+
+/// The modules of a program directory: every `.py` below it except
+/// `__main__.py`, named by their path (`app/__init__.py` is package `app`).
+pub fn modules_of(dir: &Path) -> std::io::Result<Vec<Module>> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.map_err(std::io::Error::other)?;
+        let p = e.path();
+        if !e.file_type().is_file() || p.extension().map_or(true, |x| x != "py") {
+            continue;
+        }
+        let rel = p.strip_prefix(dir).unwrap_or(p).with_extension("");
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
+        if parts == ["__main__"] {
+            continue;
+        }
+        let package = parts.last().is_some_and(|l| l == "__init__");
+        let name_parts = if package {
+            &parts[..parts.len() - 1]
+        } else {
+            &parts[..]
+        };
+        out.push(Module {
+            name: name_parts.join("."),
+            filename: p.display().to_string(),
+            source: std::fs::read_to_string(p)?,
+            package,
+        });
+    }
+    Ok(out)
+}
+
+/// [`check_source`] for a program of several modules: `main_source` runs as
+/// `__main__` and imports `modules`; every module is optimized.
+pub fn check_program(
+    worker: &mut Worker,
+    main_source: &str,
+    main_filename: &str,
+    modules: &[Module],
+    pipeline: &Pipeline,
+    mode: Mode,
+) -> Verdict {
+    let mut original = Vec::new();
+    let mut optimized = Vec::new();
+    let mut changed = false;
+    let main_pyc = match worker.compile(main_source, main_filename) {
+        Ok(p) => p,
+        Err(e) => return Verdict::Unusable(format!("compile {main_filename}: {e}")),
+    };
+    let opt = |pyc: &[u8]| match driver::optimize_bytes(pyc, pipeline, false) {
+        Ok((_, Some(b))) => Ok((b, true)),
+        Ok((_, None)) => Ok((pyc.to_vec(), false)),
+        Err(e) => Err(Verdict::Unusable(format!("optimize: {e}"))),
+    };
+    for m in modules {
+        let pyc = match worker.compile(&m.source, &m.filename) {
+            Ok(p) => p,
+            Err(e) => return Verdict::Unusable(format!("compile {}: {e}", m.filename)),
+        };
+        let (o, c) = match opt(&pyc) {
+            Ok(x) => x,
+            Err(v) => return v,
+        };
+        changed |= c;
+        original.push((m.name.clone(), pyc, m.filename.clone(), m.package));
+        optimized.push((m.name.clone(), o, m.filename.clone(), m.package));
+    }
+    let (main_opt, c) = match opt(&main_pyc) {
+        Ok(x) => x,
+        Err(v) => return v,
+    };
+    changed |= c;
+    let trace = mode == Mode::Strict;
+    let before = match worker.run_with_modules(&main_pyc, main_filename, trace, &original) {
+        Ok(o) => o,
+        Err(e) => return Verdict::Unusable(format!("original run: {e}")),
+    };
+    if !changed {
+        return Verdict::Same { changed: false };
+    }
+    match worker.run_with_modules(&main_opt, main_filename, trace, &optimized) {
+        Ok(after) => {
+            let diffs = compare(&before, &after, mode);
             if diffs.is_empty() {
                 Verdict::Same { changed: true }
             } else {

@@ -3,7 +3,8 @@
 #
 #   {"op": "compile", "source": str, "filename": str}
 #       -> {"ok": true, "pyc": hex} | {"ok": false, "error": str}
-#   {"op": "run", "pyc": hex, "filename": str, "trace": bool}
+#   {"op": "run", "pyc": hex, "filename": str, "trace": bool,
+#    "modules": {name: {"pyc": hex, "filename": str, "package": bool}}?}
 #       -> {"ok": true, "stdout": str, "stderr": str, "exception": null | {...},
 #           "traceback": [[name, line, col, end_col], ...], "lines": [str, ...],
 #           "main": null | str, "truncated": bool}
@@ -12,6 +13,7 @@
 # The protocol channel is the real stdout, saved at start; the program's own
 # output goes to StringIO buffers. Embedded in the pyopt binary.
 import builtins
+import importlib.util
 import io
 import json
 import marshal
@@ -51,8 +53,40 @@ def frames_of(tb):
     return out
 
 
-def run(pyc, filename, trace):
+class PycFinder:
+    """Serves the modules of a multi-module program from the given pycs."""
+
+    def __init__(self, modules):
+        self.modules = modules  # name -> (code, filename, is_package)
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.modules:
+            return None
+        _, filename, is_pkg = self.modules[name]
+        return importlib.util.spec_from_loader(name, self, origin=filename, is_package=is_pkg)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code, filename, is_pkg = self.modules[module.__name__]
+        module.__file__ = filename
+        if is_pkg:
+            module.__path__ = []
+        exec(code, module.__dict__)
+
+
+def run(pyc, filename, trace, modules=None):
     code = marshal.loads(pyc[16:])
+    finder = None
+    if modules:
+        finder = PycFinder(
+            {
+                name: (marshal.loads(bytes.fromhex(m["pyc"])[16:]), m["filename"], m["package"])
+                for name, m in modules.items()
+            }
+        )
+        sys.meta_path.insert(0, finder)
     module = types.ModuleType("__main__")
     module.__file__ = filename
     module.__builtins__ = builtins
@@ -69,8 +103,12 @@ def run(pyc, filename, trace):
                 truncated[0] = True
         return local
 
+    traced = {filename}
+    if modules:
+        traced.update(m["filename"] for m in modules.values())
+
     def glob(frame, event, arg):
-        if frame.f_code.co_filename != filename:
+        if frame.f_code.co_filename not in traced:
             return None
         if len(events) < MAX_EVENTS:
             events.append("call %s" % qualname(frame.f_code))
@@ -97,6 +135,10 @@ def run(pyc, filename, trace):
         sys.stdout, sys.stderr = saved[0], saved[1]
         if saved[2] is not None:
             sys.modules["__main__"] = saved[2]
+        if finder is not None:
+            sys.meta_path.remove(finder)
+            for name in finder.modules:
+                sys.modules.pop(name, None)
     result["stdout"] = out.getvalue()
     result["stderr"] = err.getvalue()
     result["lines"] = events
@@ -116,7 +158,9 @@ def serve():
                 except SyntaxError as e:
                     resp = {"ok": False, "error": "SyntaxError: %s (line %s)" % (e.msg, e.lineno)}
             elif op == "run":
-                resp = run(bytes.fromhex(req["pyc"]), req["filename"], req.get("trace", True))
+                resp = run(
+                    bytes.fromhex(req["pyc"]), req["filename"], req.get("trace", True), req.get("modules")
+                )
             elif op == "version":
                 resp = {"ok": True, "version": "%d.%d" % sys.version_info[:2]}
             else:
