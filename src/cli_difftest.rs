@@ -47,18 +47,26 @@ pub struct DifftestArgs {
     command: Vec<String>,
 }
 
-fn programs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The programs under `paths`: each `.py` file is one; a directory with a
+/// `__main__.py` is one multi-module program (its `__main__.py` and modules).
+fn programs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<difftest::Module>)>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            for e in walkdir::WalkDir::new(p).sort_by_file_name() {
+            let mut walk = walkdir::WalkDir::new(p).sort_by_file_name().into_iter();
+            while let Some(e) = walk.next() {
                 let e = e.with_context(|| format!("cannot walk {}", p.display()))?;
-                if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "py") {
-                    out.push(e.into_path());
+                if e.file_type().is_dir() && e.path().join("__main__.py").is_file() {
+                    let modules = difftest::modules_of(e.path())?;
+                    out.push((e.path().join("__main__.py"), modules));
+                    walk.skip_current_dir();
+                } else if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "py")
+                {
+                    out.push((e.into_path(), Vec::new()));
                 }
             }
         } else if p.is_file() {
-            out.push(p.clone());
+            out.push((p.clone(), Vec::new()));
         } else {
             bail!("{}: no such file or directory", p.display());
         }
@@ -105,7 +113,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
         let pipeline = Pipeline::new(&settings.enabled, Debug::default());
         let start = Instant::now();
         let (mut same, mut changed, mut different, mut unusable, mut skipped) = (0, 0, 0, 0, 0);
-        for f in &files {
+        for (f, modules) in &files {
             let source = std::fs::read_to_string(f)
                 .with_context(|| format!("cannot read {}", f.display()))?;
             if difftest::min_version(&source).is_some_and(|m| v < m) {
@@ -113,6 +121,27 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
                 continue;
             }
             let name = f.display().to_string();
+            if !modules.is_empty() {
+                match difftest::check_program(&mut worker, &source, &name, modules, &pipeline, mode)
+                {
+                    Verdict::Same { changed: c } => {
+                        same += 1;
+                        changed += c as u64;
+                    }
+                    Verdict::Unusable(e) => {
+                        unusable += 1;
+                        eprintln!("pyopt: {v}: {name}: not checked: {e}");
+                    }
+                    other => {
+                        different += 1;
+                        failures += 1;
+                        outln!(
+                            "DIFFERENT {v} {name} (multi-module; bisect with `pyopt difftest DIR -- CMD`): {other:?}"
+                        );
+                    }
+                }
+                continue;
+            }
             let pyc = match worker.compile(&source, &name) {
                 Ok(p) => p,
                 Err(e) => {
