@@ -34,6 +34,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // differential tests can be seen to catch a miscompile.
         #[cfg(feature = "test-passes")]
         &test_passes::WrongSubtraction,
+        // Test-only, deliberately wrong on 3.12+: an unchecked load of an
+        // unbound local crashes the interpreter.
+        #[cfg(feature = "test-passes")]
+        &test_passes::UncheckedLoad,
     ]
 }
 

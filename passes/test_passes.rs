@@ -164,3 +164,36 @@ impl Pass for WrongSubtraction {
         Changed(n)
     }
 }
+
+/// Deliberately wrong on 3.12+: turns `LOAD_FAST_CHECK` into `LOAD_FAST`,
+/// which does not check for an unbound local — reading one crashes the
+/// interpreter. Exists so that the differential tests can be seen to report a
+/// crash of the optimized run as a failure.
+pub struct UncheckedLoad;
+
+impl Pass for UncheckedLoad {
+    fn name(&self) -> &'static str {
+        "test-unchecked-load"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, v: PyVersion) -> bool {
+        v >= PyVersion::V3_12
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only, deliberately wrong: LOAD_FAST_CHECK becomes LOAD_FAST (an unbound read crashes)."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let mut n = 0;
+        for b in &mut code.cfg.blocks {
+            for ins in &mut b.instrs {
+                if ins.op == Op::LOAD_FAST_CHECK {
+                    ins.op = Op::LOAD_FAST;
+                    n += 1;
+                }
+            }
+        }
+        Changed(n)
+    }
+}

@@ -347,3 +347,22 @@ fn multi_module_programs_import_their_own_modules() {
         "events inside the modules are traced"
     );
 }
+
+#[test]
+fn a_crash_of_the_optimized_run_is_a_failure() {
+    let Some(python) = common::require_or_skip(12) else {
+        return;
+    };
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("crash-worker");
+    let mut worker = Worker::new(&python, &scratch, Duration::from_secs(20)).expect("worker");
+    let pipeline = pipeline_for(Level::Safe, &["test-unchecked-load"]);
+    let src = "def f(flag):\n    if flag:\n        x = 1\n    return x\n\ntry:\n    f(False)\nexcept UnboundLocalError as e:\n    print('unbound', type(e).__name__)\n";
+    let v = difftest::check_source(&mut worker, src, "crash.py", &pipeline, Mode::Strict);
+    assert!(
+        matches!(&v, Verdict::OptimizedFailed(why) if why.contains("crashed")),
+        "{v:?}"
+    );
+    // The worker comes back for the next program.
+    let v = difftest::check_source(&mut worker, "print(2)\n", "ok.py", &pipeline, Mode::Strict);
+    assert!(matches!(v, Verdict::Same { .. }), "{v:?}");
+}
