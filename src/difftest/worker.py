@@ -13,6 +13,7 @@
 # The protocol channel is the real stdout, saved at start; the program's own
 # output goes to StringIO buffers. Embedded in the pyopt binary.
 import builtins
+import gc
 import importlib.util
 import io
 import json
@@ -115,6 +116,9 @@ def run(pyc, filename, trace, modules=None):
         return local
 
     result = {"ok": True, "exception": None, "traceback": [], "main": None}
+    # Objects of earlier runs (suspended generators in reference cycles) must
+    # be finalized now, not while this run is being traced.
+    gc.collect()
     saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
     sys.stdout, sys.stderr = out, err
     sys.modules["__main__"] = module
@@ -143,10 +147,15 @@ def run(pyc, filename, trace, modules=None):
     result["stderr"] = err.getvalue()
     result["lines"] = events
     result["truncated"] = truncated[0]
+    ns.clear()
     return result
 
 
 def serve():
+    # Everything alive now (the worker and the modules it imported) is never
+    # garbage: keep it out of the per-run collections.
+    gc.collect()
+    gc.freeze()
     for line in PROTO_IN:
         try:
             req = json.loads(line)
