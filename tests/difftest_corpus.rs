@@ -33,7 +33,7 @@ fn corpus() -> Vec<(PathBuf, String, Vec<difftest::Module>)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            (p.extension().is_some_and(|x| x == "py") && !p.ends_with("check_corpus.py"))
+            (p.extension().is_some_and(|x| x == "py"))
                 || p.join("__main__.py").is_file()
         })
         .collect();
