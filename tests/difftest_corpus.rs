@@ -32,10 +32,7 @@ fn corpus() -> Vec<(PathBuf, String, Vec<difftest::Module>)> {
         .expect("corpus directory")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            (p.extension().is_some_and(|x| x == "py"))
-                || p.join("__main__.py").is_file()
-        })
+        .filter(|p| (p.extension().is_some_and(|x| x == "py")) || p.join("__main__.py").is_file())
         .collect();
     paths.sort();
     paths
