@@ -218,6 +218,7 @@ mod tests {
                 ext,
                 arg,
                 loc: Loc::line(1),
+                line_start: false,
             })
             .collect();
         ir

@@ -124,6 +124,7 @@ fn build(spec: &Spec) -> CodeIr {
             ext: 0,
             arg,
             loc,
+            line_start: false,
         });
     }
     if v.has_exception_table() {

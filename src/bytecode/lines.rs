@@ -59,6 +59,9 @@ fn decode_lnotab(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), By
         match sub {
             Some(sub) if addr % 2 == 0 && sub <= ext => {
                 line = line.wrapping_add(delta);
+                if delta != 0 && sub == 0 && i < n {
+                    ir.instrs[i].line_start = true;
+                }
                 ir.lnotab_hint.push(LineEntry {
                     instr: i as u32,
                     sub: sub as u8,
@@ -151,6 +154,12 @@ fn encode_lnotab(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
         for (idx, ins) in ir.instrs.iter().enumerate() {
             if ins.loc.line != last {
                 last = ins.loc.line;
+                emit(starts[idx] * 2, last);
+            } else if ins.line_start {
+                // Same line, but the tracer must still see a range start here:
+                // two entries that cancel out (both non-zero).
+                let up = if last < i32::MAX { last + 1 } else { last - 1 };
+                emit(starts[idx] * 2, up);
                 emit(starts[idx] * 2, last);
             }
         }
@@ -419,4 +428,51 @@ fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
     write_varint(out, column.wrapping_add(1) as u32);
     write_varint(out, end_col.wrapping_add(1) as u32);
     *a_lineno = loc.line;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{self, Instr};
+    use crate::version::Op;
+
+    fn ins(op: Op, arg: u32, line: i32, line_start: bool) -> Instr {
+        Instr {
+            op,
+            ext: 0,
+            arg,
+            loc: Loc::line(line),
+            line_start,
+        }
+    }
+
+    /// 3.8/3.9 report a line event wherever a non-zero lnotab entry starts a
+    /// range, even on an unchanged line (measured: `a = 1; b = 2` with such an
+    /// entry before `b = 2` traces line 3 twice). Without a hint the encoder
+    /// must keep those range starts.
+    #[test]
+    fn lnotab_keeps_same_line_range_starts_without_a_hint() {
+        let mut ir = CodeIr::new(PyVersion::V3_8);
+        ir.firstlineno = 2;
+        ir.instrs = vec![
+            ins(Op::LOAD_CONST, 1, 3, true),
+            ins(Op::STORE_FAST, 0, 3, false),
+            ins(Op::LOAD_CONST, 2, 3, true),
+            ins(Op::STORE_FAST, 1, 3, false),
+            ins(Op::LOAD_FAST, 0, 4, true),
+            ins(Op::RETURN_VALUE, 0, 4, false),
+        ];
+        let enc = bytecode::encode(&ir).expect("encode");
+        assert_eq!(enc.linetable, [0, 1, 4, 1, 0, 255, 4, 1]);
+        let back =
+            bytecode::decode(PyVersion::V3_8, &enc.code, &enc.linetable, None, 2).expect("decode");
+        let starts: Vec<bool> = back.instrs.iter().map(|i| i.line_start).collect();
+        assert_eq!(starts, [true, false, true, false, true, false]);
+        // Without the flag the same lines encode without the extra range.
+        ir.instrs[2].line_start = false;
+        assert_eq!(
+            bytecode::encode(&ir).expect("encode").linetable,
+            [0, 1, 8, 1]
+        );
+    }
 }

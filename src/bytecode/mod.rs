@@ -17,7 +17,9 @@
 //! leaves entries for removed code, zero-delta entries, and entries between
 //! an EXTENDED_ARG and its op, which no per-instruction line reproduces). The
 //! encoder uses the hint only while it agrees with every instruction's line;
-//! otherwise it writes the table from the lines alone.
+//! otherwise it writes the table from the lines alone, keeping
+//! `Instr::line_start` (where 3.8/3.9 start a line range, and so report a
+//! line event, without a change of line number).
 
 mod exceptions;
 mod lines;
@@ -68,6 +70,12 @@ pub struct Instr {
     /// The full argument. For jumps: the index of the target instruction.
     pub arg: u32,
     pub loc: Loc,
+    /// 3.8/3.9: a line-table entry with a non-zero line delta starts at this
+    /// instruction, so the tracer reports a line event here even when the
+    /// line number does not change (CPython's peephole pass leaves such
+    /// entries for removed code). Always false on 3.10+, whose line events
+    /// follow the line numbers alone.
+    pub line_start: bool,
 }
 
 /// One 3.8/3.9 lnotab entry: at code unit `sub` of instruction `instr`
@@ -334,6 +342,7 @@ pub fn decode_into(
             ext,
             arg,
             loc: Loc::NONE,
+            line_start: false,
         });
     }
     starts.push(units as u32);

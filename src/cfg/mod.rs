@@ -270,6 +270,7 @@ impl Cfg {
                         ext: 0,
                         arg: f.0,
                         loc,
+                        line_start: false,
                     });
                 }
             }
@@ -435,6 +436,7 @@ mod graph_tests {
                 col: 0,
                 end_col: 1,
             },
+            line_start: false,
         }
     }
 
