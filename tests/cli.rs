@@ -176,3 +176,50 @@ fn verify_reports_a_stack_size_that_is_too_small() {
         "{out}"
     );
 }
+
+/// `--dump-after PASS` prints the CFG after each application of PASS that
+/// changed something; `-v` prints per-pass runs, changes and time.
+#[cfg(feature = "test-passes")]
+#[test]
+fn dump_after_and_pass_statistics() {
+    let dir = scratch("cli_dump");
+    let Some(files) = copy_stdlib_pycs(13, &dir) else {
+        return;
+    };
+    let o = pyopt(&[
+        "optimize",
+        "--dry-run",
+        "-v",
+        "--enable",
+        "test-pad-extended-args",
+        "--dump-after",
+        "test-pad-extended-args",
+        files[0].to_str().expect("utf-8"),
+    ]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(err.contains("# after test-pad-extended-args: "), "{err}");
+    assert!(err.contains("B0:") && err.contains("LOAD_CONST"), "{err}");
+    let stats = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("test-pad-extended-args"))
+        .unwrap_or_else(|| panic!("no statistics line:\n{out}"));
+    let numbers: Vec<u64> = stats
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        numbers.len() >= 2 && numbers[0] > 0 && numbers[1] > 0,
+        "{stats}"
+    );
+    // An unknown pass name is an error that names it.
+    let o = pyopt(&[
+        "optimize",
+        "--dump-after",
+        "no-such-pass",
+        files[0].to_str().expect("utf-8"),
+    ]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("no-such-pass"), "{err}");
+}
