@@ -4,13 +4,15 @@
 //! does, what it assumes, what it guarantees and what it must never do; that
 //! header is what `pyopt passes --explain NAME` prints.
 //!
-//! No optimization pass has landed yet: they arrive with the optimization
-//! issue, each with golden `dis` snapshots and differential tests. The
-//! `test-*` passes below exist only in builds with the `test-passes` feature
-//! (the test suite's), to exercise the pipeline, the verifier and the driver.
+//! The optimization passes of the safe and aggressive levels arrive with the
+//! optimization issue, each with golden `dis` snapshots and differential
+//! tests. `strip-docstrings` is opt-in. The `test-*` passes below exist only
+//! in builds with the `test-passes` feature (the test suite's), to exercise
+//! the pipeline, the verifier and the driver.
 
 use crate::pipeline::Pass;
 
+mod strip_docstrings;
 #[cfg(feature = "test-passes")]
 mod test_passes;
 
@@ -18,6 +20,9 @@ mod test_passes;
 /// line on why it sits where it does.
 pub fn registry() -> &'static [&'static dyn Pass] {
     &[
+        // First: it only drops docstring stores and slots, so later passes see
+        // the code as it will run (opt-in: changes `__doc__`).
+        &strip_docstrings::StripDocstrings,
         // Test-only: widens every instruction by an EXTENDED_ARG 0 prefix, so
         // every offset, jump, line and exception table must be re-encoded.
         #[cfg(feature = "test-passes")]

@@ -135,7 +135,7 @@ pub fn passes(explain: Option<&str>) -> Result<ExitCode> {
             p.level(),
             versions_of(p)
         );
-        outln!("{}", p.doc());
+        outln!("{}", pipeline::doc_text(p));
         return Ok(ExitCode::SUCCESS);
     }
     if registry.is_empty() {

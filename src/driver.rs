@@ -397,6 +397,7 @@ fn optimize_code(
     };
     let consts = tuple(c.consts);
     let names = tuple(c.names);
+    let (old_consts, old_names) = (consts.clone(), names.clone());
     let mut cfg = Cfg::build(ir);
     // EXTENDED_ARG widths as read are a hint for reproducing unchanged code;
     // changed code gets the minimal widths, as CPython writes them (a prefix
@@ -467,13 +468,14 @@ fn optimize_code(
     // The new stack size is exactly what the code needs.
     let stacksize =
         i32::try_from(stack.max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
-    if consts.len() != sizes.consts {
+    // A changed table becomes a new tuple node (the old one may be shared).
+    if consts != old_consts {
         let items = file.module.arena.push_items(&consts);
         let small = consts.len() < 256;
         let node = file.module.arena.push(Value::Tuple { small, items }, false);
         file.module.arena.codes[id.0 as usize].consts = node;
     }
-    if names.len() != sizes.names {
+    if names != old_names {
         let items = file.module.arena.push_items(&names);
         let small = names.len() < 256;
         let node = file.module.arena.push(Value::Tuple { small, items }, false);

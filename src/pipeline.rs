@@ -57,18 +57,37 @@ pub trait Pass: Sync {
     fn name(&self) -> &'static str;
     fn level(&self) -> Level;
     fn supports(&self, v: PyVersion) -> bool;
-    /// The pass file's `//!` documentation; its first line is the summary.
+    /// The pass's documentation: its source file (`include_str!`), whose
+    /// leading `//!` lines are the documentation, or plain text. See [`doc_text`].
     fn doc(&self) -> &'static str;
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed;
 }
 
+/// A pass's documentation as text: the leading `//!` lines of its source
+/// file without the markers, or the plain text it returned.
+pub fn doc_text(p: &dyn Pass) -> String {
+    let doc = p.doc();
+    if !doc.starts_with("//!") {
+        return doc.to_string();
+    }
+    doc.lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| {
+            let t = &l[3..];
+            t.strip_prefix(' ').unwrap_or(t)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The first line of a pass's documentation.
-pub fn summary(p: &dyn Pass) -> &'static str {
-    p.doc()
+pub fn summary(p: &dyn Pass) -> String {
+    doc_text(p)
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("")
+        .to_string()
 }
 
 /// Per-pass totals of a run.

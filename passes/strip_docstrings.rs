@@ -1,0 +1,113 @@
+//! Strip docstrings: what `python -OO` does, per file, without recompiling.
+//!
+//! What it does:
+//! * a function's docstring — `co_consts[0]` when it is a str (CPython 3.8–3.13
+//!   keep index 0 as the docstring slot of every function) — becomes `None`;
+//! * a module's or class's docstring store at the start of its body
+//!   (`LOAD_CONST <str>; STORE_NAME __doc__` in the entry block) is removed,
+//!   so `__doc__` is `None` as under `-OO`.
+//!
+//! What it assumes: functions are the code objects with `CO_NEWLOCALS`; their
+//! `co_consts[0]` is the docstring slot. Module and class bodies lack that flag.
+//!
+//! What it guarantees: nothing but `__doc__` changes. When the code also
+//! loads the docstring's str as a value (`def g(): "x"; return "x"`), those
+//! loads are moved to a copy of the constant appended to `co_consts`.
+//!
+//! What it must never do: it is opt-in (it changes what `__doc__`, `help()`
+//! and the docstring line's trace event show); it never runs by default. One
+//! case differs from `-OO`: an explicit `__doc__ = "..."` as the very first
+//! statement of a module or class compiles exactly like a docstring and is
+//! removed too.
+
+use crate::marshal::Value;
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{ArgKind, Op, PyVersion};
+
+/// `CO_NEWLOCALS`: set on function code objects only.
+const CO_NEWLOCALS: i32 = 0x2;
+
+pub struct StripDocstrings;
+
+impl Pass for StripDocstrings {
+    fn name(&self) -> &'static str {
+        "strip-docstrings"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("strip_docstrings.rs")
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        if code.flags & CO_NEWLOCALS != 0 {
+            strip_function_docstring(code)
+        } else {
+            strip_doc_store(code)
+        }
+    }
+}
+
+fn is_str(code: &CodeUnit<'_, '_>, index: usize) -> bool {
+    code.consts
+        .get(index)
+        .is_some_and(|&id| matches!(code.arena.value(id), Value::Str(..)))
+}
+
+fn strip_function_docstring(code: &mut CodeUnit<'_, '_>) -> Changed {
+    if !is_str(code, 0) {
+        return Changed::NONE;
+    }
+    let table = code.cfg.version.table();
+    let loads_slot =
+        |op: Op, arg: u32| arg == 0 && table.info(op).is_some_and(|i| i.arg_kind == ArgKind::Const);
+    // The same str may also be a value the code loads (`def g(): "x"; return "x"`):
+    // those loads move to a copy at the end of `co_consts`.
+    if code
+        .cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.instrs)
+        .any(|i| loads_slot(i.op, i.arg))
+    {
+        let copy = code.consts.len() as u32;
+        code.consts.push(code.consts[0]);
+        for ins in code.cfg.blocks.iter_mut().flat_map(|b| b.instrs.iter_mut()) {
+            if loads_slot(ins.op, ins.arg) {
+                ins.arg = copy;
+            }
+        }
+    }
+    let none = code.arena.push(Value::None, false);
+    code.consts[0] = none;
+    Changed(1)
+}
+
+fn strip_doc_store(code: &mut CodeUnit<'_, '_>) -> Changed {
+    let Some(entry) = code.cfg.entry() else {
+        return Changed::NONE;
+    };
+    let is_doc_name = |code: &CodeUnit<'_, '_>, index: u32| {
+        code.names
+            .get(index as usize)
+            .and_then(|&id| code.arena.as_str_bytes(id))
+            == Some(b"__doc__".as_slice())
+    };
+    let instrs = &code.cfg.block(entry).instrs;
+    let found = instrs.windows(2).position(|w| {
+        w[0].op == Op::LOAD_CONST
+            && is_str(code, w[0].arg as usize)
+            && w[1].op == Op::STORE_NAME
+            && is_doc_name(code, w[1].arg)
+    });
+    match found {
+        Some(i) => {
+            code.cfg.block_mut(entry).instrs.drain(i..i + 2);
+            Changed(1)
+        }
+        None => Changed::NONE,
+    }
+}
