@@ -121,36 +121,27 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
                 continue;
             }
             let name = f.display().to_string();
-            if !modules.is_empty() {
-                match difftest::check_program(&mut worker, &source, &name, modules, &pipeline, mode)
-                {
-                    Verdict::Same { changed: c } => {
-                        same += 1;
-                        changed += c as u64;
-                    }
-                    Verdict::Unusable(e) => {
+            // A single module can be bisected from its pyc; a multi-module
+            // program is bisected through tree mode.
+            let (verdict, pyc) = if modules.is_empty() {
+                let pyc = match worker.compile(&source, &name) {
+                    Ok(p) => p,
+                    Err(e) => {
                         unusable += 1;
-                        eprintln!("pyopt: {v}: {name}: not checked: {e}");
+                        eprintln!("pyopt: {v}: {name}: cannot compile: {e}");
+                        continue;
                     }
-                    other => {
-                        different += 1;
-                        failures += 1;
-                        outln!(
-                            "DIFFERENT {v} {name} (multi-module; bisect with `pyopt difftest DIR -- CMD`): {other:?}"
-                        );
-                    }
-                }
-                continue;
-            }
-            let pyc = match worker.compile(&source, &name) {
-                Ok(p) => p,
-                Err(e) => {
-                    unusable += 1;
-                    eprintln!("pyopt: {v}: {name}: cannot compile: {e}");
-                    continue;
-                }
+                };
+                (
+                    difftest::check_pyc(&mut worker, &pyc, &name, &pipeline, mode),
+                    Some(pyc),
+                )
+            } else {
+                let verdict =
+                    difftest::check_program(&mut worker, &source, &name, modules, &pipeline, mode);
+                (verdict, None)
             };
-            match difftest::check_pyc(&mut worker, &pyc, &name, &pipeline, mode) {
+            match verdict {
                 Verdict::Same { changed: c } => {
                     same += 1;
                     changed += c as u64;
@@ -171,13 +162,19 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
                         }
                         other => outln!("FAILED {v} {name}: {other:?}"),
                     }
-                    if !args.no_bisect {
-                        match difftest::bisect(&mut worker, &pyc, &name, &settings.enabled, mode) {
-                            Some((n, pass, code)) => outln!(
-                                "  bisected: pass application #{n}: pass {pass} on code object {code}"
-                            ),
-                            None => outln!("  bisection found no single responsible application"),
+                    match (&pyc, args.no_bisect) {
+                        (Some(pyc), false) => {
+                            match difftest::bisect(&mut worker, pyc, &name, &settings.enabled, mode) {
+                                Some((n, pass, code)) => outln!(
+                                    "  bisected: pass application #{n}: pass {pass} on code object {code}"
+                                ),
+                                None => outln!("  bisection found no single responsible application"),
+                            }
                         }
+                        (None, false) => outln!(
+                            "  multi-module program: to bisect, compile it (`python -m compileall DIR`) and run `pyopt difftest DIR -- python __main__.py`"
+                        ),
+                        _ => {}
                     }
                 }
             }
