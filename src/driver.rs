@@ -498,7 +498,7 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Replaces `path` with `data`: temporary file in the same directory, fsync,
-/// the original's permissions, rename. A read-only file is an error (pyopt
+/// the original's permissions and owner, rename. A read-only file is an error (pyopt
 /// does not override a file someone protected).
 pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
     // Through a symlink, rewrite the file it points to, not the link.
@@ -535,6 +535,13 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
             .open(&tmp)?;
         f.write_all(data)?;
         f.set_permissions(meta.permissions())?;
+        #[cfg(unix)]
+        {
+            // Keep the owner too (a root build step must not take over files);
+            // an unprivileged user can only "change" to its own ids, which is a no-op.
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
+        }
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)

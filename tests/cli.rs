@@ -223,3 +223,37 @@ fn dump_after_and_pass_statistics() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err.contains("no-such-pass"), "{err}");
 }
+
+/// A rewritten file keeps its permissions and (where the run may set it) its owner.
+#[cfg(unix)]
+#[test]
+fn rewritten_files_keep_mode_and_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("cli_owner");
+    let Some(files) = copy_stdlib_pycs(12, &dir) else {
+        return;
+    };
+    // json/__init__ has a module docstring, so strip-docstrings changes it.
+    let target = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("json"))
+        .expect("json copied");
+    std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let owner_changed = std::os::unix::fs::chown(target, Some(1234), Some(2345)).is_ok();
+    let before = std::fs::metadata(target).expect("stat");
+    let o = pyopt(&[
+        "optimize",
+        "--enable",
+        "strip-docstrings",
+        target.to_str().expect("utf-8"),
+    ]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("1 optimized"), "{out}");
+    let after = std::fs::metadata(target).expect("stat");
+    assert_eq!(after.permissions().mode() & 0o777, 0o640);
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    if !owner_changed {
+        println!("not root: owner preservation only checked for the current user");
+    }
+}
