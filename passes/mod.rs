@@ -12,6 +12,7 @@
 
 use crate::pipeline::Pass;
 
+mod dead_code;
 mod strip_docstrings;
 #[cfg(feature = "test-passes")]
 mod test_passes;
@@ -23,6 +24,9 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // First: it only drops docstring stores and slots, so later passes see
         // the code as it will run (opt-in: changes `__doc__`).
         &strip_docstrings::StripDocstrings,
+        // Early: later passes then never spend work on code that cannot run,
+        // and run again after passes that make blocks unreachable (fixpoint).
+        &dead_code::DeadCode,
         // Test-only: widens every instruction by an EXTENDED_ARG 0 prefix, so
         // every offset, jump, line and exception table must be re-encoded.
         #[cfg(feature = "test-passes")]

@@ -327,8 +327,8 @@ fn without_passes_no_file_of_any_stdlib_changes() {
     let d = s(&dir);
     for args in [
         vec!["optimize", "--disable", "all", d],
-        // No configuration, default flags: only opt-in test passes exist.
-        vec!["optimize", d],
+        // No configuration, the safe level without its passes.
+        vec!["optimize", "--level", "safe", "--disable", "dead-code", d],
         vec![
             "optimize",
             "--enable",
@@ -1268,13 +1268,13 @@ fn pyopt_toml_and_pyproject_enable_passes_and_exclude() {
         (
             "cfg_pyopt_toml",
             "pyopt.toml",
-            "exclude = [\"skip/**\"]\n\n[passes]\ntest-pad-extended-args = true\n",
+            "exclude = [\"skip/**\"]\n\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
         ),
         (
             "cfg_pyproject",
             "pyproject.toml",
             "[project]\nname = \"x\"\n\n[tool.pyopt]\nexclude = [\"skip/**\"]\n\n\
-             [tool.pyopt.passes]\ntest-pad-extended-args = true\n",
+             [tool.pyopt.passes]\ndead-code = false\ntest-pad-extended-args = true\n",
         ),
     ] {
         let root = scratch(name);
@@ -1301,7 +1301,7 @@ fn unknown_config_key_is_an_error() {
         ),
         (
             "pyproject.toml",
-            "[tool.pyopt]\nbogus-key = 1\n[tool.pyopt.passes]\ntest-pad-extended-args = true\n",
+            "[tool.pyopt]\nbogus-key = 1\n[tool.pyopt.passes]\ndead-code = false\ntest-pad-extended-args = true\n",
             " in [tool.pyopt]",
         ),
     ] {
@@ -1332,7 +1332,7 @@ fn config_exclude_applies_to_a_relative_target_with_dotdot() {
     };
     fs::write(
         root.join("pyopt.toml"),
-        "exclude = [\"skip/**\"]\n[passes]\ntest-pad-extended-args = true\n",
+        "exclude = [\"skip/**\"]\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
     )
     .expect("write config");
     let original = contents(&root);
@@ -1361,7 +1361,7 @@ fn config_exclude_applies_through_a_symlinked_target() {
     };
     fs::write(
         root.join("pyopt.toml"),
-        "exclude = [\"skip/**\"]\n[passes]\ntest-pad-extended-args = true\n",
+        "exclude = [\"skip/**\"]\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
     )
     .expect("write config");
     let link = base.join("link");
