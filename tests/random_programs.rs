@@ -475,7 +475,7 @@ fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
 
 #[test]
 fn random_programs_behave_the_same_after_a_correct_pass() {
-    let (checked, _) = batch(&["test-pad-extended-args"], cases(), true);
+    let (checked, _) = batch(&["dead-code", "test-pad-extended-args"], cases(), true);
     println!("{checked} programs in total");
 }
 
@@ -508,7 +508,7 @@ fn generated_programs_are_real_programs() {
 #[test]
 #[ignore]
 fn long_random_batch() {
-    let (checked, _) = batch(&["test-pad-extended-args"], 2000, true);
+    let (checked, _) = batch(&["dead-code", "test-pad-extended-args"], 2000, true);
     println!("{checked} programs in total");
 }
 
