@@ -486,9 +486,11 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<RawOptions>, Config
         return Ok(None);
     };
     let Some(pyopt) = pyopt.as_table() else {
-        let error = toml::from_str::<Pyproject>(text)
-            .err()
-            .expect("a non-table [tool.pyopt] cannot deserialize");
+        // A non-table `tool.pyopt` fails to deserialize, and toml's error says
+        // where; should it ever deserialize, there is no table to read.
+        let Err(error) = toml::from_str::<Pyproject>(text) else {
+            return Ok(None);
+        };
         return Err(ConfigError::InvalidValue {
             path: path.to_path_buf(),
             key: "pyopt".to_string(),

@@ -11,7 +11,6 @@
 //! The random seed is printed on failure; set `PYOPT_FUZZ_SEED=<n>` to replay
 //! it, and `PYOPT_FUZZ_CASES=<n>` to run more (or fewer) cases per strategy.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -28,57 +27,13 @@ use pyopt::ErrorKind;
 
 // ------------------------------------------------------------ allocation probe
 
-/// Counts, per thread, the bytes currently allocated and their peak.
-struct Probe;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note_alloc(size: usize) {
-    let _ = LIVE.try_with(|l| {
-        let now = l.get() + size as isize;
-        l.set(now);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-    });
-}
-
-fn note_free(size: usize) {
-    let _ = LIVE.try_with(|l| l.set(l.get() - size as isize));
-}
-
-unsafe impl GlobalAlloc for Probe {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_alloc(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_alloc(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note_free(layout.size());
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_free(layout.size());
-        note_alloc(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-}
+#[path = "common/alloc_probe.rs"]
+mod alloc_probe;
 
 #[global_allocator]
-static PROBE: Probe = Probe;
+static PROBE: alloc_probe::Probe = alloc_probe::Probe;
 
-/// Runs `f`; returns its result and the peak of extra live bytes on this thread.
-fn measure<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = LIVE.with(|l| l.get());
-    PEAK.with(|p| p.set(base));
-    let r = f();
-    let peak = PEAK.with(|p| p.get()) - base;
-    (r, peak.max(0) as usize)
-}
+use alloc_probe::measure;
 
 // ------------------------------------------------------------------ corpus
 
@@ -402,7 +357,7 @@ fn check(data: &[u8]) -> Result<Outcome, String> {
     let mut top = 0;
     macro_rules! run {
         ($name:literal, $call:expr) => {{
-            let (r, peak) =
+            let (r, peak, _) =
                 guarded(|| measure(|| $call)).map_err(|p| format!("{} panicked: {p}", $name))?;
             top = top.max(peak);
             if peak > limit {

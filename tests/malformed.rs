@@ -6,8 +6,6 @@
 //! `importlib._bootstrap_external._code_to_timestamp_pyc` (run when the tests
 //! were written) or are assembled by hand; no interpreter is needed to run them.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use pyopt::marshal::{self, decode_module, encode_module, Module, NodeId, StrKind, Value};
@@ -17,62 +15,13 @@ use pyopt::{Error, ErrorKind, PyVersion};
 
 // ------------------------------------------------------------ allocation probe
 
-/// Counts, per thread, the bytes currently allocated and the largest single
-/// request, so a test can bound what one decode allocates.
-struct Probe;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_alloc(size: usize) {
-    let _ = LIVE.try_with(|l| {
-        let now = l.get() + size as isize;
-        l.set(now);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-    });
-    let _ = LARGEST.try_with(|m| m.set(m.get().max(size)));
-}
-
-fn note_free(size: usize) {
-    let _ = LIVE.try_with(|l| l.set(l.get() - size as isize));
-}
-
-unsafe impl GlobalAlloc for Probe {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_alloc(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_alloc(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note_free(layout.size());
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_free(layout.size());
-        note_alloc(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-}
+#[path = "common/alloc_probe.rs"]
+mod alloc_probe;
 
 #[global_allocator]
-static PROBE: Probe = Probe;
+static PROBE: alloc_probe::Probe = alloc_probe::Probe;
 
-/// Runs `f` and returns its result with the peak extra bytes it had live and
-/// its largest single allocation (both on this thread).
-fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
-    let base = LIVE.with(|l| l.get());
-    PEAK.with(|p| p.set(base));
-    LARGEST.with(|m| m.set(0));
-    let r = f();
-    let peak = PEAK.with(|p| p.get()) - base;
-    (r, peak.max(0) as usize, LARGEST.with(|m| m.get()))
-}
+use alloc_probe::measure;
 
 #[test]
 fn allocation_probe_sees_allocations() {
