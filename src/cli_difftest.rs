@@ -298,20 +298,11 @@ fn trial(
         );
     }
     let outcome = run_command(&args.command, &copy, &copy, root);
-    let last = opts
-        .pipeline
-        .debug
-        .last_applied
-        .lock()
-        .ok()
-        .and_then(|l| l.clone());
+    let last = opts.pipeline.debug.last_application();
     let file = opts
         .pipeline
         .debug
-        .last_file
-        .lock()
-        .ok()
-        .and_then(|f| f.clone())
+        .last_application_file()
         .map(|f| root.join(f.strip_prefix(&copy).unwrap_or(&f)));
     let _ = std::fs::remove_dir_all(&base);
     Ok((outcome?, last, file))

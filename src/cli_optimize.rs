@@ -239,22 +239,10 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     }
     print_outcome(&args, &report, &opts);
     if let Some(limit) = args.bisect_limit {
-        let last = opts
-            .pipeline
-            .debug
-            .last_applied
-            .lock()
-            .ok()
-            .and_then(|l| l.clone());
+        let last = opts.pipeline.debug.last_application();
         match last {
             Some((n, pass, code)) => {
-                let file = opts
-                    .pipeline
-                    .debug
-                    .last_file
-                    .lock()
-                    .ok()
-                    .and_then(|f| f.clone());
+                let file = opts.pipeline.debug.last_application_file();
                 eprintln!(
                     "pyopt: --bisect-limit {limit}: last application #{n}: pass {pass} on code object {code}{}",
                     file.map(|f| format!(" in {}", f.display())).unwrap_or_default()

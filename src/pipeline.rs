@@ -134,6 +134,18 @@ pub struct Debug {
     pub last_file: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
+impl Debug {
+    /// The last pass application made: (number, pass, code object).
+    pub fn last_application(&self) -> Option<(u64, &'static str, String)> {
+        self.last_applied.lock().ok().and_then(|l| l.clone())
+    }
+
+    /// The file of the last pass application (set by the tree driver).
+    pub fn last_application_file(&self) -> Option<std::path::PathBuf> {
+        self.last_file.lock().ok().and_then(|f| f.clone())
+    }
+}
+
 /// Why a code object keeps its original bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejected {

@@ -584,12 +584,7 @@ pub fn bisect(
             },
         );
         let v = check_pyc(worker, pyc, filename, &pipeline, mode);
-        let last = pipeline
-            .debug
-            .last_applied
-            .lock()
-            .ok()
-            .and_then(|l| l.clone());
+        let last = pipeline.debug.last_application();
         (
             matches!(v, Verdict::Different(_) | Verdict::OptimizedFailed(_)),
             last,
