@@ -4,16 +4,21 @@
 //! does, what it assumes, what it guarantees and what it must never do; that
 //! header is what `pyopt passes --explain NAME` prints.
 //!
-//! The optimization passes of the safe and aggressive levels arrive with the
-//! optimization issue, each with golden `dis` snapshots and differential
-//! tests. `strip-docstrings` is opt-in. The `test-*` passes below exist only
+//! Every pass has golden `dis` snapshots (`tests/golden/<pass>/`) and is run
+//! by the differential tests on every version it supports.
+//! `strip-docstrings` is opt-in. The `test-*` passes below exist only
 //! in builds with the `test-passes` feature (the test suite's), to exercise
 //! the pipeline, the verifier and the driver.
 
 use crate::pipeline::Pass;
 
+mod const_propagation;
+mod constant_folding;
 mod dead_code;
+mod jump_threading;
+mod nop_removal;
 mod strip_docstrings;
+mod superinstructions;
 #[cfg(feature = "test-passes")]
 mod test_passes;
 
@@ -24,9 +29,23 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // First: it only drops docstring stores and slots, so later passes see
         // the code as it will run (opt-in: changes `__doc__`).
         &strip_docstrings::StripDocstrings,
-        // Early: later passes then never spend work on code that cannot run,
-        // and run again after passes that make blocks unreachable (fixpoint).
+        // Before folding: turns loads of single-constant locals into
+        // constants that folding can then evaluate (aggressive).
+        &const_propagation::ConstPropagation,
+        // Evaluates constant expressions and constant branches; what it
+        // removes becomes located NOPs.
+        &constant_folding::ConstantFolding,
+        // After folding, which turns branches into plain jumps that can be
+        // threaded.
+        &jump_threading::JumpThreading,
+        // After folding and threading, which make blocks unreachable.
         &dead_code::DeadCode,
+        // Late: unchecked loads need the final control flow; pairs must not
+        // hide single loads from const-propagation in the next round.
+        &superinstructions::Superinstructions,
+        // Last: one place decides which of the NOPs left by the passes
+        // above (and by CPython) carry no line event.
+        &nop_removal::NopRemoval,
         // Test-only: widens every instruction by an EXTENDED_ARG 0 prefix, so
         // every offset, jump, line and exception table must be re-encoded.
         #[cfg(feature = "test-passes")]

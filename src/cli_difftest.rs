@@ -110,7 +110,8 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
         };
         ran_any = true;
         let mut worker = Worker::new(&python, &scratch, Duration::from_secs(args.timeout))?;
-        let pipeline = Pipeline::new(&settings.enabled, Debug::default());
+        let pipeline =
+            Pipeline::new(&settings.enabled, Debug::default()).with_level(settings.level);
         let start = Instant::now();
         let (mut same, mut changed, mut different, mut unusable, mut skipped) = (0, 0, 0, 0, 0);
         for (f, modules) in &files {
@@ -164,7 +165,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
                     }
                     match (&pyc, args.no_bisect) {
                         (Some(pyc), false) => {
-                            match difftest::bisect(&mut worker, pyc, &name, &settings.enabled, mode) {
+                            match difftest::bisect(&mut worker, pyc, &name, &settings.enabled, settings.level, mode) {
                                 Some((n, pass, code)) => outln!(
                                     "  bisected: pass application #{n}: pass {pass} on code object {code}"
                                 ),
@@ -281,7 +282,8 @@ fn trial(
             bisect_limit: limit,
             ..Default::default()
         },
-    );
+    )
+    .with_level(settings.level);
     let opts = pyopt::driver::Options {
         settings: settings.clone(),
         pipeline,

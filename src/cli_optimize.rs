@@ -199,7 +199,8 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             last_applied: Default::default(),
             last_file: Default::default(),
         },
-    );
+    )
+    .with_level(settings.level);
     let mode = if args.check || args.dry_run {
         Mode::ReadOnly
     } else {

@@ -415,8 +415,10 @@ fn optimize_code(
         consts,
         names,
         flags: c.flags,
+        nargs: parameter_count(c.argcount, c.kwonlyargcount, c.flags),
         nlocals: sizes.locals,
         qualname: qualname.to_string(),
+        level: pipeline.level,
     };
     let reject = |pass: Option<&str>, reason: String| Rejection {
         code_object: qualname.to_string(),
@@ -483,6 +485,17 @@ fn optimize_code(
     }
     file.store_code(id, &enc, stacksize);
     Ok(Some(new_ir))
+}
+
+/// Locals bound on entry: positional (incl. positional-only) and keyword-only
+/// parameters, then `*args` and `**kwargs` when the flags say they exist.
+fn parameter_count(argcount: i32, kwonly: i32, flags: i32) -> usize {
+    const CO_VARARGS: i32 = 0x04;
+    const CO_VARKEYWORDS: i32 = 0x08;
+    argcount.max(0) as usize
+        + kwonly.max(0) as usize
+        + usize::from(flags & CO_VARARGS != 0)
+        + usize::from(flags & CO_VARKEYWORDS != 0)
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {

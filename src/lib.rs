@@ -8,6 +8,7 @@
 pub mod bytecode;
 pub mod cfg;
 pub mod config;
+pub mod consts;
 pub mod difftest;
 pub mod dis;
 pub mod driver;

@@ -46,9 +46,46 @@ pub struct CodeUnit<'f, 'a> {
     pub names: Vec<NodeId>,
     /// `co_flags`.
     pub flags: i32,
+    /// Locals bound on entry: the parameters (incl. `*args`, `**kwargs`),
+    /// which are the first locals.
+    pub nargs: usize,
     /// Number of local variables (`co_nlocals` / localsplus length).
     pub nlocals: usize,
     pub qualname: String,
+    /// The run's level (see [`Pipeline::level`]).
+    pub level: Level,
+}
+
+impl CodeUnit<'_, '_> {
+    /// The value a `LOAD_CONST`-style argument names, if it is one of the
+    /// built-in constants [`crate::consts`] models.
+    pub fn const_value(&self, index: u32) -> Option<crate::consts::Const> {
+        let id = *self.consts.get(index as usize)?;
+        crate::consts::read(self.arena, id)
+    }
+
+    /// The index of `c` in `co_consts`: an existing entry holding the same
+    /// value of the same type (see [`crate::consts::same`]), else a new entry
+    /// appended at the end.
+    pub fn const_index(&mut self, c: &crate::consts::Const) -> u32 {
+        for (k, &id) in self.consts.iter().enumerate() {
+            if crate::consts::read(self.arena, id).is_some_and(|old| crate::consts::same(&old, c)) {
+                return k as u32;
+            }
+        }
+        let id = crate::consts::write(self.arena, c);
+        self.consts.push(id);
+        (self.consts.len() - 1) as u32
+    }
+
+    /// Appends an existing node to `co_consts` (or finds it there).
+    pub fn const_node_index(&mut self, id: NodeId) -> u32 {
+        if let Some(k) = self.consts.iter().position(|&c| c == id) {
+            return k as u32;
+        }
+        self.consts.push(id);
+        (self.consts.len() - 1) as u32
+    }
 }
 
 /// An optimization pass. See `passes/mod.rs` for the registry.
@@ -157,6 +194,10 @@ pub struct Rejected {
 /// The ordered, enabled passes for one run.
 pub struct Pipeline {
     pub passes: Vec<&'static dyn Pass>,
+    /// The run's level. Passes that have a stricter and a looser variant
+    /// (`nop-removal`, `superinstructions`) use the looser one at
+    /// `aggressive` and above; see each pass's documentation.
+    pub level: Level,
     /// Rounds of the fixpoint loop before giving up on convergence.
     pub max_rounds: u32,
     pub debug: Debug,
@@ -172,9 +213,16 @@ impl Pipeline {
             .collect();
         Pipeline {
             passes,
+            level: Level::Safe,
             max_rounds: 8,
             debug,
         }
+    }
+
+    /// The same pipeline at another level.
+    pub fn with_level(mut self, level: Level) -> Pipeline {
+        self.level = level;
+        self
     }
 
     /// Whether any enabled pass supports `v` (if none does, files of that

@@ -59,7 +59,7 @@ fn pipeline_for(level: Level, enable: &[&str]) -> Pipeline {
         ..Default::default()
     };
     let settings = config::resolve(&Default::default(), &cli, &infos).expect("settings");
-    Pipeline::new(&settings.enabled, Debug::default())
+    Pipeline::new(&settings.enabled, Debug::default()).with_level(level)
 }
 
 #[test]

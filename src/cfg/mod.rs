@@ -19,8 +19,10 @@
 //! identity that lets a file with no pass applied come back byte-identical.
 
 mod analysis;
+mod edit;
 
 pub use analysis::{Liveness, Predecessors};
+pub use edit::{bound_by, named_locals};
 
 use std::fmt;
 
@@ -340,13 +342,13 @@ impl Cfg {
     }
 }
 
-fn is_jump(table: &VersionTable, op: Op) -> bool {
+pub fn is_jump(table: &VersionTable, op: Op) -> bool {
     table.info(op).is_some_and(|i| i.jump != JumpKind::None)
 }
 
 /// The unconditional jump linearization adds for a displaced fall-through
 /// (`linearize` then fixes its direction).
-fn unconditional_jump(v: PyVersion) -> Op {
+pub fn unconditional_jump(v: PyVersion) -> Op {
     if v <= PyVersion::V3_10 {
         Op::JUMP_ABSOLUTE
     } else {

@@ -573,6 +573,7 @@ pub fn bisect(
     pyc: &[u8],
     filename: &str,
     enabled: &[&str],
+    level: crate::config::Level,
     mode: Mode,
 ) -> Option<(u64, &'static str, String)> {
     let fails = |worker: &mut Worker, limit: Option<u64>| {
@@ -582,7 +583,8 @@ pub fn bisect(
                 bisect_limit: limit,
                 ..Default::default()
             },
-        );
+        )
+        .with_level(level);
         let v = check_pyc(worker, pyc, filename, &pipeline, mode);
         let last = pipeline.debug.last_application();
         (

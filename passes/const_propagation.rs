@@ -1,0 +1,131 @@
+//! Constant propagation: loads of a local that only ever holds one constant
+//! become loads of that constant.
+//!
+//! What it does: a local that is not a parameter, is stored exactly once in
+//! the code object, by `LOAD_CONST c; STORE_FAST x` (NOPs may sit between),
+//! and is never deleted or named by any other instruction (not a cell or free
+//! variable, not cleared by an inlined comprehension) has each
+//! `LOAD_FAST x` / `LOAD_FAST_CHECK x` replaced by `LOAD_CONST c`
+//! wherever `x` is bound on every path to the load. The store stays, so
+//! `locals()`, `frame.f_locals` and debuggers still see `x`. This feeds
+//! `constant-folding` (`N = 8; y = N * 2`) and, through it, `jump-threading`
+//! and `dead-code` (`DEBUG = False; if DEBUG: …`).
+//!
+//! What it assumes: nothing writes the local behind the bytecode's back. A
+//! debugger or trace function that assigns `frame.f_locals['x']` (written
+//! through to the frame on 3.13, PEP 667; on 3.8–3.12 through
+//! `PyFrame_LocalsToFast`) would no longer be seen by the rewritten loads.
+//! That is why the pass is at `aggressive`.
+//!
+//! What it guarantees: a replaced load can only have read `c` (the single
+//! store is the only way `x` gets a value, and the load is reached only
+//! after it), and `LOAD_CONST c` pushes the very same object, so values,
+//! identities and exceptions are unchanged. A load that might find `x`
+//! unbound keeps raising `UnboundLocalError`. Line locations are untouched.
+//!
+//! What it must never do: propagate into a load that might run before the
+//! store, or a local that is stored twice, deleted, or a parameter.
+//!
+//! Versions: 3.8–3.13.
+
+use crate::cfg::bound_by;
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{Op, PyVersion};
+
+pub struct ConstPropagation;
+
+impl Pass for ConstPropagation {
+    fn name(&self) -> &'static str {
+        "const-propagation"
+    }
+    fn level(&self) -> Level {
+        Level::Aggressive
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("const_propagation.rs")
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let nlocals = code.nlocals;
+        if nlocals == 0 {
+            return Changed::NONE;
+        }
+        // Per local: number of stores, and the constant of the single one.
+        let mut stores = vec![0u32; nlocals];
+        let mut value: Vec<Option<u32>> = vec![None; nlocals];
+        let mut superinstr = vec![false; nlocals];
+        for &b in &code.cfg.order {
+            let instrs = &code.cfg.block(b).instrs;
+            for (i, ins) in instrs.iter().enumerate() {
+                match ins.op {
+                    Op::STORE_FAST if (ins.arg as usize) < nlocals => {
+                        let l = ins.arg as usize;
+                        stores[l] += 1;
+                        value[l] = instrs[..i]
+                            .iter()
+                            .rev()
+                            .find(|p| p.op != Op::NOP)
+                            .filter(|p| p.op == Op::LOAD_CONST)
+                            .map(|p| p.arg);
+                    }
+                    // Stores inside superinstructions count against a
+                    // local; their loads just read the single value.
+                    Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST => {
+                        let halves = if ins.op == Op::STORE_FAST_LOAD_FAST {
+                            vec![ins.arg >> 4]
+                        } else {
+                            vec![ins.arg >> 4, ins.arg & 15]
+                        };
+                        for l in halves {
+                            if let Some(s) = superinstr.get_mut(l as usize) {
+                                *s = true;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let excluded = code.cfg.unbindable_locals(nlocals);
+        let candidate: Vec<Option<u32>> = (0..nlocals)
+            .map(|l| {
+                let ok =
+                    l >= code.nargs && stores[l] == 1 && !superinstr[l] && !excluded.contains(l);
+                value[l].filter(|_| ok)
+            })
+            .collect();
+        if candidate.iter().all(Option::is_none) {
+            return Changed::NONE;
+        }
+        let assigned = code.cfg.definitely_assigned(code.nargs, nlocals);
+        let reachable = code.cfg.reachable();
+        let mut changes = 0;
+        for b in code.cfg.order.clone() {
+            if !reachable.contains(b.index()) {
+                continue;
+            }
+            let mut bound = assigned[b.index()].clone();
+            for ins in &mut code.cfg.block_mut(b).instrs {
+                let l = ins.arg as usize;
+                if matches!(ins.op, Op::LOAD_FAST | Op::LOAD_FAST_CHECK) && l < nlocals {
+                    if let (Some(c), true) = (candidate[l], bound.contains(l)) {
+                        ins.op = Op::LOAD_CONST;
+                        ins.arg = c;
+                        ins.ext = 0;
+                        changes += 1;
+                        continue;
+                    }
+                }
+                for w in bound_by(ins) {
+                    let w = w as usize;
+                    if w < nlocals && !excluded.contains(w) {
+                        bound.insert(w);
+                    }
+                }
+            }
+        }
+        Changed(changes)
+    }
+}

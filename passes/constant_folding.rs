@@ -1,0 +1,317 @@
+//! Constant folding: evaluate operations whose operands are all constants.
+//!
+//! What it does, within each basic block (operands are the nearest earlier
+//! non-`NOP` instructions, which must be `LOAD_CONST`s):
+//! * unary `-`, `+`, `~`, `not` and 3.13 `TO_BOOL` of a constant;
+//! * binary operators (`BINARY_ADD`… on 3.8–3.10, `BINARY_OP` on 3.11+,
+//!   in-place forms included: on immutable constants they are the same);
+//! * comparisons (`COMPARE_OP` `< <= == != > >=`), and `in`/`not in`
+//!   against a constant tuple or frozenset;
+//! * `BUILD_TUPLE n` of n constants (any constants) into one tuple constant;
+//! * a conditional jump on a constant (`POP_JUMP_IF_*`, `JUMP_IF_*_OR_POP`):
+//!   into an unconditional jump when it is always taken, into `NOP`s when it
+//!   never is (the unreachable side is then left for `dead-code`);
+//! * 3.12+: `LOAD_CONST c; RETURN_VALUE` into `RETURN_CONST c`.
+//!
+//! Every instruction folded away becomes a `NOP` that keeps its location and
+//! the result takes the location of the operation, so line events, traceback
+//! lines and 3.11+ caret positions stay where they were; `nop-removal` drops
+//! the `NOP`s that carry no line event of their own.
+//!
+//! What it assumes: the operands are CPython's built-in types (constants
+//! cannot be anything else), so the operators have their built-in meaning.
+//!
+//! What it guarantees: the folded value is exactly what CPython computes,
+//! with the same type (`1`, `1.0` and `True` stay distinct; `-0.0` keeps its
+//! sign); operations that raise (`1/0`, `1 % 0`, `'a' + 1`, `-'x'`, ordering
+//! across types), that could warn (`str == bytes` under `-b`), that produce
+//! NaN or an infinity, or whose result exceeds CPython's AST-optimizer limits
+//! (128-bit ints, 4096-item str/bytes, 256-item tuples) are left alone. New
+//! constants are appended to `co_consts` (an equal existing one of the same
+//! type is reused); `co_consts[0]` keeps its meaning.
+//!
+//! What it must never do: fold `%` on strings, float `//`, `%` or `**`, or
+//! anything on a type whose operators a user can define; merge NaNs.
+//!
+//! Versions: 3.8–3.13. On 3.13 a conditional jump is folded only on an exact
+//! bool constant (3.13 jumps test identity with `True`/`False`; the `TO_BOOL`
+//! before them is folded first).
+
+use crate::bytecode::Instr;
+use crate::cfg::BlockId;
+use crate::consts::{self, BinOp, CmpOp, Const};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{Op, PyVersion};
+
+pub struct ConstantFolding;
+
+impl Pass for ConstantFolding {
+    fn name(&self) -> &'static str {
+        "constant-folding"
+    }
+    fn level(&self) -> Level {
+        Level::Safe
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("constant_folding.rs")
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let mut changes = 0;
+        let order = code.cfg.order.clone();
+        for b in order {
+            let mut i = 0;
+            while i < code.cfg.block(b).instrs.len() {
+                if fold_at(code, b, i) {
+                    changes += 1;
+                }
+                i += 1;
+            }
+        }
+        Changed(changes)
+    }
+}
+
+/// Indices of the `k` nearest non-NOP instructions before `i`, nearest
+/// last, if they are all `LOAD_CONST`.
+fn const_operands(instrs: &[Instr], i: usize, k: usize) -> Option<Vec<usize>> {
+    let mut out = Vec::with_capacity(k);
+    let mut j = i;
+    while out.len() < k {
+        j = j.checked_sub(1)?;
+        match instrs[j].op {
+            Op::NOP => continue,
+            Op::LOAD_CONST => out.push(j),
+            _ => return None,
+        }
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// The operation an instruction performs on constant operands.
+enum Fold {
+    Unary(fn(&Const) -> Option<Const>),
+    Binary(BinOp),
+    Compare(CmpOp),
+    Contains { negate: bool },
+    BuildTuple(usize),
+    Branch(Branch),
+    ReturnConst,
+}
+
+/// A conditional jump: which truth value takes it, and whether the operand
+/// stays on the stack when it does (`JUMP_IF_*_OR_POP`).
+#[derive(Clone, Copy)]
+enum Branch {
+    IfTruth { jump_when: bool, keeps: bool },
+    IfNone { jump_when: bool },
+}
+
+fn classify(v: PyVersion, ins: &Instr) -> Option<Fold> {
+    use BinOp::*;
+    let binary = |op| Some(Fold::Binary(op));
+    match ins.op {
+        Op::UNARY_NEGATIVE => Some(Fold::Unary(consts::negative)),
+        Op::UNARY_POSITIVE => Some(Fold::Unary(consts::positive)),
+        Op::UNARY_INVERT => Some(Fold::Unary(consts::invert)),
+        Op::UNARY_NOT => Some(Fold::Unary(|c| Some(Const::Bool(!consts::truth(c)?)))),
+        Op::TO_BOOL => Some(Fold::Unary(|c| Some(Const::Bool(consts::truth(c)?)))),
+        Op::BINARY_ADD | Op::INPLACE_ADD => binary(Add),
+        Op::BINARY_SUBTRACT | Op::INPLACE_SUBTRACT => binary(Sub),
+        Op::BINARY_MULTIPLY | Op::INPLACE_MULTIPLY => binary(Mul),
+        Op::BINARY_TRUE_DIVIDE | Op::INPLACE_TRUE_DIVIDE => binary(TrueDiv),
+        Op::BINARY_FLOOR_DIVIDE | Op::INPLACE_FLOOR_DIVIDE => binary(FloorDiv),
+        Op::BINARY_MODULO | Op::INPLACE_MODULO => binary(Mod),
+        Op::BINARY_POWER | Op::INPLACE_POWER => binary(Pow),
+        Op::BINARY_LSHIFT | Op::INPLACE_LSHIFT => binary(LShift),
+        Op::BINARY_RSHIFT | Op::INPLACE_RSHIFT => binary(RShift),
+        Op::BINARY_AND | Op::INPLACE_AND => binary(And),
+        Op::BINARY_OR | Op::INPLACE_OR => binary(Or),
+        Op::BINARY_XOR | Op::INPLACE_XOR => binary(Xor),
+        Op::BINARY_OP => BinOp::from_binary_op_arg(ins.arg).map(Fold::Binary),
+        Op::COMPARE_OP => {
+            let index = match v {
+                PyVersion::V3_8 => match ins.arg {
+                    6 => return Some(Fold::Contains { negate: false }),
+                    7 => return Some(Fold::Contains { negate: true }),
+                    a => a,
+                },
+                v if v <= PyVersion::V3_11 => ins.arg,
+                PyVersion::V3_12 => ins.arg >> 4,
+                _ => ins.arg >> 5,
+            };
+            CmpOp::from_index(index).map(Fold::Compare)
+        }
+        Op::CONTAINS_OP => Some(Fold::Contains {
+            negate: ins.arg == 1,
+        }),
+        Op::BUILD_TUPLE if ins.arg <= 256 => Some(Fold::BuildTuple(ins.arg as usize)),
+        Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_FORWARD_IF_FALSE | Op::POP_JUMP_BACKWARD_IF_FALSE => {
+            Some(Fold::Branch(Branch::IfTruth {
+                jump_when: false,
+                keeps: false,
+            }))
+        }
+        Op::POP_JUMP_IF_TRUE | Op::POP_JUMP_FORWARD_IF_TRUE | Op::POP_JUMP_BACKWARD_IF_TRUE => {
+            Some(Fold::Branch(Branch::IfTruth {
+                jump_when: true,
+                keeps: false,
+            }))
+        }
+        Op::JUMP_IF_FALSE_OR_POP => Some(Fold::Branch(Branch::IfTruth {
+            jump_when: false,
+            keeps: true,
+        })),
+        Op::JUMP_IF_TRUE_OR_POP => Some(Fold::Branch(Branch::IfTruth {
+            jump_when: true,
+            keeps: true,
+        })),
+        Op::POP_JUMP_IF_NONE | Op::POP_JUMP_FORWARD_IF_NONE | Op::POP_JUMP_BACKWARD_IF_NONE => {
+            Some(Fold::Branch(Branch::IfNone { jump_when: true }))
+        }
+        Op::POP_JUMP_IF_NOT_NONE
+        | Op::POP_JUMP_FORWARD_IF_NOT_NONE
+        | Op::POP_JUMP_BACKWARD_IF_NOT_NONE => {
+            Some(Fold::Branch(Branch::IfNone { jump_when: false }))
+        }
+        Op::RETURN_VALUE if v >= PyVersion::V3_12 => Some(Fold::ReturnConst),
+        _ => None,
+    }
+}
+
+/// Tries to fold the instruction at `i` of block `b`.
+fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
+    let v = code.cfg.version;
+    let ins = code.cfg.block(b).instrs[i];
+    let Some(fold) = classify(v, &ins) else {
+        return false;
+    };
+    let arity = match fold {
+        Fold::Unary(_) | Fold::Branch(_) | Fold::ReturnConst => 1,
+        Fold::Binary(_) | Fold::Compare(_) | Fold::Contains { .. } => 2,
+        Fold::BuildTuple(n) => n,
+    };
+    let Some(ops) = const_operands(&code.cfg.block(b).instrs, i, arity) else {
+        return false;
+    };
+    let instrs = &code.cfg.block(b).instrs;
+    let value = |code: &CodeUnit<'_, '_>, k: usize| code.const_value(instrs[ops[k]].arg);
+    let result: Const = match fold {
+        Fold::BuildTuple(_) => {
+            let ids: Vec<_> = ops
+                .iter()
+                .map(|&k| code.consts.get(instrs[k].arg as usize).copied())
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default();
+            if ids.len() != ops.len() {
+                return false;
+            }
+            let index = tuple_index(code, &ids);
+            replace(code, b, &ops, i, index);
+            return true;
+        }
+        Fold::ReturnConst => {
+            let index = instrs[ops[0]].arg;
+            let block = code.cfg.block_mut(b);
+            block.instrs[i].op = Op::RETURN_CONST;
+            block.instrs[i].arg = index;
+            code.cfg.nop_out(b, ops[0]);
+            return true;
+        }
+        Fold::Branch(branch) => {
+            let Some(c) = value(code, 0) else {
+                return false;
+            };
+            // 3.13 jumps test identity with True/False: exact bools only.
+            if v >= PyVersion::V3_13
+                && matches!(branch, Branch::IfTruth { .. })
+                && !matches!(c, Const::Bool(_))
+            {
+                return false;
+            }
+            let (taken, keeps) = match branch {
+                Branch::IfTruth { jump_when, keeps } => match consts::truth(&c) {
+                    Some(t) => (t == jump_when, keeps),
+                    None => return false,
+                },
+                Branch::IfNone { jump_when } => ((c == Const::None) == jump_when, false),
+            };
+            let load = ops[0];
+            if taken {
+                if !keeps {
+                    code.cfg.nop_out(b, load);
+                }
+                let block = code.cfg.block_mut(b);
+                block.instrs[i].op = crate::cfg::unconditional_jump(v);
+                block.fallthrough = None;
+            } else {
+                code.cfg.nop_out(b, load);
+                code.cfg.nop_out(b, i);
+            }
+            return true;
+        }
+        Fold::Unary(f) => match value(code, 0).and_then(|c| f(&c)) {
+            Some(r) => r,
+            None => return false,
+        },
+        Fold::Binary(op) => match (value(code, 0), value(code, 1)) {
+            (Some(a), Some(c)) => match consts::binary(op, &a, &c) {
+                Some(r) => r,
+                None => return false,
+            },
+            _ => return false,
+        },
+        Fold::Compare(op) => match (value(code, 0), value(code, 1)) {
+            (Some(a), Some(c)) => match consts::compare(op, &a, &c) {
+                Some(r) => r,
+                None => return false,
+            },
+            _ => return false,
+        },
+        Fold::Contains { negate } => match (value(code, 0), value(code, 1)) {
+            (Some(x), Some(container)) => match consts::contains(&x, &container) {
+                Some(found) => Const::Bool(found != negate),
+                None => return false,
+            },
+            _ => return false,
+        },
+    };
+    let index = code.const_index(&result);
+    replace(code, b, &ops, i, index);
+    true
+}
+
+/// The operands become NOPs and the operation a `LOAD_CONST` of the result
+/// (keeping the operation's location).
+fn replace(code: &mut CodeUnit<'_, '_>, b: BlockId, ops: &[usize], i: usize, index: u32) {
+    for &k in ops {
+        code.cfg.nop_out(b, k);
+    }
+    let ins = &mut code.cfg.block_mut(b).instrs[i];
+    ins.op = Op::LOAD_CONST;
+    ins.arg = index;
+    ins.ext = 0;
+}
+
+/// The `co_consts` index of a tuple of the given constant nodes: an equal
+/// existing tuple, else a new one.
+fn tuple_index(code: &mut CodeUnit<'_, '_>, ids: &[crate::marshal::NodeId]) -> u32 {
+    let values: Option<Vec<Const>> = ids.iter().map(|&id| consts::read(code.arena, id)).collect();
+    if let Some(values) = values {
+        return code.const_index(&Const::Tuple(values));
+    }
+    // Elements the model does not cover (complex numbers, nested frozensets
+    // of such): a new tuple of the very same nodes.
+    let items = code.arena.push_items(ids);
+    let node = code.arena.push(
+        crate::marshal::Value::Tuple {
+            small: ids.len() < 256,
+            items,
+        },
+        false,
+    );
+    code.const_node_index(node)
+}

@@ -1,0 +1,157 @@
+//! Jump threading: make jumps go where they end up.
+//!
+//! What it does:
+//! * a jump (unconditional, `POP_JUMP_IF_*`, `JUMP_IF_*_OR_POP`) whose target
+//!   block is a lone unconditional jump is sent to that jump's target;
+//! * a jump to an empty block goes to the block after it;
+//! * an unconditional jump to the block laid out right after it becomes a
+//!   fall-through (the jump turns into a located NOP for `nop-removal`).
+//!
+//! Branches on constant conditions are folded by `constant-folding`; the
+//! blocks that become unreachable are removed by `dead-code`.
+//!
+//! What it assumes: line events are reported on arrival at a new line and on
+//! backward jumps (every version), and 3.8/3.9 also report the start of a
+//! `co_lnotab` entry.
+//!
+//! What it guarantees (the conditions for threading A's jump through block
+//! J to T): J's jump has the same line as A's; J comes after A in the layout
+//! (arriving at J was a forward jump, which reports no event on a line that
+//! does not change); A→T and J→T go in the same direction (a backward jump
+//! reports a line event); on 3.8/3.9 J does not start a `co_lnotab` entry;
+//! on 3.11+ A and J have the same exception handler (a `JUMP_BACKWARD` can
+//! raise `KeyboardInterrupt`); the new jump exists in the version (3.12+ have
+//! no backward conditional jumps; 3.11's `JUMP_IF_*_OR_POP` are forward
+//! only). So the sequence of line events is unchanged.
+//!
+//! What it must never do: thread `FOR_ITER`, `SEND`, `SETUP_*` or
+//! exception-match jumps (their targets are part of their protocol), or
+//! `JUMP_BACKWARD_NO_INTERRUPT`.
+//!
+//! Versions: 3.8–3.13.
+
+use crate::cfg::{unconditional_jump, BlockId};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{Op, PyVersion};
+
+pub struct JumpThreading;
+
+impl Pass for JumpThreading {
+    fn name(&self) -> &'static str {
+        "jump-threading"
+    }
+    fn level(&self) -> Level {
+        Level::Safe
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("jump_threading.rs")
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let v = code.cfg.version;
+        let mut changes = 0u32;
+        let pos = code.cfg.positions();
+        let order = code.cfg.order.clone();
+        for (k, &a) in order.iter().enumerate() {
+            let Some(&x) = code.cfg.block(a).instrs.last() else {
+                continue;
+            };
+            let Some(kind) = jump_kind(x.op) else {
+                continue;
+            };
+            let target = BlockId(x.arg);
+            // Past empty blocks.
+            let landing = code.cfg.skip_empty(target);
+            if landing != target {
+                set_target(code, a, landing);
+                changes += 1;
+                continue;
+            }
+            // An unconditional jump to the next block.
+            if kind == Kind::Unconditional && order.get(k + 1) == Some(&landing) {
+                let last = code.cfg.block(a).instrs.len() - 1;
+                code.cfg.nop_out(a, last);
+                code.cfg.block_mut(a).fallthrough = Some(landing);
+                changes += 1;
+                continue;
+            }
+            // Through a lone unconditional jump.
+            let jb = code.cfg.block(landing);
+            let [j] = jb.instrs.as_slice() else {
+                continue;
+            };
+            if jump_kind(j.op) != Some(Kind::Unconditional) {
+                continue;
+            }
+            let t = BlockId(j.arg);
+            let (pa, pj, pt) = (pos[a.index()], pos[landing.index()], pos[t.index()]);
+            if t == landing || pt == usize::MAX || pj <= pa {
+                continue;
+            }
+            if j.loc.line != x.loc.line {
+                continue;
+            }
+            let new_backward = pt <= pa;
+            if new_backward != (pt <= pj) {
+                continue;
+            }
+            if code.cfg.starts_lnotab_entry(landing, 0, &pos) {
+                continue;
+            }
+            if v >= PyVersion::V3_11 && code.cfg.block(a).handler != jb.handler {
+                continue;
+            }
+            let direction_ok = !new_backward
+                || kind == Kind::Unconditional
+                || v <= PyVersion::V3_10
+                || (v == PyVersion::V3_11 && kind == Kind::PopJump);
+            if !direction_ok {
+                continue;
+            }
+            set_target(code, a, t);
+            changes += 1;
+        }
+        Changed(changes)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Unconditional,
+    PopJump,
+    OrPop,
+}
+
+fn jump_kind(op: Op) -> Option<Kind> {
+    match op {
+        Op::JUMP_FORWARD | Op::JUMP_ABSOLUTE | Op::JUMP_BACKWARD => Some(Kind::Unconditional),
+        Op::POP_JUMP_IF_FALSE
+        | Op::POP_JUMP_IF_TRUE
+        | Op::POP_JUMP_IF_NONE
+        | Op::POP_JUMP_IF_NOT_NONE
+        | Op::POP_JUMP_FORWARD_IF_FALSE
+        | Op::POP_JUMP_FORWARD_IF_TRUE
+        | Op::POP_JUMP_FORWARD_IF_NONE
+        | Op::POP_JUMP_FORWARD_IF_NOT_NONE
+        | Op::POP_JUMP_BACKWARD_IF_FALSE
+        | Op::POP_JUMP_BACKWARD_IF_TRUE
+        | Op::POP_JUMP_BACKWARD_IF_NONE
+        | Op::POP_JUMP_BACKWARD_IF_NOT_NONE => Some(Kind::PopJump),
+        Op::JUMP_IF_FALSE_OR_POP | Op::JUMP_IF_TRUE_OR_POP => Some(Kind::OrPop),
+        _ => None,
+    }
+}
+
+/// Points the jump ending block `a` at `t` (linearization picks the
+/// opcode of the right direction).
+fn set_target(code: &mut CodeUnit<'_, '_>, a: BlockId, t: BlockId) {
+    let v = code.cfg.version;
+    if let Some(last) = code.cfg.block_mut(a).instrs.last_mut() {
+        last.arg = t.0;
+        if last.op == Op::JUMP_ABSOLUTE || last.op == Op::JUMP_BACKWARD {
+            last.op = unconditional_jump(v);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! NOP removal: drop the `NOP`s that carry no line event of their own.
+//!
+//! What it does: at `safe`, a `NOP` goes when one of CPython's own rules
+//! (`remove_redundant_nops`, 3.10–3.13 compilers) says its line is not needed:
+//! (a) it has no line (3.10+); (b) the instruction kept before it in the block
+//! has the same line (or, for the first instruction of a block that is only
+//! entered by falling through from the block laid out before it, that
+//! block's last instruction); (c) the next instruction in the block has the same line
+//! (or none, 3.10+: the NOP's location moves onto it); (d) 3.10+ only: it ends
+//! a block that falls through to the next block in the layout, that block has
+//! no other predecessor, and its first instruction has the same line. On
+//! 3.8/3.9 a NOP that starts a line-table entry of its own (the line-start
+//! mark) is removed only under (c), and the mark moves to the next
+//! instruction. Blocks left empty are removed and whatever reached them goes
+//! to the block after them. At `aggressive` every NOP is removed.
+//!
+//! Other passes delete code by turning it into located NOPs (see
+//! `Cfg::nop_out`); this pass is the single place that decides which of
+//! those NOPs may go.
+//!
+//! What it assumes: line events follow CPython's tracing rules (3.8/3.9: the
+//! start of a `co_lnotab` entry or a backward jump; 3.10/3.11: a change of line
+//! from the previously executed instruction or a backward jump; 3.12+: the
+//! first instruction of a line in the layout, reached from another line).
+//!
+//! What it guarantees: at `safe`, the sequence of `sys.settrace` line events
+//! and every instruction's line are unchanged; `pass`-only lines keep their
+//! NOP. At `aggressive`, line events of lines that only had a NOP (`pass`,
+//! `try:` on 3.11+, the `else:` of some loops) disappear — results never
+//! change.
+//!
+//! What it must never do: remove anything but NOPs.
+//!
+//! Versions: 3.8–3.13.
+
+use crate::bytecode::{Instr, Loc, NO_POS};
+use crate::cfg::EdgeKind;
+use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::version::{Op, PyVersion};
+
+pub struct NopRemoval;
+
+impl Pass for NopRemoval {
+    fn name(&self) -> &'static str {
+        "nop-removal"
+    }
+    fn level(&self) -> Level {
+        Level::Safe
+    }
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("nop_removal.rs")
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let has_nop =
+            |b: &crate::cfg::BlockId| code.cfg.block(*b).instrs.iter().any(|i| i.op == Op::NOP);
+        if !code.cfg.order.iter().any(has_nop) {
+            return Changed::NONE;
+        }
+        let aggressive = code.level >= Level::Aggressive;
+        let modern = code.cfg.version >= PyVersion::V3_10;
+        let preds = code.cfg.predecessors();
+        let order = code.cfg.order.clone();
+        let mut removed = 0u32;
+        for (k, &b) in order.iter().enumerate() {
+            // Rule (d): the line of the next block, when this block falls
+            // through to it and nothing else reaches it.
+            let next_block_line = order.get(k + 1).and_then(|&n| {
+                let sole = code.cfg.block(b).fallthrough == Some(n) && preds.of(n).len() == 1;
+                if modern && sole {
+                    code.cfg.block(n).instrs.first().map(|i| i.loc.line)
+                } else {
+                    None
+                }
+            });
+            // Rule (b) across a block boundary: the line of the instruction
+            // executed just before this block, when the only way in is the
+            // fall-through from the block laid out before it.
+            let line_before = match (k.checked_sub(1).map(|p| order[p]), preds.of(b)) {
+                (Some(p), [(q, EdgeKind::Fallthrough)]) if *q == p => {
+                    code.cfg.block(p).instrs.last().map(|i| i.loc.line)
+                }
+                _ => None,
+            };
+            let instrs = std::mem::take(&mut code.cfg.block_mut(b).instrs);
+            let mut kept: Vec<Instr> = Vec::with_capacity(instrs.len());
+            // What a removed NOP hands to the instruction after it.
+            let mut carry_start = false;
+            let mut carry_loc: Option<Loc> = None;
+            for (i, &orig) in instrs.iter().enumerate() {
+                let mut ins = orig;
+                ins.line_start |= std::mem::take(&mut carry_start);
+                if let Some(loc) = carry_loc.take() {
+                    ins.loc = loc;
+                }
+                if ins.op != Op::NOP {
+                    kept.push(ins);
+                    continue;
+                }
+                let line = ins.loc.line;
+                let next_line = instrs.get(i + 1).map(|n| n.loc.line);
+                let same_as_before = !ins.line_start
+                    && kept.last().map_or(line_before, |p| Some(p.loc.line)) == Some(line);
+                let remove = if aggressive || (modern && line == NO_POS) || same_as_before {
+                    true
+                } else if next_line == Some(line) {
+                    carry_start = ins.line_start;
+                    true
+                } else if modern && next_line == Some(NO_POS) {
+                    carry_loc = Some(ins.loc);
+                    true
+                } else {
+                    next_line.is_none() && next_block_line == Some(line)
+                };
+                if remove {
+                    removed += 1;
+                } else {
+                    kept.push(ins);
+                }
+            }
+            code.cfg.block_mut(b).instrs = kept;
+        }
+        if removed > 0 {
+            code.cfg.remove_empty_blocks();
+        }
+        Changed(removed)
+    }
+}
