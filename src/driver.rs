@@ -91,6 +91,10 @@ pub struct FileReport {
     pub bytes_after: u64,
     pub code_objects: u64,
     pub changed_code_objects: u64,
+    /// Instructions (without EXTENDED_ARG and caches) of every code object
+    /// the passes looked at, before and after.
+    pub instructions_before: u64,
+    pub instructions_after: u64,
     pub rejected: Vec<Rejection>,
     /// Per-pass changes in this file.
     pub pass_changes: std::collections::BTreeMap<String, u64>,
@@ -112,6 +116,8 @@ impl FileReport {
             bytes_after: size,
             code_objects: 0,
             changed_code_objects: 0,
+            instructions_before: 0,
+            instructions_after: 0,
             rejected: Vec::new(),
             pass_changes: Default::default(),
             stats: Stats::default(),
@@ -314,6 +320,8 @@ pub fn optimize_bytes(
         bytes_after: data.len() as u64,
         code_objects: file.module.arena.codes.len() as u64,
         changed_code_objects: 0,
+        instructions_before: 0,
+        instructions_after: 0,
         rejected: Vec::new(),
         pass_changes: Default::default(),
         stats: Stats::default(),
@@ -327,6 +335,7 @@ pub fn optimize_bytes(
         let qualname = file.qualname(id);
         let ir = file.decode_code(id)?;
         let sizes = TableSizes::of(&file, id);
+        report.instructions_before += ir.instrs.len() as u64;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             optimize_code(
                 &mut file,
@@ -339,8 +348,9 @@ pub fn optimize_bytes(
             )
         }));
         match outcome {
-            Ok(Ok(None)) => {}
+            Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
             Ok(Ok(Some(new_ir))) => {
+                report.instructions_after += new_ir.instrs.len() as u64;
                 if want_diff {
                     let _ = writeln!(diff, "--- {qualname} (before)");
                     diff.push_str(&crate::dis::listing_ir(&file, id, &ir));
@@ -349,12 +359,18 @@ pub fn optimize_bytes(
                 }
                 report.changed_code_objects += 1;
             }
-            Ok(Err(rejection)) => report.rejected.push(rejection),
-            Err(panic) => report.rejected.push(Rejection {
-                code_object: qualname.clone(),
-                pass: None,
-                reason: format!("panic: {}", panic_message(&panic)),
-            }),
+            Ok(Err(rejection)) => {
+                report.instructions_after += ir.instrs.len() as u64;
+                report.rejected.push(rejection);
+            }
+            Err(panic) => {
+                report.instructions_after += ir.instrs.len() as u64;
+                report.rejected.push(Rejection {
+                    code_object: qualname.clone(),
+                    pass: None,
+                    reason: format!("panic: {}", panic_message(&panic)),
+                });
+            }
         }
     }
     for (name, s) in &report.stats.passes {

@@ -1,10 +1,13 @@
 //! Golden before/after listings of each pass, per CPython version.
 //!
-//! For every `tests/golden/<pass>/input.py` and every installed version, the
-//! input is compiled by that interpreter, optimized with `<pass>` alone, and
-//! the `pyopt dis` listings before and after are compared with
-//! `tests/golden/<pass>/3.X.txt`. `BLESS=1 cargo test --test golden` rewrites
-//! the snapshots (review the diff before committing them).
+//! For every `tests/golden/<dir>/input.py` and every installed version, the
+//! input is compiled by that interpreter, optimized with the pass `<dir>`
+//! alone at `safe` (or with the passes and level in `<dir>/pipeline.txt`),
+//! and the `pyopt dis` listings before and after are compared with
+//! `tests/golden/<dir>/3.X.txt`. `BLESS=1 cargo test --test golden` rewrites
+//! the snapshots (review the diff before committing them). Each input is
+//! also run before and after under the interpreter and must behave the same
+//! (output, exceptions, and at `safe` the `sys.settrace` line events).
 //!
 //! Passes that exist to mimic an interpreter flag are also checked against
 //! it: `strip-docstrings` output must print what `python -OO` prints.
@@ -15,12 +18,54 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use pyopt::difftest::Worker;
+use pyopt::config::Level;
+use pyopt::difftest::{self, Mode, Verdict, Worker};
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::PyVersion;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// What a golden directory runs: its own name as the only pass at `safe`,
+/// or what its `pipeline.txt` says (`passes: a b c` and `level: aggressive`
+/// lines), for snapshots of passes working together.
+struct Spec {
+    passes: Vec<String>,
+    level: Level,
+    title: String,
+}
+
+impl Spec {
+    fn read(dir: &std::path::Path, name: &str) -> Spec {
+        let Ok(text) = std::fs::read_to_string(dir.join("pipeline.txt")) else {
+            return Spec {
+                passes: vec![name.to_string()],
+                level: Level::Safe,
+                title: name.to_string(),
+            };
+        };
+        let mut passes = Vec::new();
+        let mut level = Level::Safe;
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("passes:") {
+                passes = rest.split_whitespace().map(str::to_string).collect();
+            } else if let Some(rest) = line.strip_prefix("level:") {
+                level = match rest.trim() {
+                    "safe" => Level::Safe,
+                    "aggressive" => Level::Aggressive,
+                    other => panic!("{name}/pipeline.txt: unknown level {other}"),
+                };
+            }
+        }
+        assert!(!passes.is_empty(), "{name}/pipeline.txt: no passes line");
+        let title = format!("{} at {}", passes.join(" + "), level);
+        Spec {
+            passes,
+            level,
+            title,
+        }
+    }
 }
 
 fn listing(pyc: &[u8]) -> String {
@@ -40,15 +85,18 @@ fn golden_listings_match() {
         .collect();
     passes.sort();
     for dir in passes {
-        let pass = dir
+        let name = dir
             .file_name()
             .and_then(|n| n.to_str())
             .expect("name")
             .to_string();
-        assert!(
-            pyopt::passes::find(&pass).is_some(),
-            "tests/golden/{pass}: no such pass"
-        );
+        let spec = Spec::read(&dir, &name);
+        for p in &spec.passes {
+            assert!(
+                pyopt::passes::find(p).is_some(),
+                "tests/golden/{name}: no such pass {p}"
+            );
+        }
         let source = std::fs::read_to_string(dir.join("input.py")).expect("input.py");
         for v in PyVersion::ALL {
             let Some(python) = common::require_or_skip(v.minor()) else {
@@ -58,11 +106,31 @@ fn golden_listings_match() {
             let mut worker =
                 Worker::new(&python, &scratch, Duration::from_secs(20)).expect("worker");
             let pyc = worker.compile(&source, "input.py").expect("compile");
-            let pipeline = Pipeline::new(&[pass.as_str()], Debug::default());
+            let names: Vec<&str> = spec.passes.iter().map(String::as_str).collect();
+            let pipeline = Pipeline::new(&names, Debug::default()).with_level(spec.level);
             let (_, out) = pyopt::driver::optimize_bytes(&pyc, &pipeline, false).expect("optimize");
             let after = out.unwrap_or_else(|| pyc.clone());
+            // The snapshot is also a differential test: the optimized input
+            // must behave like the original (line events included at safe).
+            let mode = if spec.level >= Level::Aggressive {
+                Mode::ResultsOnly
+            } else {
+                Mode::Strict
+            };
+            // (Opt-in passes change behaviour on purpose; strip-docstrings
+            // has its own comparison with `python -OO` below.)
+            let opt_in = pipeline.passes.iter().any(|p| p.level() == Level::OptIn);
+            if !opt_in {
+                match difftest::check_pyc(&mut worker, &pyc, "input.py", &pipeline, mode) {
+                    Verdict::Same { .. } => {}
+                    other => {
+                        failures.push(format!("{name} on {v}: behaves differently: {other:?}"))
+                    }
+                }
+            }
             let text = format!(
-                "# {pass} on CPython {v}\n\n=== before\n{}\n=== after\n{}",
+                "# {} on CPython {v}\n\n=== before\n{}\n=== after\n{}",
+                spec.title,
                 listing(&pyc),
                 listing(&after)
             );
