@@ -7,10 +7,14 @@
 //!   in-place forms included: on immutable constants they are the same);
 //! * comparisons (`COMPARE_OP` `< <= == != > >=`), and `in`/`not in`
 //!   against a constant tuple or frozenset;
-//! * `BUILD_TUPLE n` of n constants (any constants) into one tuple constant;
+//! * `BUILD_TUPLE n` of n constants (any constants) into one tuple constant
+//!   made of the very same constant objects (marshal back-references), so
+//!   identities (`t[0] is x`, `nan in (nan,)`) are kept;
 //! * a conditional jump on a constant (`POP_JUMP_IF_*`, `JUMP_IF_*_OR_POP`):
 //!   into an unconditional jump when it is always taken, into `NOP`s when it
-//!   never is (the unreachable side is then left for `dead-code`);
+//!   never is (the unreachable side is then left for `dead-code`; on 3.12
+//!   only when its target stays the target of another jump, because 3.12
+//!   reports a line event at every jump target);
 //! * 3.12+: `LOAD_CONST c; RETURN_VALUE` into `RETURN_CONST c`.
 //!
 //! Every instruction folded away becomes a `NOP` that keeps its location and
@@ -23,7 +27,8 @@
 //!
 //! What it guarantees: the folded value is exactly what CPython computes,
 //! with the same type (`1`, `1.0` and `True` stay distinct; `-0.0` keeps its
-//! sign); operations that raise (`1/0`, `1 % 0`, `'a' + 1`, `-'x'`, ordering
+//! sign); `~bool` (deprecated on 3.12+, so it warns) is left alone;
+//! operations that raise (`1/0`, `1 % 0`, `'a' + 1`, `-'x'`, ordering
 //! across types), that could warn (`str == bytes` under `-b`), that produce
 //! NaN or an infinity, or whose result exceeds CPython's AST-optimizer limits
 //! (128-bit ints, 4096-item str/bytes, 256-item tuples) are left alone. New
@@ -248,6 +253,10 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
                 block.instrs[i].op = crate::cfg::unconditional_jump(v);
                 block.fallthrough = None;
             } else {
+                // 3.12: the target must stay a jump target (`Cfg::jumpers`).
+                if code.cfg.marks_jump_targets() && code.cfg.jumpers()[ins.arg as usize] < 2 {
+                    return false;
+                }
                 code.cfg.nop_out(b, load);
                 code.cfg.nop_out(b, i);
             }
@@ -296,15 +305,20 @@ fn replace(code: &mut CodeUnit<'_, '_>, b: BlockId, ops: &[usize], i: usize, ind
     ins.ext = 0;
 }
 
-/// The `co_consts` index of a tuple of the given constant nodes: an equal
-/// existing tuple, else a new one.
+/// The `co_consts` index of a tuple of the given constant nodes. The tuple
+/// holds the very same nodes (flagged so that marshal writes them once and
+/// refers back), so after loading, its items are the same objects the
+/// separate `LOAD_CONST`s pushed: `x in (x,)` and `t[0] is x` keep their
+/// answers even for NaN.
 fn tuple_index(code: &mut CodeUnit<'_, '_>, ids: &[crate::marshal::NodeId]) -> u32 {
-    let values: Option<Vec<Const>> = ids.iter().map(|&id| consts::read(code.arena, id)).collect();
-    if let Some(values) = values {
-        return code.const_index(&Const::Tuple(values));
+    for &id in ids {
+        let node = code.arena.node_mut(id);
+        // Singletons (None, True, ...) are the same object anyway and are
+        // never given a reference slot.
+        if node.value.takes_slot() {
+            node.flag = true;
+        }
     }
-    // Elements the model does not cover (complex numbers, nested frozensets
-    // of such): a new tuple of the very same nodes.
     let items = code.arena.push_items(ids);
     let node = code.arena.push(
         crate::marshal::Value::Tuple {

@@ -31,6 +31,7 @@
 //! raise into, or the `END_FOR` a `FOR_ITER` jumps to (both are edges of
 //! reachable blocks, so they are reachable by construction).
 
+use crate::cfg::BlockId;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
 
@@ -52,13 +53,139 @@ impl Pass for DeadCode {
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = no_effect_pairs(code);
         if code.cfg.version >= PyVersion::V3_10 {
-            let reachable = code.cfg.reachable();
+            let keep = blocks_to_keep(code);
             let before = code.cfg.order.len();
-            code.cfg.order.retain(|b| reachable.contains(b.index()));
+            code.cfg.order.retain(|b| keep[b.index()]);
             changes += (before - code.cfg.order.len()) as u32;
         }
         Changed(changes)
     }
+}
+
+/// The blocks that stay: the reachable ones, and on 3.12/3.13 at `safe`
+/// the unreachable ones whose removal would change which instructions
+/// `sys.monitoring` marks as line starts:
+/// * 3.12 marks every jump target, so an unreachable block that holds the
+///   last jump to a reachable block stays (see `Cfg::jumpers`);
+/// * 3.12 and 3.13 mark an instruction whose line differs from the last
+///   located instruction laid out before it (reset after a return or
+///   raise in some versions: both models are checked), so a run of
+///   unreachable blocks stays if removing it would change that for the
+///   next kept block. A random program caught the first case on 3.12.
+fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
+    let cfg = &code.cfg;
+    let reachable = cfg.reachable();
+    let mut keep: Vec<bool> = (0..cfg.blocks.len())
+        .map(|b| reachable.contains(b))
+        .collect();
+    let layout_marks = cfg.version >= PyVersion::V3_12 && code.level < Level::Aggressive;
+    if !layout_marks {
+        return keep;
+    }
+    let table = cfg.version.table();
+    if cfg.marks_jump_targets() {
+        let all = cfg.jumpers();
+        let mut from_kept = vec![0u32; cfg.blocks.len()];
+        for &b in &cfg.order {
+            if let Some(last) = cfg.block(b).instrs.last() {
+                if keep[b.index()] && crate::cfg::is_jump(table, last.op) {
+                    from_kept[last.arg as usize] += 1;
+                }
+            }
+        }
+        for &b in &cfg.order {
+            if let Some(last) = cfg.block(b).instrs.last() {
+                let t = last.arg as usize;
+                let orphan = crate::cfg::is_jump(table, last.op)
+                    && reachable.contains(t)
+                    && all[t] > 0
+                    && from_kept[t] == 0;
+                if !keep[b.index()] && orphan {
+                    keep[b.index()] = true;
+                    from_kept[t] += 1;
+                }
+            }
+        }
+    }
+    // Walk the layout with the current line of the old layout and of the
+    // new one, under both models (index 0: no reset, 1: reset after exits).
+    let mut old = [NO_LINE; 2];
+    let mut new = [NO_LINE; 2];
+    let mut run: Vec<BlockId> = Vec::new();
+    for &b in &cfg.order {
+        let instrs = &cfg.block(b).instrs;
+        if !keep[b.index()] {
+            run.push(b);
+            for (m, cl) in old.iter_mut().enumerate() {
+                *cl = line_after(*cl, instrs, m == 1);
+            }
+            continue;
+        }
+        if !run.is_empty() {
+            let first = first_marking_line(instrs);
+            let differs = (0..2).any(|m| match first {
+                Some(l) => (l != old[m]) != (l != new[m]),
+                None => old[m] != new[m],
+            });
+            if differs {
+                // Keep the run: the new layout walks it as the old one did.
+                for &r in &run {
+                    keep[r.index()] = true;
+                    for (m, cl) in new.iter_mut().enumerate() {
+                        *cl = line_after(*cl, &cfg.block(r).instrs, m == 1);
+                    }
+                }
+            }
+            run.clear();
+        }
+        for m in 0..2 {
+            old[m] = line_after(old[m], instrs, m == 1);
+            new[m] = line_after(new[m], instrs, m == 1);
+        }
+    }
+    keep
+}
+
+const NO_LINE: i32 = -1;
+
+/// Instructions that never start a line in `sys.monitoring`.
+fn never_marked(op: Op) -> bool {
+    matches!(
+        op,
+        Op::END_FOR | Op::END_SEND | Op::END_ASYNC_FOR | Op::RESUME
+    )
+}
+
+/// The current line after laying out `instrs`.
+fn line_after(mut cl: i32, instrs: &[crate::bytecode::Instr], reset: bool) -> i32 {
+    for ins in instrs {
+        if never_marked(ins.op) {
+            continue;
+        }
+        if ins.loc.line >= 0 {
+            cl = ins.loc.line;
+        }
+        if reset
+            && matches!(
+                ins.op,
+                Op::RETURN_VALUE | Op::RETURN_CONST | Op::RAISE_VARARGS | Op::RERAISE
+            )
+        {
+            cl = NO_LINE;
+        }
+    }
+    cl
+}
+
+/// The line of the first instruction of a block whose marking depends on
+/// what is laid out before it (`None`: the block has no such instruction,
+/// so the current line itself must be unchanged).
+fn first_marking_line(instrs: &[crate::bytecode::Instr]) -> Option<i32> {
+    instrs
+        .iter()
+        .find(|i| i.loc.line >= 0 || never_marked(i.op))
+        .filter(|i| !never_marked(i.op))
+        .map(|i| i.loc.line)
 }
 
 /// Push-then-pop pairs into NOPs.

@@ -22,7 +22,10 @@
 //! on 3.11+ A and J have the same exception handler (a `JUMP_BACKWARD` can
 //! raise `KeyboardInterrupt`); the new jump exists in the version (3.12+ have
 //! no backward conditional jumps; 3.11's `JUMP_IF_*_OR_POP` are forward
-//! only). So the sequence of line events is unchanged.
+//! only); on 3.12, J stays the target of some other jump (3.12 marks every
+//! jump target as a line start, so a block that stops being one reports no
+//! event when reached by falling through — a random program caught this).
+//! So the sequence of line events is unchanged.
 //!
 //! What it must never do: thread `FOR_ITER`, `SEND`, `SETUP_*` or
 //! exception-match jumps (their targets are part of their protocol), or
@@ -53,6 +56,11 @@ impl Pass for JumpThreading {
         let v = code.cfg.version;
         let mut changes = 0u32;
         let pos = code.cfg.positions();
+        let mut jumpers = code.cfg.jumpers();
+        let marks = code.cfg.marks_jump_targets();
+        // On 3.12 a block must not stop being a jump target (see
+        // `Cfg::jumpers`): a jump may leave `b` only if another one stays.
+        let may_leave = |jumpers: &[u32], b: BlockId| !marks || jumpers[b.index()] > 1;
         let order = code.cfg.order.clone();
         for (k, &a) in order.iter().enumerate() {
             let Some(&x) = code.cfg.block(a).instrs.last() else {
@@ -66,11 +74,16 @@ impl Pass for JumpThreading {
             let landing = code.cfg.skip_empty(target);
             if landing != target {
                 set_target(code, a, landing);
+                jumpers[landing.index()] += 1;
                 changes += 1;
                 continue;
             }
             // An unconditional jump to the next block.
-            if kind == Kind::Unconditional && order.get(k + 1) == Some(&landing) {
+            if kind == Kind::Unconditional
+                && order.get(k + 1) == Some(&landing)
+                && may_leave(&jumpers, landing)
+            {
+                jumpers[landing.index()] -= 1;
                 let last = code.cfg.block(a).instrs.len() - 1;
                 code.cfg.nop_out(a, last);
                 code.cfg.block_mut(a).fallthrough = Some(landing);
@@ -107,9 +120,11 @@ impl Pass for JumpThreading {
                 || kind == Kind::Unconditional
                 || v <= PyVersion::V3_10
                 || (v == PyVersion::V3_11 && kind == Kind::PopJump);
-            if !direction_ok {
+            if !direction_ok || !may_leave(&jumpers, landing) {
                 continue;
             }
+            jumpers[landing.index()] -= 1;
+            jumpers[t.index()] += 1;
             set_target(code, a, t);
             changes += 1;
         }

@@ -2,11 +2,11 @@
 //!
 //! What it does: at `safe`, a `NOP` goes when one of CPython's own rules
 //! (`remove_redundant_nops`, 3.10–3.13 compilers) says its line is not needed:
-//! (a) it has no line (3.10+); (b) the instruction kept before it in the block
+//! (b) the instruction kept before it in the block
 //! has the same line (or, for the first instruction of a block that is only
 //! entered by falling through from the block laid out before it, that
-//! block's last instruction); (c) the next instruction in the block has the same line
-//! (or none, 3.10+: the NOP's location moves onto it); (d) 3.10+ only: it ends
+//! block's last instruction); (c) the next instruction in the block has the
+//! same line; (d) 3.10+ only: it ends
 //! a block that falls through to the next block in the layout, that block has
 //! no other predecessor, and its first instruction has the same line. On
 //! 3.8/3.9 a NOP that starts a line-table entry of its own (the line-start
@@ -20,8 +20,13 @@
 //!
 //! What it assumes: line events follow CPython's tracing rules (3.8/3.9: the
 //! start of a `co_lnotab` entry or a backward jump; 3.10/3.11: a change of line
-//! from the previously executed instruction or a backward jump; 3.12+: the
-//! first instruction of a line in the layout, reached from another line).
+//! from the previously executed instruction or a backward jump — where an
+//! instruction without a line counts as a line of its own, so the next
+//! located instruction reports its line again (a random program caught
+//! this: removing a line-less NOP on 3.10 lost a line event; 3.13 behaves the
+//! same way); 3.12+: the first instruction of a line in the layout, reached
+//! from another line). So, unlike CPython's compiler, rule (a) "it has no
+//! line" is not applied at `safe`: a line-less NOP stays.
 //!
 //! What it guarantees: at `safe`, the sequence of `sys.settrace` line events
 //! and every instruction's line are unchanged; `pass`-only lines keep their
@@ -33,7 +38,7 @@
 //!
 //! Versions: 3.8–3.13.
 
-use crate::bytecode::{Instr, Loc, NO_POS};
+use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
@@ -88,13 +93,9 @@ impl Pass for NopRemoval {
             let mut kept: Vec<Instr> = Vec::with_capacity(instrs.len());
             // What a removed NOP hands to the instruction after it.
             let mut carry_start = false;
-            let mut carry_loc: Option<Loc> = None;
             for (i, &orig) in instrs.iter().enumerate() {
                 let mut ins = orig;
                 ins.line_start |= std::mem::take(&mut carry_start);
-                if let Some(loc) = carry_loc.take() {
-                    ins.loc = loc;
-                }
                 if ins.op != Op::NOP {
                     kept.push(ins);
                     continue;
@@ -103,13 +104,10 @@ impl Pass for NopRemoval {
                 let next_line = instrs.get(i + 1).map(|n| n.loc.line);
                 let same_as_before = !ins.line_start
                     && kept.last().map_or(line_before, |p| Some(p.loc.line)) == Some(line);
-                let remove = if aggressive || (modern && line == NO_POS) || same_as_before {
+                let remove = if aggressive || same_as_before {
                     true
                 } else if next_line == Some(line) {
                     carry_start = ins.line_start;
-                    true
-                } else if modern && next_line == Some(NO_POS) {
-                    carry_loc = Some(ins.loc);
                     true
                 } else {
                     next_line.is_none() && next_block_line == Some(line)

@@ -121,6 +121,16 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
                 skipped += 1;
                 continue;
             }
+            if settings.level >= Level::Aggressive {
+                if let Some(why) = difftest::safe_only(&source) {
+                    println!(
+                        "skipped {v} {} at aggressive (safe-only: {why})",
+                        f.display()
+                    );
+                    skipped += 1;
+                    continue;
+                }
+            }
             let name = f.display().to_string();
             // A single module can be bisected from its pyc; a multi-module
             // program is bisected through tree mode.

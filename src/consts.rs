@@ -267,8 +267,13 @@ pub fn positive(c: &Const) -> Option<Const> {
     }
 }
 
+/// `~c` for ints only: `~True` is deprecated on 3.12+ (a DeprecationWarning
+/// at run time, which folding would swallow).
 pub fn invert(c: &Const) -> Option<Const> {
-    int_ok(!as_int(c)?)
+    match c {
+        Const::Int(i) => int_ok(!i),
+        _ => None,
+    }
 }
 
 fn repeat_len(len: usize, n: i128, limit: usize) -> Option<usize> {

@@ -309,6 +309,10 @@ fn available(minors: &[u8]) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // 1. No passes: nothing changes
 
+/// Every pass on at the default `safe` level: tests that exercise the
+/// driver with a test-only pass alone switch these off.
+const SAFE_PASSES: &str = "constant-folding,jump-threading,dead-code,superinstructions,nop-removal";
+
 #[test]
 fn without_passes_no_file_of_any_stdlib_changes() {
     let dir = scratch("no_passes");
@@ -328,7 +332,7 @@ fn without_passes_no_file_of_any_stdlib_changes() {
     for args in [
         vec!["optimize", "--disable", "all", d],
         // No configuration, the safe level without its passes.
-        vec!["optimize", "--level", "safe", "--disable", "dead-code", d],
+        vec!["optimize", "--level", "safe", "--disable", SAFE_PASSES, d],
         vec![
             "optimize",
             "--enable",
@@ -1105,6 +1109,8 @@ fn bisect_limit_applies_exactly_n_applications() {
             let l = limit.to_string();
             let r = pyopt(&[
                 "optimize",
+                "--disable",
+                SAFE_PASSES,
                 "--enable",
                 &passes,
                 "--dry-run",
@@ -1268,13 +1274,13 @@ fn pyopt_toml_and_pyproject_enable_passes_and_exclude() {
         (
             "cfg_pyopt_toml",
             "pyopt.toml",
-            "exclude = [\"skip/**\"]\n\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
+            "exclude = [\"skip/**\"]\n\n[passes]\nall = false\ntest-pad-extended-args = true\n",
         ),
         (
             "cfg_pyproject",
             "pyproject.toml",
             "[project]\nname = \"x\"\n\n[tool.pyopt]\nexclude = [\"skip/**\"]\n\n\
-             [tool.pyopt.passes]\ndead-code = false\ntest-pad-extended-args = true\n",
+             [tool.pyopt.passes]\nall = false\ntest-pad-extended-args = true\n",
         ),
     ] {
         let root = scratch(name);
@@ -1301,7 +1307,7 @@ fn unknown_config_key_is_an_error() {
         ),
         (
             "pyproject.toml",
-            "[tool.pyopt]\nbogus-key = 1\n[tool.pyopt.passes]\ndead-code = false\ntest-pad-extended-args = true\n",
+            "[tool.pyopt]\nbogus-key = 1\n[tool.pyopt.passes]\nall = false\ntest-pad-extended-args = true\n",
             " in [tool.pyopt]",
         ),
     ] {
@@ -1332,7 +1338,7 @@ fn config_exclude_applies_to_a_relative_target_with_dotdot() {
     };
     fs::write(
         root.join("pyopt.toml"),
-        "exclude = [\"skip/**\"]\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
+        "exclude = [\"skip/**\"]\n[passes]\nall = false\ntest-pad-extended-args = true\n",
     )
     .expect("write config");
     let original = contents(&root);
@@ -1361,7 +1367,7 @@ fn config_exclude_applies_through_a_symlinked_target() {
     };
     fs::write(
         root.join("pyopt.toml"),
-        "exclude = [\"skip/**\"]\n[passes]\ndead-code = false\ntest-pad-extended-args = true\n",
+        "exclude = [\"skip/**\"]\n[passes]\nall = false\ntest-pad-extended-args = true\n",
     )
     .expect("write config");
     let link = base.join("link");
@@ -1379,4 +1385,14 @@ fn config_exclude_applies_through_a_symlinked_target() {
         &original,
         &format!("target {}: {r}", link.display()),
     );
+}
+
+#[test]
+fn safe_passes_list_of_these_tests_is_current() {
+    let safe: Vec<&str> = pyopt::passes::infos()
+        .iter()
+        .filter(|p| p.level == pyopt::config::Level::Safe)
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(safe.join(","), SAFE_PASSES);
 }

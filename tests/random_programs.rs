@@ -21,6 +21,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
+use pyopt::config::Level;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::PyVersion;
@@ -409,7 +410,27 @@ fn cases() -> u32 {
 
 /// Runs `cases` fixed-seed programs through the pipeline `passes` on every
 /// installed version. Returns (programs checked, programs that differed).
-fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
+/// The safe passes (plus a pass that re-encodes everything), compared
+/// strictly: output, exceptions, tracebacks and line events.
+const SAFE: &[&str] = &[
+    "constant-folding",
+    "jump-threading",
+    "dead-code",
+    "superinstructions",
+    "nop-removal",
+    "test-pad-extended-args",
+];
+/// Every aggressive pass, compared on results (line events may move).
+const AGGRESSIVE: &[&str] = &[
+    "const-propagation",
+    "constant-folding",
+    "jump-threading",
+    "dead-code",
+    "superinstructions",
+    "nop-removal",
+];
+
+fn batch(passes: &[&str], level: Level, mode: Mode, cases: u32, expect_same: bool) -> (u64, u64) {
     let mut checked = 0u64;
     let mut different = 0u64;
     let scratch = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("random-programs");
@@ -418,7 +439,7 @@ fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
             continue;
         };
         let mut worker = Worker::new(&python, &scratch, Duration::from_secs(20)).expect("worker");
-        let pipeline = Pipeline::new(passes, Debug::default());
+        let pipeline = Pipeline::new(passes, Debug::default()).with_level(level);
         let start = Instant::now();
         let seed = [7u8; 32];
         let mut runner = TestRunner::new_with_rng(
@@ -434,13 +455,8 @@ fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
         let worker = RefCell::new(&mut worker);
         let result = runner.run(&program(), |src| {
             n.set(n.get() + 1);
-            let verdict = difftest::check_source(
-                &mut worker.borrow_mut(),
-                &src,
-                "<random>",
-                &pipeline,
-                Mode::Strict,
-            );
+            let verdict =
+                difftest::check_source(&mut worker.borrow_mut(), &src, "<random>", &pipeline, mode);
             match verdict {
                 Verdict::Same { .. } => Ok(()),
                 Verdict::Unusable(why) => Err(TestCaseError::fail(format!(
@@ -464,7 +480,7 @@ fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
         let (n, diffs) = (n.get(), diffs.get());
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "{v}: {n} random programs checked with {passes:?} in {secs:.1}s ({:.0}/s), {diffs} differed",
+            "{v}: {n} random programs checked with {passes:?} at {level} in {secs:.1}s ({:.0}/s), {diffs} differed",
             n as f64 / secs.max(1e-9)
         );
         checked += n;
@@ -475,13 +491,25 @@ fn batch(passes: &[&str], cases: u32, expect_same: bool) -> (u64, u64) {
 
 #[test]
 fn random_programs_behave_the_same_after_a_correct_pass() {
-    let (checked, _) = batch(&["dead-code", "test-pad-extended-args"], cases(), true);
+    let (checked, _) = batch(SAFE, Level::Safe, Mode::Strict, cases(), true);
+    println!("{checked} programs in total");
+}
+
+#[test]
+fn random_programs_behave_the_same_at_aggressive() {
+    let (checked, _) = batch(
+        AGGRESSIVE,
+        Level::Aggressive,
+        Mode::ResultsOnly,
+        cases(),
+        true,
+    );
     println!("{checked} programs in total");
 }
 
 #[test]
 fn random_programs_catch_a_wrong_pass() {
-    let (checked, different) = batch(&["test-wrong-sub"], 40, false);
+    let (checked, different) = batch(&["test-wrong-sub"], Level::Safe, Mode::Strict, 40, false);
     if checked > 0 {
         assert!(
             different > 0,
@@ -508,7 +536,9 @@ fn generated_programs_are_real_programs() {
 #[test]
 #[ignore]
 fn long_random_batch() {
-    let (checked, _) = batch(&["dead-code", "test-pad-extended-args"], 2000, true);
+    let (checked, _) = batch(SAFE, Level::Safe, Mode::Strict, 2000, true);
+    let (more, _) = batch(AGGRESSIVE, Level::Aggressive, Mode::ResultsOnly, 2000, true);
+    let checked = checked + more;
     println!("{checked} programs in total");
 }
 

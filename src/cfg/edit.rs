@@ -117,6 +117,33 @@ impl Cfg {
         None
     }
 
+    /// How many jump instructions of laid-out blocks (reachable or not)
+    /// target each block. CPython 3.12's `sys.monitoring` marks every jump
+    /// target as a line start (`initialize_lines`), so on 3.12 a block that
+    /// stops being a jump target stops reporting a line event when it is
+    /// reached by falling through from the same line; passes keep this count
+    /// above zero for reachable blocks there.
+    pub fn jumpers(&self) -> Vec<u32> {
+        let table = self.version.table();
+        let mut n = vec![0u32; self.blocks.len()];
+        for &b in &self.order {
+            if let Some(last) = self.block(b).instrs.last() {
+                if is_jump(table, last.op) {
+                    if let Some(c) = n.get_mut(last.arg as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    /// Whether line events depend on which instructions are jump targets
+    /// (CPython 3.12, see [`Cfg::jumpers`]).
+    pub fn marks_jump_targets(&self) -> bool {
+        self.version == PyVersion::V3_12
+    }
+
     /// Locals that are bound on every path to the entry of each block
     /// (indexed by `BlockId`), for a code object whose first `nargs` locals
     /// are its parameters.

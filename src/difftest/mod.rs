@@ -531,6 +531,21 @@ pub fn min_version(source: &str) -> Option<crate::PyVersion> {
     })
 }
 
+/// The reason a corpus file gives for being checked at `safe` only
+/// (`# safe-only: <reason>` in its first lines): a program that does what an
+/// aggressive pass documents as its assumption (for example writing a
+/// local through `frame.f_locals`, which `const-propagation` assumes
+/// nobody does).
+pub fn safe_only(source: &str) -> Option<&str> {
+    source.lines().take(10).find_map(|l| {
+        l.trim()
+            .strip_prefix('#')?
+            .trim()
+            .strip_prefix("safe-only:")
+            .map(str::trim)
+    })
+}
+
 /// Finds the interpreter of a version: `python3.X` on `PATH`, then the newest
 /// `$PYENV_ROOT/versions/3.X.*/bin/python` (`PYENV_ROOT` defaulting to
 /// `~/.pyenv`).
