@@ -31,7 +31,7 @@
 //! raise into, or the `END_FOR` a `FOR_ITER` jumps to (both are edges of
 //! reachable blocks, so they are reachable by construction).
 
-use crate::cfg::BlockId;
+use crate::cfg::{BlockId, Cfg};
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
 
@@ -82,33 +82,75 @@ fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
     if !layout_marks {
         return keep;
     }
+    // Keeping one block can require keeping others (what it falls through
+    // or jumps to, and what changes the layout after it): grow to a fixpoint.
+    loop {
+        let before = keep.iter().filter(|k| **k).count();
+        if cfg.marks_jump_targets() {
+            keep_last_jumpers(cfg, &reachable, &mut keep);
+        }
+        keep_layout_marks(cfg, &mut keep);
+        keep_successors(cfg, &mut keep);
+        if keep.iter().filter(|k| **k).count() == before {
+            return keep;
+        }
+    }
+}
+
+/// 3.12: an unreachable block holding the last jump to a reachable block
+/// stays (see `Cfg::jumpers`).
+fn keep_last_jumpers(cfg: &Cfg, reachable: &fixedbitset::FixedBitSet, keep: &mut [bool]) {
     let table = cfg.version.table();
-    if cfg.marks_jump_targets() {
-        let all = cfg.jumpers();
-        let mut from_kept = vec![0u32; cfg.blocks.len()];
-        for &b in &cfg.order {
-            if let Some(last) = cfg.block(b).instrs.last() {
-                if keep[b.index()] && crate::cfg::is_jump(table, last.op) {
-                    from_kept[last.arg as usize] += 1;
-                }
+    let all = cfg.jumpers();
+    let mut from_kept = vec![0u32; cfg.blocks.len()];
+    for &b in &cfg.order {
+        if let Some(last) = cfg.block(b).instrs.last() {
+            if keep[b.index()] && crate::cfg::is_jump(table, last.op) {
+                from_kept[last.arg as usize] += 1;
             }
         }
-        for &b in &cfg.order {
-            if let Some(last) = cfg.block(b).instrs.last() {
-                let t = last.arg as usize;
-                let orphan = crate::cfg::is_jump(table, last.op)
-                    && reachable.contains(t)
-                    && all[t] > 0
-                    && from_kept[t] == 0;
-                if !keep[b.index()] && orphan {
-                    keep[b.index()] = true;
-                    from_kept[t] += 1;
+    }
+    for &b in &cfg.order {
+        if let Some(last) = cfg.block(b).instrs.last() {
+            let t = last.arg as usize;
+            let orphan = crate::cfg::is_jump(table, last.op)
+                && reachable.contains(t)
+                && all[t] > 0
+                && from_kept[t] == 0;
+            if !keep[b.index()] && orphan {
+                keep[b.index()] = true;
+                from_kept[t] += 1;
+            }
+        }
+    }
+}
+
+/// Every successor of a kept block stays (a kept block's jump or
+/// fall-through must have somewhere to go).
+fn keep_successors(cfg: &Cfg, keep: &mut [bool]) {
+    let mut work: Vec<BlockId> = cfg
+        .order
+        .iter()
+        .copied()
+        .filter(|b| keep[b.index()])
+        .collect();
+    while let Some(b) = work.pop() {
+        for (s, _) in cfg.successors(b) {
+            if let Some(k) = keep.get_mut(s.index()) {
+                if !*k {
+                    *k = true;
+                    work.push(s);
                 }
             }
         }
     }
-    // Walk the layout with the current line of the old layout and of the
-    // new one, under both models (index 0: no reset, 1: reset after exits).
+}
+
+/// A run of removed blocks stays if removing it would change whether the
+/// next kept block's first instruction starts a line in the layout.
+fn keep_layout_marks(cfg: &Cfg, keep: &mut [bool]) {
+    // The current line of the old layout and of the new one, under both
+    // models (index 0: no reset, 1: reset after exits).
     let mut old = [NO_LINE; 2];
     let mut new = [NO_LINE; 2];
     let mut run: Vec<BlockId> = Vec::new();
@@ -143,7 +185,6 @@ fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
             new[m] = line_after(new[m], instrs, m == 1);
         }
     }
-    keep
 }
 
 const NO_LINE: i32 = -1;

@@ -371,7 +371,7 @@ def run(args, prefix, tests, work, t_start):
     print()
     print("Python %s, pyopt --level %s" % (full_version, args.level))
     print()
-    print("| test | before | after | before s | after s | tests run before/after |")
+    print("| test | before | after | before s | after s | test cases run before / after |")
     print("|---|---|---|---|---|---|")
     regressions = []
     for t in tests:
@@ -382,8 +382,12 @@ def run(args, prefix, tests, work, t_start):
             mark = " **REGRESSION**"
         elif b["status"] != a["status"]:
             mark = " (changed)"
-        runs = "%s/%s" % (b["tests_run"] if b["tests_run"] is not None else "n/a",
-                          a["tests_run"] if a["tests_run"] is not None else "n/a")
+        if b["tests_run"] is None and a["tests_run"] is None:
+            runs = "n/a"
+        else:
+            runs = "%s / %s" % (b["tests_run"], a["tests_run"])
+            if b["tests_run"] != a["tests_run"]:
+                runs += " (differs)"
         print("| %s | %s | %s%s | %.1f | %.1f | %s |" % (t, b["status"], a["status"], mark,
                                                       b["seconds"], a["seconds"], runs))
     print()
