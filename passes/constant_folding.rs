@@ -13,8 +13,8 @@
 //! * a conditional jump on a constant (`POP_JUMP_IF_*`, `JUMP_IF_*_OR_POP`):
 //!   into an unconditional jump when it is always taken, into `NOP`s when it
 //!   never is (the unreachable side is then left for `dead-code`; on 3.12
-//!   only when its target stays the target of another jump, because 3.12
-//!   reports a line event at every jump target);
+//!   at `safe` only when its target stays the target of another jump,
+//!   because 3.12 reports a line event at every jump target);
 //! * 3.12+: `LOAD_CONST c; RETURN_VALUE` into `RETURN_CONST c`.
 //!
 //! Every instruction folded away becomes a `NOP` that keeps its location and
@@ -254,7 +254,10 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
                 block.fallthrough = None;
             } else {
                 // 3.12: the target must stay a jump target (`Cfg::jumpers`).
-                if code.cfg.marks_jump_targets() && code.cfg.jumpers()[ins.arg as usize] < 2 {
+                if code.cfg.marks_jump_targets()
+                    && code.level < Level::Aggressive
+                    && code.cfg.jumpers()[ins.arg as usize] < 2
+                {
                     return false;
                 }
                 code.cfg.nop_out(b, load);

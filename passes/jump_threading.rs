@@ -22,7 +22,7 @@
 //! on 3.11+ A and J have the same exception handler (a `JUMP_BACKWARD` can
 //! raise `KeyboardInterrupt`); the new jump exists in the version (3.12+ have
 //! no backward conditional jumps; 3.11's `JUMP_IF_*_OR_POP` are forward
-//! only); on 3.12, J stays the target of some other jump (3.12 marks every
+//! only); on 3.12 at `safe`, J stays the target of some other jump (3.12 marks every
 //! jump target as a line start, so a block that stops being one reports no
 //! event when reached by falling through — a random program caught this).
 //! So the sequence of line events is unchanged.
@@ -57,7 +57,7 @@ impl Pass for JumpThreading {
         let mut changes = 0u32;
         let pos = code.cfg.positions();
         let mut jumpers = code.cfg.jumpers();
-        let marks = code.cfg.marks_jump_targets();
+        let marks = code.cfg.marks_jump_targets() && code.level < Level::Aggressive;
         // On 3.12 a block must not stop being a jump target (see
         // `Cfg::jumpers`): a jump may leave `b` only if another one stays.
         let may_leave = |jumpers: &[u32], b: BlockId| !marks || jumpers[b.index()] > 1;
