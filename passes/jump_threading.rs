@@ -4,6 +4,9 @@
 //! * a jump (unconditional, `POP_JUMP_IF_*`, `JUMP_IF_*_OR_POP`) whose target
 //!   block is a lone unconditional jump is sent to that jump's target;
 //! * a jump to an empty block goes to the block after it;
+//! * 3.10+: a conditional jump over a lone unconditional jump (`if c: goto
+//!   L1; goto L2; L1:`) is inverted (`if not c: goto L2; L1:`) and the
+//!   unconditional jump, now unreachable, leaves the layout;
 //! * an unconditional jump to the block laid out right after it becomes a
 //!   fall-through (the jump turns into a located NOP for `nop-removal`).
 //!
@@ -62,6 +65,7 @@ impl Pass for JumpThreading {
         // `Cfg::jumpers`): a jump may leave `b` only if another one stays.
         let may_leave = |jumpers: &[u32], b: BlockId| !marks || jumpers[b.index()] > 1;
         let order = code.cfg.order.clone();
+        let mut unlinked: Vec<BlockId> = Vec::new();
         for (k, &a) in order.iter().enumerate() {
             let Some(&x) = code.cfg.block(a).instrs.last() else {
                 continue;
@@ -89,6 +93,30 @@ impl Pass for JumpThreading {
                 code.cfg.block_mut(a).fallthrough = Some(landing);
                 changes += 1;
                 continue;
+            }
+            // A conditional jump over a lone unconditional jump: invert it.
+            if kind == Kind::PopJump && v >= PyVersion::V3_10 {
+                if let Some(b) = invertible_over(code, a, k, &order, &pos) {
+                    let j = code.cfg.block(b).instrs[0];
+                    let l2 = BlockId(j.arg);
+                    if may_leave(&jumpers, landing) {
+                        jumpers[landing.index()] -= 1;
+                        jumpers[l2.index()] += 1;
+                        let blk = code.cfg.block_mut(a);
+                        if let Some(last) = blk.instrs.last_mut() {
+                            last.op = inverted(last.op);
+                            last.arg = l2.0;
+                        }
+                        blk.fallthrough = Some(landing);
+                        // B is unreachable now (it was entered only from
+                        // `a`); it leaves the layout so that `a` falls
+                        // through to L1 without an added jump. Its line is
+                        // `a`'s last line, so no layout line mark changes.
+                        unlinked.push(b);
+                        changes += 1;
+                        continue;
+                    }
+                }
             }
             // Through a lone unconditional jump.
             let jb = code.cfg.block(landing);
@@ -128,6 +156,9 @@ impl Pass for JumpThreading {
             set_target(code, a, t);
             changes += 1;
         }
+        // (Only blocks nothing jumps to and only `a` fell into: the layout
+        // positions used above stay valid for every other block.)
+        code.cfg.order.retain(|b| !unlinked.contains(b));
         Changed(changes)
     }
 }
@@ -156,6 +187,75 @@ fn jump_kind(op: Op) -> Option<Kind> {
         | Op::POP_JUMP_BACKWARD_IF_NOT_NONE => Some(Kind::PopJump),
         Op::JUMP_IF_FALSE_OR_POP | Op::JUMP_IF_TRUE_OR_POP => Some(Kind::OrPop),
         _ => None,
+    }
+}
+
+/// For a block `a` (at layout position `k`) ending in a conditional jump to
+/// L1 that falls through to a block B holding only an unconditional jump to
+/// L2, with L1 laid out right after B: B, when the conditional jump may be
+/// inverted to go to L2 and fall through to L1 (B is then unreachable and
+/// left for `dead-code`). Line events: B's jump has the conditional jump's
+/// line and B is entered only from `a`, so it reports nothing of its own;
+/// L2 is reached in the same direction; L1 is reached forward either way.
+fn invertible_over(
+    code: &CodeUnit<'_, '_>,
+    a: BlockId,
+    k: usize,
+    order: &[BlockId],
+    pos: &[usize],
+) -> Option<BlockId> {
+    let v = code.cfg.version;
+    let blk = code.cfg.block(a);
+    let x = *blk.instrs.last()?;
+    let b = blk.fallthrough?;
+    let l1 = BlockId(x.arg);
+    if order.get(k + 1) != Some(&b) || order.get(k + 2) != Some(&l1) {
+        return None;
+    }
+    let bb = code.cfg.block(b);
+    let [j] = bb.instrs.as_slice() else {
+        return None;
+    };
+    if jump_kind(j.op) != Some(Kind::Unconditional) || j.loc.line != x.loc.line {
+        return None;
+    }
+    let l2 = BlockId(j.arg);
+    if l2 == b || l2 == l1 || matches!(pos.get(l2.index()), None | Some(&usize::MAX)) {
+        return None;
+    }
+    // Entered only by falling through from `a`.
+    let preds = code.cfg.predecessors();
+    if preds.of(b) != [(a, crate::cfg::EdgeKind::Fallthrough)] {
+        return None;
+    }
+    if v >= PyVersion::V3_11 && bb.handler != blk.handler {
+        return None;
+    }
+    // The new conditional jump must exist in the version: 3.12+ have no
+    // backward conditional jumps.
+    let backward = pos[l2.index()] <= pos[a.index()];
+    if backward && v >= PyVersion::V3_12 {
+        return None;
+    }
+    Some(b)
+}
+
+/// The conditional jump with the opposite condition.
+fn inverted(op: Op) -> Op {
+    match op {
+        Op::POP_JUMP_IF_FALSE => Op::POP_JUMP_IF_TRUE,
+        Op::POP_JUMP_IF_TRUE => Op::POP_JUMP_IF_FALSE,
+        Op::POP_JUMP_IF_NONE => Op::POP_JUMP_IF_NOT_NONE,
+        Op::POP_JUMP_IF_NOT_NONE => Op::POP_JUMP_IF_NONE,
+        Op::POP_JUMP_FORWARD_IF_FALSE => Op::POP_JUMP_FORWARD_IF_TRUE,
+        Op::POP_JUMP_FORWARD_IF_TRUE => Op::POP_JUMP_FORWARD_IF_FALSE,
+        Op::POP_JUMP_FORWARD_IF_NONE => Op::POP_JUMP_FORWARD_IF_NOT_NONE,
+        Op::POP_JUMP_FORWARD_IF_NOT_NONE => Op::POP_JUMP_FORWARD_IF_NONE,
+        Op::POP_JUMP_BACKWARD_IF_FALSE => Op::POP_JUMP_BACKWARD_IF_TRUE,
+        Op::POP_JUMP_BACKWARD_IF_TRUE => Op::POP_JUMP_BACKWARD_IF_FALSE,
+        Op::POP_JUMP_BACKWARD_IF_NONE => Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
+        Op::POP_JUMP_BACKWARD_IF_NOT_NONE => Op::POP_JUMP_BACKWARD_IF_NONE,
+        other => other,
     }
 }
 
