@@ -28,7 +28,6 @@
 //!
 //! Versions: 3.8–3.13.
 
-use crate::cfg::bound_by;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
 
@@ -99,33 +98,21 @@ impl Pass for ConstPropagation {
         if candidate.iter().all(Option::is_none) {
             return Changed::NONE;
         }
-        let assigned = code.cfg.definitely_assigned(code.nargs, nlocals);
-        let reachable = code.cfg.reachable();
-        let mut changes = 0;
-        for b in code.cfg.order.clone() {
-            if !reachable.contains(b.index()) {
-                continue;
-            }
-            let mut bound = assigned[b.index()].clone();
-            for ins in &mut code.cfg.block_mut(b).instrs {
+        let changes = code
+            .cfg
+            .rewrite_with_bound(code.nargs, nlocals, |ins, bound| {
                 let l = ins.arg as usize;
-                if matches!(ins.op, Op::LOAD_FAST | Op::LOAD_FAST_CHECK) && l < nlocals {
-                    if let (Some(c), true) = (candidate[l], bound.contains(l)) {
+                let load = matches!(ins.op, Op::LOAD_FAST | Op::LOAD_FAST_CHECK) && l < nlocals;
+                match candidate.get(l) {
+                    Some(&Some(c)) if load && bound.contains(l) => {
                         ins.op = Op::LOAD_CONST;
                         ins.arg = c;
                         ins.ext = 0;
-                        changes += 1;
-                        continue;
+                        true
                     }
+                    _ => false,
                 }
-                for w in bound_by(ins) {
-                    let w = w as usize;
-                    if w < nlocals && !excluded.contains(w) {
-                        bound.insert(w);
-                    }
-                }
-            }
-        }
+            });
         Changed(changes)
     }
 }

@@ -36,7 +36,6 @@
 //! Versions: 3.12 (unchecked loads), 3.13 (both).
 
 use crate::bytecode::Instr;
-use crate::cfg::bound_by;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
 
@@ -76,32 +75,16 @@ fn unchecked_loads(code: &mut CodeUnit<'_, '_>) -> u32 {
         return 0;
     }
     let nlocals = code.nlocals;
-    let assigned = code.cfg.definitely_assigned(code.nargs, nlocals);
-    let excluded = code.cfg.unbindable_locals(nlocals);
-    let reachable = code.cfg.reachable();
-    let mut changes = 0;
-    for b in code.cfg.order.clone() {
-        if !reachable.contains(b.index()) {
-            continue;
-        }
-        let mut bound = assigned[b.index()].clone();
-        for ins in &mut code.cfg.block_mut(b).instrs {
-            if ins.op == Op::LOAD_FAST_CHECK
+    code.cfg
+        .rewrite_with_bound(code.nargs, nlocals, |ins, bound| {
+            let unchecked = ins.op == Op::LOAD_FAST_CHECK
                 && (ins.arg as usize) < nlocals
-                && bound.contains(ins.arg as usize)
-            {
+                && bound.contains(ins.arg as usize);
+            if unchecked {
                 ins.op = Op::LOAD_FAST;
-                changes += 1;
             }
-            for l in bound_by(ins) {
-                let l = l as usize;
-                if l < nlocals && !excluded.contains(l) {
-                    bound.insert(l);
-                }
-            }
-        }
-    }
-    changes
+            unchecked
+        })
 }
 
 fn fuse(first: &Instr, second: &Instr) -> Option<Op> {

@@ -28,12 +28,16 @@ fn golden_dir() -> PathBuf {
 }
 
 /// What a golden directory runs: its own name as the only pass at `safe`,
-/// or what its `pipeline.txt` says (`passes: a b c` and `level: aggressive`
-/// lines), for snapshots of passes working together.
+/// or what its `pipeline.txt` says (`passes: a b c`, `level: aggressive`
+/// and optionally `input: ../dir/input.py` lines), for snapshots of passes
+/// working together.
 struct Spec {
     passes: Vec<String>,
     level: Level,
     title: String,
+    /// `input.py` of the directory, or the one `input: ../other/input.py`
+    /// names (to snapshot the same input through another pipeline).
+    input: PathBuf,
 }
 
 impl Spec {
@@ -43,11 +47,16 @@ impl Spec {
                 passes: vec![name.to_string()],
                 level: Level::Safe,
                 title: name.to_string(),
+                input: dir.join("input.py"),
             };
         };
         let mut passes = Vec::new();
         let mut level = Level::Safe;
+        let mut input = dir.join("input.py");
         for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("input:") {
+                input = dir.join(rest.trim());
+            }
             if let Some(rest) = line.strip_prefix("passes:") {
                 passes = rest.split_whitespace().map(str::to_string).collect();
             } else if let Some(rest) = line.strip_prefix("level:") {
@@ -64,6 +73,7 @@ impl Spec {
             passes,
             level,
             title,
+            input,
         }
     }
 }
@@ -81,7 +91,7 @@ fn golden_listings_match() {
         .expect("tests/golden")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.join("input.py").is_file())
+        .filter(|p| p.join("input.py").is_file() || p.join("pipeline.txt").is_file())
         .collect();
     passes.sort();
     for dir in passes {
@@ -97,7 +107,7 @@ fn golden_listings_match() {
                 "tests/golden/{name}: no such pass {p}"
             );
         }
-        let source = std::fs::read_to_string(dir.join("input.py")).expect("input.py");
+        let source = std::fs::read_to_string(&spec.input).expect("input.py");
         for v in PyVersion::ALL {
             // Inputs may need a newer version (`# min-version: 3.10`).
             if difftest::min_version(&source).is_some_and(|m| v < m) {

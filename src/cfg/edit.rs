@@ -239,6 +239,40 @@ impl Cfg {
         inn
     }
 
+    /// Visits every instruction of the reachable blocks together with the
+    /// locals bound on every path to it ([`Cfg::definitely_assigned`]
+    /// extended through the block); `visit` may rewrite the instruction and
+    /// says whether it did. Returns the number of rewrites.
+    pub fn rewrite_with_bound(
+        &mut self,
+        nargs: usize,
+        nlocals: usize,
+        mut visit: impl FnMut(&mut Instr, &FixedBitSet) -> bool,
+    ) -> u32 {
+        let assigned = self.definitely_assigned(nargs, nlocals);
+        let excluded = self.unbindable_locals(nlocals);
+        let reachable = self.reachable();
+        let mut changes = 0;
+        for b in self.order.clone() {
+            if !reachable.contains(b.index()) {
+                continue;
+            }
+            let mut bound = assigned[b.index()].clone();
+            for ins in &mut self.blocks[b.index()].instrs {
+                if visit(ins, &bound) {
+                    changes += 1;
+                }
+                for l in bound_by(ins) {
+                    let l = l as usize;
+                    if l < nlocals && !excluded.contains(l) {
+                        bound.insert(l);
+                    }
+                }
+            }
+        }
+        changes
+    }
+
     /// Locals that [`Cfg::definitely_assigned`] never reports bound.
     pub fn unbindable_locals(&self, nlocals: usize) -> FixedBitSet {
         let table = self.version.table();
