@@ -1,5 +1,4 @@
-//! Constant propagation: loads of a local that only ever holds one constant
-//! become loads of that constant.
+//! Constant propagation: a local that only ever holds one constant is loaded as that constant.
 //!
 //! What it does: a local that is not a parameter, is stored exactly once in
 //! the code object, by `LOAD_CONST c; STORE_FAST x` (NOPs may sit between),

@@ -1,5 +1,4 @@
-//! Dead code: drop the basic blocks that no execution can reach, and
-//! instruction pairs that do nothing.
+//! Dead code: drop unreachable blocks (3.10+) and push-then-pop pairs.
 //!
 //! What it does: (1) on every version, a value pushed and immediately
 //! discarded — `LOAD_CONST c; POP_TOP`, `DUP_TOP; POP_TOP` (3.8–3.10),
