@@ -7,6 +7,9 @@
 //! * 3.10+: a conditional jump over a lone unconditional jump (`if c: goto
 //!   L1; goto L2; L1:`) is inverted (`if not c: goto L2; L1:`) and the
 //!   unconditional jump, now unreachable, leaves the layout;
+//! * blocks entered only by falling through from the block before them are
+//!   merged into it (no change to the code, but in-block passes then see
+//!   straight-line code whose jumps were folded away);
 //! * an unconditional jump to the block laid out right after it becomes a
 //!   fall-through (the jump turns into a located NOP for `nop-removal`).
 //!
@@ -159,6 +162,9 @@ impl Pass for JumpThreading {
         // (Only blocks nothing jumps to and only `a` fell into: the layout
         // positions used above stay valid for every other block.)
         code.cfg.order.retain(|b| !unlinked.contains(b));
+        // Block boundaries left by removed jumps go too (not counted as a
+        // change: the code is the same instruction for instruction).
+        code.cfg.merge_straight_blocks();
         Changed(changes)
     }
 }

@@ -6,12 +6,13 @@
 //! has the same line (or, for the first instruction of a block that is only
 //! entered by falling through from the block laid out before it, that
 //! block's last instruction); (c) the next instruction in the block has the
-//! same line; (d) 3.10+ only: it ends
-//! a block that falls through to the next block in the layout, that block has
-//! no other predecessor, and its first instruction has the same line. On
-//! 3.8/3.9 a NOP that starts a line-table entry of its own (the line-start
-//! mark) is removed only under (c), and the mark moves to the next
-//! instruction. Blocks left empty are removed and whatever reached them goes
+//! same line; (d) it ends a block that falls through to the next block in
+//! the layout, that block has no other predecessor, and its first
+//! instruction has the same line. On 3.8/3.9 a NOP that starts a line-table
+//! entry of its own (the line-start mark) is removed only under (c) or (d),
+//! and the mark moves to the instruction after it. Together, (b)–(d) give
+//! the same result whether or not a block boundary falls next to the NOP,
+//! so a second run finds nothing more to remove. Blocks left empty are removed and whatever reached them goes
 //! to the block after them. At `aggressive` every NOP is removed.
 //!
 //! Other passes delete code by turning it into located NOPs (see
@@ -65,21 +66,20 @@ impl Pass for NopRemoval {
             return Changed::NONE;
         }
         let aggressive = code.level >= Level::Aggressive;
-        let modern = code.cfg.version >= PyVersion::V3_10;
         let preds = code.cfg.predecessors();
         let order = code.cfg.order.clone();
         let mut removed = 0u32;
         for (k, &b) in order.iter().enumerate() {
             // Rule (d): the line of the next block, when this block falls
             // through to it and nothing else reaches it.
-            let next_block_line = order.get(k + 1).and_then(|&n| {
-                let sole = code.cfg.block(b).fallthrough == Some(n) && preds.of(n).len() == 1;
-                if modern && sole {
-                    code.cfg.block(n).instrs.first().map(|i| i.loc.line)
-                } else {
-                    None
-                }
-            });
+            let next_block = order
+                .get(k + 1)
+                .copied()
+                .filter(|&n| code.cfg.block(b).fallthrough == Some(n) && preds.of(n).len() == 1);
+            let next_block_line =
+                next_block.and_then(|n| code.cfg.block(n).instrs.first().map(|i| i.loc.line));
+            // 3.8/3.9: a line-start mark that rule (d) hands to the next block.
+            let mut carry_to_next_block = false;
             // Rule (b) across a block boundary: the line of the instruction
             // executed just before this block, when the only way in is the
             // fall-through from the block laid out before it.
@@ -109,8 +109,11 @@ impl Pass for NopRemoval {
                 } else if next_line == Some(line) {
                     carry_start = ins.line_start;
                     true
+                } else if next_line.is_none() && next_block_line == Some(line) {
+                    carry_to_next_block = ins.line_start;
+                    true
                 } else {
-                    next_line.is_none() && next_block_line == Some(line)
+                    false
                 };
                 if remove {
                     removed += 1;
@@ -119,6 +122,11 @@ impl Pass for NopRemoval {
                 }
             }
             code.cfg.block_mut(b).instrs = kept;
+            if let (true, Some(n)) = (carry_to_next_block, next_block) {
+                if let Some(first) = code.cfg.block_mut(n).instrs.first_mut() {
+                    first.line_start = true;
+                }
+            }
         }
         if removed > 0 {
             code.cfg.remove_empty_blocks();

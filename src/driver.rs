@@ -106,7 +106,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn failed(path: &Path, version: Option<PyVersion>, error: String, size: u64) -> FileReport {
+    pub(crate) fn failed(
+        path: &Path,
+        version: Option<PyVersion>,
+        error: String,
+        size: u64,
+    ) -> FileReport {
         FileReport {
             path: path.to_path_buf(),
             version: version.map(|v| v.to_string()),
@@ -258,6 +263,9 @@ pub fn optimize_tree(roots: &[PathBuf], opts: &Options, tick: &(dyn Fn() + Sync)
 
 /// One file: read, optimize, write if changed. Never panics.
 pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
+    if crate::archive::is_archive(path) {
+        return crate::archive::optimize_archive(path, opts);
+    }
     let data = match std::fs::read(path) {
         Ok(d) => d,
         Err(e) => return FileReport::failed(path, None, format!("cannot read: {e}"), 0),

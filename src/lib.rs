@@ -5,6 +5,7 @@
 //! line and exception tables, stack depth). [`roundtrip`] ties them together
 //! for one file; the CLI in `main.rs` drives it over trees.
 
+pub mod archive;
 pub mod bytecode;
 pub mod cfg;
 pub mod config;

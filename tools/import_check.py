@@ -70,17 +70,16 @@ Example::
 import argparse
 import ast
 import concurrent.futures
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
+from pyopt_tools import (DEFAULT_PYOPT, SetupError, check_minor, check_pyopt, child_env,
+                         copy_installation, find_prefix, module_of_pyc, optimize_summary,
+                         probe_copy, pyenv_root, run_optimize, tail_nonblank, temp_workdir)
+
 MARK = "@@pyopt-import-check@@ "
 
 SKIP_TOP = {"test", "idlelib", "tkinter", "turtledemo", "antigravity"}
@@ -149,41 +148,6 @@ _os._exit(0)
 """ % {"mark": MARK}
 
 
-class SetupError(Exception):
-    pass
-
-
-def pyenv_root(explicit=None):
-    if explicit:
-        return explicit
-    if os.environ.get("PYENV_ROOT"):
-        return os.environ["PYENV_ROOT"]
-    try:
-        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, universal_newlines=True,
-                             check=True).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return os.path.expanduser("~/.pyenv")
-
-
-def find_prefix(root, minor):
-    vdir = os.path.join(root, "versions")
-    best = None
-    if os.path.isdir(vdir):
-        for name in os.listdir(vdir):
-            m = re.match(r"^(\d+)\.(\d+)\.(\d+)$", name)
-            if m and "%s.%s" % (m.group(1), m.group(2)) == minor:
-                key = int(m.group(3))
-                if best is None or key > best[0]:
-                    best = (key, os.path.join(vdir, name))
-    if best is None:
-        raise SetupError("CPython %s is not installed under %s" % (minor, vdir))
-    return best[1]
-
-
 def list_modules(libdir):
     """Return (modules, skipped) for the stdlib directory libdir."""
     modules, skipped = [], []
@@ -234,7 +198,7 @@ class Importer:
         self.flags = flags
         self.timeout = timeout
         self.cwd = cwd
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        self.env = child_env()
 
     def run(self, names, timeout):
         """Import names in one subprocess. Returns (records, startup, complete, stderr)."""
@@ -305,7 +269,7 @@ class Importer:
                 for n in names:
                     rec = records.get(n)
                     if rec is None:
-                        retry.append((n, "not reached in chunk: " + tail(err, 5)))
+                        retry.append((n, "not reached in chunk: " + tail_nonblank(err, 5)))
                     elif rec["status"] != "ok":
                         retry.append((n, rec.get("error", "")))
                     else:
@@ -346,28 +310,6 @@ def progress(msg):
     sys.stderr.flush()
 
 
-def tail(text, n):
-    lines = [l for l in text.strip().splitlines() if l.strip()]
-    return "\n".join(lines[-n:])
-
-
-def module_of_pyc(libdir, pyc, optimize=0):
-    """lib/python3.X/a/b/__pycache__/c.cpython-313.pyc -> a.b.c.
-
-    None unless the file is the .pyc used at -O level `optimize`
-    (c.cpython-313.opt-1.pyc for 1)."""
-    rel = os.path.relpath(pyc, libdir)
-    parts = rel.split(os.sep)
-    if len(parts) < 2 or parts[-2] != "__pycache__":
-        return None
-    base = parts[-1].split(".")
-    want = ["pyc"] if not optimize else ["opt-%d" % optimize, "pyc"]
-    if len(base) != 2 + len(want) or base[2:] != want:
-        return None
-    mod = parts[:-2] + ([] if base[0] == "__init__" else [base[0]])
-    return ".".join(mod) if mod else None
-
-
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -393,45 +335,26 @@ def main():
     t_start = time.time()
 
     try:
-        if not re.match(r"^3\.\d+$", args.python):
-            raise SetupError("--python wants a minor version like 3.13, not %r" % args.python)
-        if not (os.path.isfile(args.pyopt) and os.access(args.pyopt, os.X_OK)):
-            raise SetupError("pyopt binary not found or not executable: %s (build it with "
-                             "`cargo build --release` or pass --pyopt)" % args.pyopt)
+        check_minor(args.python)
+        check_pyopt(args.pyopt)
         prefix = find_prefix(pyenv_root(args.pyenv_root), args.python)
     except SetupError as e:
         print("import_check: error: %s" % e, file=sys.stderr)
         return 2
 
     minor_lib = "python" + args.python
-    work = tempfile.mkdtemp(prefix="pyopt-import-check-%s-" % args.python, dir=args.tmpdir)
-    try:
-        return run(args, prefix, minor_lib, work, t_start)
-    except SetupError as e:
-        print("import_check: error: %s" % e, file=sys.stderr)
-        return 2
-    finally:
-        if args.keep:
-            print("kept temporary copy: %s" % work, file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    with temp_workdir("pyopt-import-check-%s-" % args.python, args.tmpdir, args.keep,
+                      "copy") as work:
+        try:
+            return run(args, prefix, minor_lib, work, t_start)
+        except SetupError as e:
+            print("import_check: error: %s" % e, file=sys.stderr)
+            return 2
 
 
 def run(args, prefix, minor_lib, work, t_start):
     copy = os.path.join(work, os.path.basename(prefix))
-    site_packages = os.path.join(prefix, "lib", minor_lib, "site-packages")
-
-    def ignore(d, names):
-        return ["site-packages"] if os.path.join(d, "site-packages") == site_packages else []
-
-    t0 = time.time()
-    shutil.copytree(prefix, copy, symlinks=True, ignore=ignore)
-    os.makedirs(os.path.join(copy, "lib", minor_lib, "site-packages"), exist_ok=True)
-    print("copied %s -> %s (%.1f s, without site-packages)" % (prefix, copy, time.time() - t0))
-    libdir = os.path.join(copy, "lib", minor_lib)
-    python = os.path.join(copy, "bin", minor_lib)
-    if not os.path.isfile(python):
-        raise SetupError("no interpreter at %s" % python)
+    python, libdir = copy_installation(prefix, copy, minor_lib)
     scratch = os.path.join(work, "cwd")
     os.makedirs(scratch)
 
@@ -442,19 +365,7 @@ def run(args, prefix, minor_lib, work, t_start):
         flags += ["-X", "frozen_modules=" + args.frozen_modules]
 
     # The copy must use its own lib, not the original installation's.
-    probe = subprocess.run([python] + flags + ["-c",
-                           "import sys, json; print(sys.prefix); print(json.__file__); "
-                           "print(sys.version.split()[0])"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True, cwd=scratch)
-    if probe.returncode != 0:
-        raise SetupError("copied interpreter does not start:\n" + probe.stderr)
-    sys_prefix, json_file, full_version = probe.stdout.split("\n")[:3]
-    real_copy = os.path.realpath(copy)
-    if (os.path.realpath(sys_prefix) != real_copy
-            or not os.path.realpath(json_file).startswith(real_copy + os.sep)):
-        raise SetupError("copied interpreter does not use the copy: sys.prefix=%s, "
-                         "json.__file__=%s" % (sys_prefix, json_file))
+    sys_prefix, json_file, full_version = probe_copy(python, copy, flags, scratch)
     print("interpreter: %s (Python %s), sys.prefix=%s, json from %s"
           % (python, full_version, sys_prefix, json_file))
     print("import flags: %s" % " ".join(flags))
@@ -473,7 +384,7 @@ def run(args, prefix, minor_lib, work, t_start):
     print("before: %d tried, %d clean, %d fail (not checked after):"
           % (len(modules), len(clean), len(failing_before)))
     for m in failing_before:
-        err = tail(before[m].get("error", "").split("\n--- stderr ---")[0], 1) or "?"
+        err = tail_nonblank(before[m].get("error", "").split("\n--- stderr ---")[0], 1) or "?"
         print("    %s: %s" % (m, err[:160]))
     print("before: %d source files compiled from source (no usable .pyc; not exercised)"
           % len(recompiled_before))
@@ -485,27 +396,11 @@ def run(args, prefix, minor_lib, work, t_start):
 
     # Optimize.
     report_path = os.path.join(work, "report.json")
-    cmd = [args.pyopt, "optimize", "--level", args.level, "--report", report_path,
-           "-q", "--jobs", str(args.jobs), libdir]
-    print("$ " + " ".join(cmd))
-    t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
     status = 0
-    if proc.stdout.strip():
-        print(tail(proc.stdout, 30))
-    if proc.returncode not in (0, 2) or not os.path.exists(report_path):
-        raise SetupError("pyopt optimize exited %d" % proc.returncode)
-    with open(report_path) as fh:
-        report = json.load(fh)
-    s = report.get("summary", {})
-    print("optimize: exit %d in %.1f s: %s files, %s changed, %s failed, %s rejected code "
-          "objects; passes %s" % (proc.returncode, time.time() - t0, s.get("files"),
-                                 s.get("changed"), s.get("failed"),
-                                 s.get("rejected_code_objects"),
-                                 json.dumps({k: v.get("changes") for k, v in
-                                             report.get("passes", {}).items()})))
-    if proc.returncode != 0 or s.get("failed"):
+    returncode, report, seconds = run_optimize(args.pyopt, args.level, args.jobs, libdir,
+                                               report_path, tail_nonblank)
+    print(optimize_summary(returncode, seconds, report, "passes"))
+    if returncode != 0 or report.get("summary", {}).get("failed"):
         status = 1
     changed_pycs = [f["path"] for f in report.get("files", []) if f.get("status") == "changed"]
 
@@ -536,7 +431,7 @@ def run(args, prefix, minor_lib, work, t_start):
             sane = True
             break
         print("sanity: `import %s` did not report loading %s; -v stderr tail:\n%s"
-              % (m, pyc, tail(v.stderr, 15)))
+              % (m, pyc, tail_nonblank(v.stderr, 15)))
     if not sane:
         print("SANITY CHECK FAILED: optimized .pyc files do not seem to be used")
         status = 1
@@ -560,7 +455,7 @@ def run(args, prefix, minor_lib, work, t_start):
         print("note: failed inside a chunk after optimization but imported fine alone "
               "(order-dependent, not counted): %s" % ", ".join(chunk_only))
         for m in chunk_only:
-            print("  --- %s (in chunk) ---\n%s" % (m, tail(after[m]["chunk_error"], 8)))
+            print("  --- %s (in chunk) ---\n%s" % (m, tail_nonblank(after[m]["chunk_error"], 8)))
     if rejected:
         status = 1
         print("REJECTED .pyc: %d source files were compiled from source after optimization "
@@ -570,7 +465,8 @@ def run(args, prefix, minor_lib, work, t_start):
     if imp.runs and not imp.started:
         status = 1
         print("THE INTERPRETER NO LONGER STARTS after optimization (no subprocess reached "
-              "the import loop); stderr of one of them:\n%s\n" % tail(imp.sample_stderr, 30))
+              "the import loop); stderr of one of them:\n%s\n"
+              % tail_nonblank(imp.sample_stderr, 30))
     if regressions:
         status = 1
         print("REGRESSIONS: %d modules imported before optimization but fail after "
@@ -578,11 +474,11 @@ def run(args, prefix, minor_lib, work, t_start):
         groups = {}
         for m in regressions:
             err = after[m].get("error", "")
-            key = tail(re.sub(r"\[(exit status|timed out).*\]", "", err), 4)
+            key = tail_nonblank(re.sub(r"\[(exit status|timed out).*\]", "", err), 4)
             groups.setdefault(key, []).append(m)
         for key, mods in sorted(groups.items(), key=lambda kv: -len(kv[1])):
             print("=== %d module(s): %s ===" % (len(mods), " ".join(mods)))
-            print(tail(after[mods[0]].get("error", ""), 25))
+            print(tail_nonblank(after[mods[0]].get("error", ""), 25))
             print()
     else:
         print("no regressions")

@@ -47,33 +47,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
+from pyopt_tools import DEFAULT_PYOPT, SetupError, check_pyopt, pyenv_root, temp_workdir
+
 ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
-
-
-class SetupError(Exception):
-    """A problem that makes the whole run impossible (exit 2)."""
-
-
-def pyenv_root(explicit=None):
-    if explicit:
-        return explicit
-    env = os.environ.get("PYENV_ROOT")
-    if env:
-        return env
-    try:
-        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL,
-                             universal_newlines=True, check=True).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return os.path.expanduser("~/.pyenv")
 
 
 def installed_versions(root):
@@ -257,10 +235,7 @@ def main():
     args = ap.parse_args()
 
     try:
-        if not (os.path.isfile(args.pyopt) and os.access(args.pyopt, os.X_OK)):
-            raise SetupError("pyopt binary not found or not executable: %s "
-                             "(build it with `cargo build --release` or pass --pyopt)"
-                             % args.pyopt)
+        check_pyopt(args.pyopt)
         installed = installed_versions(pyenv_root(args.pyenv_root))
         if args.versions:
             wanted = [v.strip() for v in args.versions.split(",") if v.strip()]
@@ -280,10 +255,9 @@ def main():
         print("pass_stats: error: %s" % e, file=sys.stderr)
         return 2
 
-    workdir = tempfile.mkdtemp(prefix="pyopt-pass-stats-", dir=args.tmpdir)
     results = []
-    t_start = time.time()
-    try:
+    with temp_workdir("pyopt-pass-stats-", args.tmpdir, args.keep, "directory") as workdir:
+        t_start = time.time()
         for v in wanted:
             for level in levels:
                 print("… %s %s (%s)" % (v, level, installed[v]), file=sys.stderr)
@@ -292,11 +266,6 @@ def main():
                 except SetupError as e:
                     print("pass_stats: error: %s" % e, file=sys.stderr)
                     return 2
-    finally:
-        if args.keep:
-            print("kept temporary directory: %s" % workdir, file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     print_tables(results, args.verify)
     print()

@@ -53,56 +53,18 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
+from pyopt_tools import (DEFAULT_PYOPT, SetupError, check_minor, check_pyopt, child_env,
+                         copy_installation, find_prefix, module_of_pyc, optimize_summary,
+                         probe_copy, pyenv_root, run_optimize, tail, temp_workdir)
+
 DEFAULT_TESTS = ("test_grammar test_exceptions test_generators test_coroutines "
                  "test_contextlib test_with test_scope test_traceback test_sys_settrace "
                  "test_dataclasses test_enum test_functools test_collections test_json "
                  "test_re test_long test_float test_dict test_set test_descr test_inspect "
                  "test_typing test_pickle test_decimal").split()
 PASSING = ("PASS", "ENV CHANGED")
-
-
-class SetupError(Exception):
-    pass
-
-
-def pyenv_root(explicit=None):
-    if explicit:
-        return explicit
-    if os.environ.get("PYENV_ROOT"):
-        return os.environ["PYENV_ROOT"]
-    try:
-        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, universal_newlines=True,
-                             check=True).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return os.path.expanduser("~/.pyenv")
-
-
-def find_prefix(root, minor):
-    vdir = os.path.join(root, "versions")
-    best = None
-    if os.path.isdir(vdir):
-        for name in os.listdir(vdir):
-            m = re.match(r"^(\d+)\.(\d+)\.(\d+)$", name)
-            if m and "%s.%s" % (m.group(1), m.group(2)) == minor:
-                if best is None or int(m.group(3)) > best[0]:
-                    best = (int(m.group(3)), os.path.join(vdir, name))
-    if best is None:
-        raise SetupError("CPython %s is not installed under %s" % (minor, vdir))
-    return best[1]
-
-
-def tail(text, n):
-    lines = text.rstrip().splitlines()
-    return "\n".join(lines[-n:])
 
 
 def classify(rc, output, test):
@@ -133,7 +95,7 @@ class Runner:
         self.python = python
         self.work = work
         self.timeout = timeout
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        self.env = child_env()
 
     def run_test(self, phase, test, extra=()):
         d = os.path.join(self.work, "runs", "%s-%s%s" % (phase, test, "-v" if extra else ""))
@@ -198,20 +160,6 @@ def snapshot(paths):
     return snap
 
 
-def module_of_pyc(libdir, pyc):
-    rel = os.path.relpath(pyc, libdir)
-    parts = rel.split(os.sep)
-    if len(parts) < 2 or parts[-2] != "__pycache__" or parts[0] in ("site-packages",):
-        return None
-    base = parts[-1].split(".")
-    if len(base) != 3 or base[2] != "pyc":
-        return None
-    mod = parts[:-2] + ([] if base[0] == "__init__" else [base[0]])
-    if not mod or not all(p.isidentifier() for p in mod) or mod[0] in ("test", "idlelib"):
-        return None
-    return ".".join(mod)
-
-
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -245,11 +193,8 @@ def main():
     args = ap.parse_args()
     t_start = time.time()
     try:
-        if not re.match(r"^3\.\d+$", args.python):
-            raise SetupError("--python wants a minor version like 3.13, not %r" % args.python)
-        if not (os.path.isfile(args.pyopt) and os.access(args.pyopt, os.X_OK)):
-            raise SetupError("pyopt binary not found or not executable: %s (build it with "
-                             "`cargo build --release` or pass --pyopt)" % args.pyopt)
+        check_minor(args.python)
+        check_pyopt(args.pyopt)
         if args.level not in ("safe", "aggressive"):
             raise SetupError("--level must be safe or aggressive")
         tests = ([t.strip() for t in args.tests.split(",") if t.strip()]
@@ -261,47 +206,20 @@ def main():
         print("regrtest_optimized: error: %s" % e, file=sys.stderr)
         return 2
 
-    work = tempfile.mkdtemp(prefix="pyopt-regrtest-%s-" % args.python, dir=args.tmpdir)
-    try:
-        return run(args, prefix, tests, work, t_start)
-    except SetupError as e:
-        print("regrtest_optimized: error: %s" % e, file=sys.stderr)
-        return 2
-    finally:
-        if args.keep:
-            print("kept temporary copy: %s" % work, file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    with temp_workdir("pyopt-regrtest-%s-" % args.python, args.tmpdir, args.keep,
+                      "copy") as work:
+        try:
+            return run(args, prefix, tests, work, t_start)
+        except SetupError as e:
+            print("regrtest_optimized: error: %s" % e, file=sys.stderr)
+            return 2
 
 
 def run(args, prefix, tests, work, t_start):
     minor_lib = "python" + args.python
     copy = os.path.join(work, os.path.basename(prefix))
-    site_packages = os.path.join(prefix, "lib", minor_lib, "site-packages")
-
-    def ignore(d, names):
-        return ["site-packages"] if os.path.join(d, "site-packages") == site_packages else []
-
-    t0 = time.time()
-    shutil.copytree(prefix, copy, symlinks=True, ignore=ignore)
-    os.makedirs(os.path.join(copy, "lib", minor_lib, "site-packages"), exist_ok=True)
-    print("copied %s -> %s (%.1f s, without site-packages)" % (prefix, copy, time.time() - t0))
-    python = os.path.join(copy, "bin", minor_lib)
-    libdir = os.path.join(copy, "lib", minor_lib)
-    if not os.path.isfile(python):
-        raise SetupError("no interpreter at %s" % python)
-    probe = subprocess.run([python, "-c", "import sys, json; print(sys.prefix); "
-                            "print(json.__file__); print(sys.version.split()[0])"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True, cwd=work)
-    if probe.returncode != 0:
-        raise SetupError("copied interpreter does not start:\n" + probe.stderr)
-    sys_prefix, json_file, full_version = probe.stdout.split("\n")[:3]
-    real_copy = os.path.realpath(copy)
-    if (os.path.realpath(sys_prefix) != real_copy
-            or not os.path.realpath(json_file).startswith(real_copy + os.sep)):
-        raise SetupError("copied interpreter does not use the copy: sys.prefix=%s, "
-                         "json.__file__=%s" % (sys_prefix, json_file))
+    python, libdir = copy_installation(prefix, copy, minor_lib)
+    sys_prefix, json_file, full_version = probe_copy(python, copy, [], work)
     print("interpreter: %s (Python %s), sys.prefix=%s" % (python, full_version, sys_prefix))
     print("tests (%d): %s" % (len(tests), " ".join(tests)))
 
@@ -312,26 +230,11 @@ def run(args, prefix, tests, work, t_start):
 
     status = 0
     report_path = os.path.join(work, "report.json")
-    cmd = [args.pyopt, "optimize", "--level", args.level, "--report", report_path, "-q",
-           "--jobs", str(args.jobs), os.path.join(copy, "lib")]
-    print("$ " + " ".join(cmd))
-    t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
-    if proc.stdout.strip():
-        print(tail(proc.stdout, 30))
-    if proc.returncode not in (0, 2) or not os.path.exists(report_path):
-        raise SetupError("pyopt optimize exited %d" % proc.returncode)
-    with open(report_path) as fh:
-        report = json.load(fh)
+    returncode, report, seconds = run_optimize(args.pyopt, args.level, args.jobs,
+                                               os.path.join(copy, "lib"), report_path, tail)
     s = report.get("summary", {})
-    print("optimize: exit %d in %.1f s: %s files, %s changed, %s failed, %s rejected code "
-          "objects; pass changes %s" % (proc.returncode, time.time() - t0, s.get("files"),
-                                        s.get("changed"), s.get("failed"),
-                                        s.get("rejected_code_objects"),
-                                        json.dumps({k: v.get("changes") for k, v in
-                                                    report.get("passes", {}).items()})))
-    if proc.returncode != 0 or s.get("failed"):
+    print(optimize_summary(returncode, seconds, report, "pass changes"))
+    if returncode != 0 or s.get("failed"):
         status = 1
         for f in report.get("files", []):
             if f.get("status") == "failed":
@@ -343,7 +246,8 @@ def run(args, prefix, tests, work, t_start):
           % (len(changed), len(changed_tests)))
 
     # Sanity: an optimized .pyc is really what the interpreter loads.
-    cands = sorted((m, p) for p in changed for m in [module_of_pyc(libdir, p)] if m)
+    cands = sorted((m, p) for p in changed
+                   for m in [module_of_pyc(libdir, p, exclude_top=("test", "idlelib"))] if m)
     if not cands:
         cands = [("json", os.path.join(libdir, "json", "__pycache__", "__init__.cpython-%s.pyc"
                                        % args.python.replace(".", "")))]

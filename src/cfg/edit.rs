@@ -81,6 +81,55 @@ impl Cfg {
         (before - self.order.len()) as u32
     }
 
+    /// Merges every block that is entered only by falling through from the
+    /// block laid out before it (same handler, no jump between them) into
+    /// that block. The linearized code is the same instruction for
+    /// instruction; only block boundaries left behind by removed jumps go,
+    /// so that in-block passes see what a fresh CFG of the output would
+    /// show (and a second run finds nothing new). Returns how many merged.
+    pub fn merge_straight_blocks(&mut self) -> u32 {
+        let table = self.version.table();
+        let preds = self.predecessors();
+        // Which block each block's instructions went into.
+        let mut into: Vec<u32> = (0..self.blocks.len() as u32).collect();
+        let resolve = |into: &[u32], mut x: u32| {
+            while into[x as usize] != x {
+                x = into[x as usize];
+            }
+            x
+        };
+        let mut merged = 0;
+        let mut k = 0;
+        while k + 1 < self.order.len() {
+            let (a, b) = (self.order[k], self.order[k + 1]);
+            let ab = self.block(a);
+            let sole_pred = match preds.of(b) {
+                [(p, super::EdgeKind::Fallthrough)] => resolve(&into, p.0) == a.0,
+                _ => false,
+            };
+            let mergeable = sole_pred
+                && ab.fallthrough == Some(b)
+                && ab.handler == self.block(b).handler
+                && ab.instrs.last().is_some_and(|l| {
+                    !is_jump(table, l.op) && !crate::bytecode::is_terminator(l.op)
+                });
+            if mergeable {
+                let moved = std::mem::take(&mut self.blocks[b.index()].instrs);
+                let next = self.blocks[b.index()].fallthrough.take();
+                let blk = &mut self.blocks[a.index()];
+                blk.instrs.extend(moved);
+                blk.fallthrough = next;
+                self.order.remove(k + 1);
+                into[b.index()] = a.0;
+                merged += 1;
+                // Stay on `a`: it may absorb the next block too.
+            } else {
+                k += 1;
+            }
+        }
+        merged
+    }
+
     /// Whether arriving at instruction `i` of block `b` can produce a line
     /// event of its own on 3.8/3.9: it starts a `co_lnotab` entry (its line
     /// differs from the instruction laid out before it, or it carries the

@@ -1,0 +1,217 @@
+"""Helpers shared by the pyopt test-harness scripts in tools/.
+
+Used by ``import_check.py``, ``regrtest_optimized.py`` and
+``pass_stats.py`` (each script is run directly, ``python3 tools/x.py``,
+which puts tools/ on ``sys.path``).  Standard library only; Python 3.8+.
+
+What it holds:
+
+* ``REPO_ROOT``, ``DEFAULT_PYOPT``: the repository and its release binary;
+* ``SetupError`` (the run is impossible: the scripts exit 2) and the
+  argument checks ``check_minor`` and ``check_pyopt``;
+* ``pyenv_root``, ``find_prefix``: locating CPython installations;
+* ``temp_workdir``: a temporary directory removed afterwards unless kept;
+* ``copy_installation``, ``probe_copy``: copying an installation prefix
+  (without ``site-packages``) and checking that the copy's interpreter
+  really uses the copy;
+* ``run_optimize``, ``optimize_summary``: running ``pyopt optimize
+  --report`` and summing its report up in one line;
+* ``child_env``, ``tail``, ``tail_nonblank``, ``module_of_pyc``: small
+  utilities.
+"""
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
+
+
+class SetupError(Exception):
+    """A problem that makes the whole run impossible (exit 2)."""
+
+
+def check_minor(version):
+    """Raise SetupError unless version (the --python value) looks like 3.X."""
+    if not re.match(r"^3\.\d+$", version):
+        raise SetupError("--python wants a minor version like 3.13, not %r" % version)
+
+
+def check_pyopt(path):
+    """Raise SetupError unless path is an executable file."""
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise SetupError("pyopt binary not found or not executable: %s (build it with "
+                         "`cargo build --release` or pass --pyopt)" % path)
+
+
+def pyenv_root(explicit=None):
+    """explicit if given, else $PYENV_ROOT, else `pyenv root`, else ~/.pyenv."""
+    if explicit:
+        return explicit
+    if os.environ.get("PYENV_ROOT"):
+        return os.environ["PYENV_ROOT"]
+    try:
+        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, universal_newlines=True,
+                             check=True).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return os.path.expanduser("~/.pyenv")
+
+
+def find_prefix(root, minor):
+    """The prefix root/versions/3.X.Y of the newest installed 3.X.Y (minor = "3.X")."""
+    vdir = os.path.join(root, "versions")
+    best = None
+    if os.path.isdir(vdir):
+        for name in os.listdir(vdir):
+            m = re.match(r"^(\d+)\.(\d+)\.(\d+)$", name)
+            if m and "%s.%s" % (m.group(1), m.group(2)) == minor:
+                key = int(m.group(3))
+                if best is None or key > best[0]:
+                    best = (key, os.path.join(vdir, name))
+    if best is None:
+        raise SetupError("CPython %s is not installed under %s" % (minor, vdir))
+    return best[1]
+
+
+@contextlib.contextmanager
+def temp_workdir(prefix, parent, keep, what):
+    """Yield a new temporary directory (tempfile.mkdtemp(prefix, dir=parent)).
+
+    Afterwards it is removed, or, with keep, left in place and its path
+    printed to stderr as "kept temporary <what>: <path>"."""
+    work = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    try:
+        yield work
+    finally:
+        if keep:
+            print("kept temporary %s: %s" % (what, work), file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def copy_installation(prefix, copy, minor_lib):
+    """Copy the installation prefix to copy, without lib/<minor_lib>/site-packages.
+
+    An empty site-packages is created instead; source mtimes are kept
+    (copy2), so the .pyc files stay valid.  Prints one line.  Returns
+    (interpreter, libdir) of the copy: <copy>/bin/<minor_lib> and
+    <copy>/lib/<minor_lib>; SetupError if there is no such interpreter."""
+    site_packages = os.path.join(prefix, "lib", minor_lib, "site-packages")
+
+    def ignore(d, names):
+        return ["site-packages"] if os.path.join(d, "site-packages") == site_packages else []
+
+    t0 = time.time()
+    shutil.copytree(prefix, copy, symlinks=True, ignore=ignore)
+    os.makedirs(os.path.join(copy, "lib", minor_lib, "site-packages"), exist_ok=True)
+    print("copied %s -> %s (%.1f s, without site-packages)" % (prefix, copy, time.time() - t0))
+    python = os.path.join(copy, "bin", minor_lib)
+    libdir = os.path.join(copy, "lib", minor_lib)
+    if not os.path.isfile(python):
+        raise SetupError("no interpreter at %s" % python)
+    return python, libdir
+
+
+def probe_copy(python, copy, flags, cwd):
+    """Run the copied interpreter (with flags, in cwd) and check that it uses the copy.
+
+    Returns (sys.prefix, json.__file__, full version) as it reports them;
+    SetupError if it does not start or sys.prefix / json come from
+    elsewhere."""
+    probe = subprocess.run([python] + list(flags) + [
+                           "-c", "import sys, json; print(sys.prefix); print(json.__file__); "
+                           "print(sys.version.split()[0])"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, cwd=cwd)
+    if probe.returncode != 0:
+        raise SetupError("copied interpreter does not start:\n" + probe.stderr)
+    sys_prefix, json_file, full_version = probe.stdout.split("\n")[:3]
+    real_copy = os.path.realpath(copy)
+    if (os.path.realpath(sys_prefix) != real_copy
+            or not os.path.realpath(json_file).startswith(real_copy + os.sep)):
+        raise SetupError("copied interpreter does not use the copy: sys.prefix=%s, "
+                         "json.__file__=%s" % (sys_prefix, json_file))
+    return sys_prefix, json_file, full_version
+
+
+def run_optimize(pyopt, level, jobs, target, report_path, output_tail):
+    """Run `pyopt optimize --level L --report R -q --jobs N target`.
+
+    Prints the command and output_tail(output, 30) of its output, if any.
+    Returns (exit status, parsed report, seconds); SetupError unless it
+    exited 0 or 2 and wrote the report."""
+    cmd = [pyopt, "optimize", "--level", level, "--report", report_path, "-q",
+           "--jobs", str(jobs), target]
+    print("$ " + " ".join(cmd))
+    t0 = time.time()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.stdout.strip():
+        print(output_tail(proc.stdout, 30))
+    if proc.returncode not in (0, 2) or not os.path.exists(report_path):
+        raise SetupError("pyopt optimize exited %d" % proc.returncode)
+    with open(report_path) as fh:
+        report = json.load(fh)
+    return proc.returncode, report, time.time() - t0
+
+
+def optimize_summary(returncode, seconds, report, passes_label):
+    """One line: exit status, time, the report's summary and each pass's changes."""
+    s = report.get("summary", {})
+    return ("optimize: exit %d in %.1f s: %s files, %s changed, %s failed, %s rejected code "
+            "objects; %s %s" % (returncode, seconds, s.get("files"), s.get("changed"),
+                                s.get("failed"), s.get("rejected_code_objects"), passes_label,
+                                json.dumps({k: v.get("changes") for k, v in
+                                            report.get("passes", {}).items()})))
+
+
+def child_env():
+    """os.environ without the PYTHON* variables."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+
+def tail(text, n):
+    """The last n lines of text (trailing white space dropped)."""
+    lines = text.rstrip().splitlines()
+    return "\n".join(lines[-n:])
+
+
+def tail_nonblank(text, n):
+    """The last n non-blank lines of text (stripped of leading/trailing white space)."""
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return "\n".join(lines[-n:])
+
+
+def module_of_pyc(libdir, pyc, optimize=0, exclude_top=None):
+    """lib/python3.X/a/b/__pycache__/c.cpython-313.pyc -> a.b.c.
+
+    None unless the file is the .pyc used at -O level `optimize`
+    (c.cpython-313.opt-1.pyc for 1).  With exclude_top (a collection of
+    top-level names), also None when a part of the name is not an
+    identifier (e.g. anything under site-packages) or the top-level name
+    is in exclude_top."""
+    rel = os.path.relpath(pyc, libdir)
+    parts = rel.split(os.sep)
+    if len(parts) < 2 or parts[-2] != "__pycache__":
+        return None
+    base = parts[-1].split(".")
+    want = ["pyc"] if not optimize else ["opt-%d" % optimize, "pyc"]
+    if len(base) != 2 + len(want) or base[2:] != want:
+        return None
+    mod = parts[:-2] + ([] if base[0] == "__init__" else [base[0]])
+    if not mod:
+        return None
+    if exclude_top is not None and (not all(p.isidentifier() for p in mod)
+                                    or mod[0] in exclude_top):
+        return None
+    return ".".join(mod)
