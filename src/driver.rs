@@ -154,9 +154,10 @@ impl TreeReport {
     }
 }
 
-/// Finds the `.pyc` files under `roots`: plain files are taken as given,
-/// directories are walked (symlinks followed only when asked, loops
-/// detected), excluded paths skipped.
+/// Finds the `.pyc` files and wheels under `roots`: plain files are taken
+/// as given (a `.zip`/`.pyz` archive only this way), directories are walked
+/// (symlinks followed only when asked, loops detected), excluded paths
+/// skipped.
 pub fn collect(
     roots: &[PathBuf],
     settings: &Settings,
@@ -200,7 +201,7 @@ pub fn collect(
                     }
                     if name.contains(TEMP_MARKER) {
                         stale.push(e.into_path());
-                    } else if name.ends_with(".pyc") {
+                    } else if name.ends_with(".pyc") || name.ends_with(".whl") {
                         files.push(e.into_path());
                     }
                 }

@@ -214,4 +214,11 @@ fn corrupt_archives_are_errors_and_stay_untouched() {
     // The good wheel next to them was optimized anyway.
     let r = pyopt(&["optimize", "--check", good.to_str().expect("utf8")]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    // Wheels are also found by walking a directory (`pyopt optimize dist/`).
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).expect("mkdir");
+    std::fs::copy(&wheel, dist.join(wheel.file_name().expect("name"))).expect("copy");
+    let r = pyopt(&["optimize", dist.to_str().expect("utf8")]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(text(&r).contains("1 optimized"), "{}", text(&r));
 }
