@@ -50,55 +50,55 @@ impl PassSelection {
 pub struct OptimizeArgs {
     /// Files or directories (searched recursively for *.pyc).
     #[arg(required = true)]
-    paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Write nothing; exit 1 if any file would change (a CI gate).
     #[arg(long)]
-    check: bool,
+    pub(crate) check: bool,
     /// Write nothing; report what would change.
     #[arg(long)]
-    dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Print a before/after listing of every changed code object (implies
     /// nothing about writing: combine with --dry-run to only look).
     #[arg(long)]
-    diff: bool,
+    pub(crate) diff: bool,
     /// Write per-file and per-pass statistics and errors as JSON to FILE.
     #[arg(long, value_name = "FILE")]
-    report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// Worker threads (default: the config's `jobs`, else all cores).
     #[arg(short, long)]
-    jobs: Option<usize>,
+    pub(crate) jobs: Option<usize>,
     /// Use this pyopt.toml or pyproject.toml instead of searching upward
     /// from the first PATH.
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     #[command(flatten)]
-    passes: PassSelection,
+    pub(crate) passes: PassSelection,
     /// Skip paths matching this glob (relative to the PATH; repeatable).
     #[arg(long, value_name = "GLOB")]
-    exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// Follow symbolic links while walking directories (loops are detected).
     #[arg(long)]
-    follow_symlinks: bool,
+    pub(crate) follow_symlinks: bool,
     /// Exit 2 when the verifier rejected any code object (it is always
     /// written unchanged and reported; without --strict that is not a failure).
     #[arg(long)]
-    strict: bool,
+    pub(crate) strict: bool,
     /// Verify after every pass application, to find which pass broke a code object.
     #[arg(long)]
-    verify_each: bool,
+    pub(crate) verify_each: bool,
     /// Print the CFG after every application of PASS that changed something.
     #[arg(long, value_name = "PASS")]
-    dump_after: Option<String>,
+    pub(crate) dump_after: Option<String>,
     /// Apply only the first N pass applications of the run (single thread,
     /// files in path order), to find a miscompile by bisection.
     #[arg(long, value_name = "N")]
-    bisect_limit: Option<u64>,
+    pub(crate) bisect_limit: Option<u64>,
     /// Print only errors.
     #[arg(short, long, conflicts_with = "verbose")]
-    quiet: bool,
+    pub(crate) quiet: bool,
     /// Print every changed file and every rejected code object.
     #[arg(short, long)]
-    verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 fn versions_of(p: &dyn pipeline::Pass) -> String {

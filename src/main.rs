@@ -45,6 +45,10 @@ enum Command {
     /// files failed (unreadable, corrupt, unsupported version, read-only, ...)
     /// or, with --strict, a code object was rejected by the verifier.
     Optimize(OptimizeArgs),
+    /// Byte-compile .py sources with CPython's compileall (the matching
+    /// interpreter), then optimize the .pyc files it wrote, in one step.
+    /// Exit 2 if any source failed to compile (the rest is still done).
+    Compile(compile::CompileArgs),
     /// Differential execution of Python programs: compile each with every
     /// installed CPython, optimize, run original and optimized, compare
     /// stdout, stderr, exceptions, tracebacks, line events and main(); bisect
@@ -111,6 +115,8 @@ macro_rules! outln {
     }};
 }
 
+#[path = "cli_compile.rs"]
+mod compile;
 #[path = "cli_difftest.rs"]
 mod difftest_cli;
 #[path = "cli_optimize.rs"]
@@ -141,6 +147,7 @@ fn main() -> ExitCode {
         Command::Dis { file, function } => cmd_dis(&file, function.as_deref()),
         Command::Verify { paths, jobs } => cmd_verify(&paths, jobs),
         Command::Optimize(args) => optimize::run(args),
+        Command::Compile(args) => compile::run(args),
         Command::Passes { explain } => optimize::passes(explain.as_deref()),
         Command::Difftest(args) => difftest_cli::run(args),
     };
