@@ -160,7 +160,21 @@ fn write_archive(
     changed: &[(usize, Vec<u8>)],
     record: Option<&(usize, Vec<u8>)>,
 ) -> Result<Vec<u8>, String> {
-    let prefix_len = usize::try_from(zip.offset()).map_err(|_| "corrupt archive: offset")?;
+    // What precedes the first entry (a zipapp's `#!` line). Writers differ
+    // in whether their offsets count it, so take it from where the entries
+    // really start rather than from the end record.
+    let mut first = zip.offset();
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("corrupt archive: entry #{i}: {e}"))?;
+        first = if i == 0 {
+            entry.header_start()
+        } else {
+            first.min(entry.header_start())
+        };
+    }
+    let prefix_len = usize::try_from(first).map_err(|_| "corrupt archive: offset")?;
     let prefix = data.get(..prefix_len).ok_or("corrupt archive: offset")?;
     let mut cursor = Cursor::new(prefix.to_vec());
     cursor.set_position(prefix_len as u64);

@@ -222,3 +222,29 @@ fn corrupt_archives_are_errors_and_stay_untouched() {
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
     assert!(text(&r).contains("1 optimized"), "{}", text(&r));
 }
+
+#[test]
+fn zipapps_keep_their_prefix_and_run_the_same() {
+    let Some(python) = common::require_or_skip(13) else {
+        return;
+    };
+    let dir = scratch("zipapp");
+    let built = run(Command::new(&python).arg(tool()).arg("zipapp").arg(&dir));
+    let app = PathBuf::from(String::from_utf8_lossy(&built.stdout).trim());
+    let before = run(Command::new(&python).arg(&app));
+    let original = std::fs::read(&app).expect("read");
+    let r = pyopt(&["optimize", app.to_str().expect("utf8")]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(text(&r).contains("1 optimized"), "{}", text(&r));
+    let data = std::fs::read(&app).expect("read");
+    assert_ne!(data, original);
+    assert!(
+        data.starts_with(b"#!/usr/bin/env python3\n"),
+        "the #! line is gone"
+    );
+    run(Command::new(&python)
+        .args(["-m", "zipfile", "-t"])
+        .arg(&app));
+    let after = run(Command::new(&python).arg(&app));
+    assert_eq!(before.stdout, after.stdout);
+}

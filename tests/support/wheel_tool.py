@@ -6,6 +6,8 @@
   wheel_tool.py verify WHEEL         recompute every RECORD digest and size;
                                      exit 1 on any mismatch or missing row
   wheel_tool.py run                  import demo_pkg and print what it computes
+  wheel_tool.py zipapp OUT_DIR       write app.pyz (a `#!` line, then a zip whose
+                                     module is a legacy core.pyc)
 
 The package has pyc-only friendly code with constant expressions,
 single-assignment locals and branches, so pyopt has something to change.
@@ -128,6 +130,24 @@ def run():
     print("loaded from", "pyc" if core.__spec__.cached and os.path.exists(core.__spec__.cached) else "source")
 
 
+
+def zipapp_build(out_dir):
+    """A zipapp with a `#!` line whose module is shipped as a legacy .pyc."""
+    import zipapp
+    with tempfile.TemporaryDirectory() as tmp:
+        app = os.path.join(tmp, "app")
+        os.makedirs(app)
+        with open(os.path.join(app, "__main__.py"), "w") as f:
+            f.write("import core\nprint(core.table(9))\nprint(core.checks())\n")
+        src = os.path.join(tmp, "core.py")
+        with open(src, "w") as f:
+            f.write(SOURCE)
+        # zipimport loads `core.pyc` next to where core.py would be.
+        py_compile.compile(src, cfile=os.path.join(app, "core.pyc"), doraise=True)
+        target = os.path.join(out_dir, "app.pyz")
+        zipapp.create_archive(app, target, interpreter="/usr/bin/env python3")
+    print(target)
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "build":
@@ -136,3 +156,5 @@ if __name__ == "__main__":
         sys.exit(verify(sys.argv[2]))
     elif cmd == "run":
         run()
+    elif cmd == "zipapp":
+        zipapp_build(sys.argv[2])
