@@ -1,0 +1,128 @@
+//! Criterion benches of the optimizer on large real modules: CFG build and
+//! linearize, each pass alone over a whole file, and the whole `safe` and
+//! `aggressive` pipelines.
+//!
+//! Inputs are the `typing` and `_pydecimal` .pyc files of the installed
+//! CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`); a missing version is
+//! skipped with a message. A "pass" bench runs `driver::optimize_bytes` with
+//! that pass alone, so it includes the per-file work every run does (parse,
+//! decode, CFG, verify and encode of the code objects the pass changed);
+//! compare it with "CFG build + linearize" to see the pass's own share.
+//! Run with `cargo bench --bench passes`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+use pyopt::cfg::Cfg;
+use pyopt::config::Level;
+use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::roundtrip::PycFile;
+
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    let Some(versions) = root.map(|r| r.join("versions")) else {
+        eprintln!("skipping: no pyenv versions directory");
+        return out;
+    };
+    for minor in [8u8, 13] {
+        let dir = std::fs::read_dir(&versions).ok().and_then(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&format!("3.{minor}.")))
+                })
+                .max()
+        });
+        let Some(dir) = dir else {
+            eprintln!("skipping CPython 3.{minor}: not installed");
+            continue;
+        };
+        for module in ["typing", "_pydecimal"] {
+            let path = dir
+                .join("lib")
+                .join(format!("python3.{minor}"))
+                .join("__pycache__")
+                .join(format!("{module}.cpython-3{minor}.pyc"));
+            match std::fs::read(&path) {
+                Ok(data) => out.push((format!("3.{minor}/{module}"), data)),
+                Err(e) => eprintln!("skipping {}: {e}", path.display()),
+            }
+        }
+    }
+    out
+}
+
+const PASSES: &[&str] = &[
+    "const-propagation",
+    "constant-folding",
+    "jump-threading",
+    "dead-code",
+    "superinstructions",
+    "nop-removal",
+];
+
+fn bench_passes(c: &mut Criterion) {
+    for (label, data) in inputs() {
+        let mut g = c.benchmark_group(label);
+        g.throughput(Throughput::Bytes(data.len() as u64));
+
+        let file = PycFile::parse(&data).expect("parse");
+        let irs: Vec<_> = file
+            .code_ids()
+            .map(|id| file.decode_code(id).expect("decode IR"))
+            .collect();
+        g.bench_function("CFG build + linearize (all code objects)", |b| {
+            b.iter(|| {
+                let mut total = 0;
+                for ir in &irs {
+                    let cfg = Cfg::build(ir);
+                    total += cfg.linearize().expect("linearize").instrs.len();
+                }
+                black_box(total)
+            })
+        });
+
+        for &pass in PASSES {
+            let version = file.version();
+            let supported = pyopt::passes::find(pass).is_some_and(|p| p.supports(version));
+            if !supported {
+                continue;
+            }
+            let pipeline = Pipeline::new(&[pass], Debug::default()).with_level(Level::Aggressive);
+            g.bench_function(format!("pass {pass} (whole file)"), |b| {
+                b.iter(|| {
+                    let (report, out) =
+                        pyopt::driver::optimize_bytes(&data, &pipeline, false).expect("optimize");
+                    black_box((report.changed_code_objects, out.map(|o| o.len())))
+                })
+            });
+        }
+
+        for (name, level) in [("safe", Level::Safe), ("aggressive", Level::Aggressive)] {
+            let enabled: Vec<&str> = pyopt::passes::infos()
+                .into_iter()
+                .filter(|p| p.level <= level)
+                .map(|p| p.name)
+                .collect();
+            let pipeline = Pipeline::new(&enabled, Debug::default()).with_level(level);
+            g.bench_function(format!("pipeline {name} (whole file)"), |b| {
+                b.iter(|| {
+                    let (report, out) =
+                        pyopt::driver::optimize_bytes(&data, &pipeline, false).expect("optimize");
+                    black_box((report.changed_code_objects, out.map(|o| o.len())))
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench_passes);
+criterion_main!(benches);
