@@ -1,23 +1,27 @@
 #!/usr/bin/env python3
-"""Tree throughput of `pyopt optimize` with 1 and 2 jobs, measured in one run.
+"""Tree throughput of pyopt against CPython's own marshal, measured in one run.
 
-Copies the .pyc files of one interpreter's standard library (default: 3.11,
-the largest here) to a temporary directory and times, over that copy:
+For each selected CPython version, copies the .pyc files of its standard
+library (the whole `lib/python3.X`, including `test/` and `site-packages`) to
+a temporary directory and times, over that same copy, best of N:
 
-  pyopt optimize --dry-run --jobs 1 / --jobs 2   with the given passes
-  pyopt optimize --disable all --jobs 1 / 2     (walk + parse only)
+  baseline   CPython's `marshal.loads` + `marshal.dumps` of every file's body,
+             in one process of that interpreter, single thread (the reading
+             of the files is not timed: they are read into memory first)
+  roundtrip  `pyopt roundtrip --jobs 1` (decode to instructions and encode
+             again, in memory, comparing bytes)
+  optimize   `pyopt optimize --dry-run` at `safe` and at `aggressive`, with
+             `--jobs 1` and `--jobs 2` (every pass runs, every changed code
+             object is verified and encoded; `--dry-run` writes nothing, so
+             every run sees the same input)
 
-`--dry-run` keeps every run on the same input (nothing is written), so the
-runs can be repeated and compared. Reports best-of-N wall time, MB/s, the
-2-job/1-job speed-up and the peak resident memory of each run.
+The pyopt times are whole-command wall times (walk, read, work, summary), so
+they include what the baseline leaves out. It prints MB/s, the ratio to the
+baseline (how many times faster than marshal), the 2-job / 1-job speed-up,
+and each run's peak resident memory (from `wait4`).
 
-No optimization pass has landed yet, so by default the pipeline runs the
-test-only pass `test-pad-extended-args` (it rewrites nearly every code object
-and re-encodes every table); the script builds pyopt with the `test-passes`
-feature for that.
-
-    python3 tools/bench_tree.py                      # 3.11, best of 3
-    python3 tools/bench_tree.py --python 3.13 --repeat 5 --passes all
+    python3 tools/bench_tree.py                          # 3.13 and 3.11, best of 3
+    python3 tools/bench_tree.py --versions 3.8 --repeat 5
 """
 import argparse
 import glob
@@ -28,6 +32,23 @@ import sys
 import tempfile
 import time
 
+BASELINE = r"""
+import marshal, sys, time
+paths = [l.rstrip("\n") for l in open(sys.argv[1])]
+bodies = []
+for p in paths:
+    with open(p, "rb") as f:
+        bodies.append(f.read()[16:])
+best = None
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    for b in bodies:
+        marshal.dumps(marshal.loads(b))
+    dt = time.perf_counter() - t
+    best = dt if best is None else min(best, dt)
+print(best)
+"""
+
 
 def find_python(minor):
     root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
@@ -37,65 +58,79 @@ def find_python(minor):
     return cands[-1]
 
 
-def run(cmd):
-    """Wall time and peak RSS (MB, via /usr/bin/time when present) of one run."""
-    timer = ["/usr/bin/time", "-f", "maxrss=%M"] if os.path.exists("/usr/bin/time") else []
+def timed(cmd):
+    """Wall time (s) and peak RSS (MB) of one child process."""
     t = time.perf_counter()
-    out = subprocess.run(timer + cmd, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # wait4 gives this child's own rusage (ru_maxrss in KiB on Linux).
+    _, status, usage = os.wait4(proc.pid, 0)
     dt = time.perf_counter() - t
-    if out.returncode not in (0, 1):
-        sys.exit("failed: %s\n%s%s" % (" ".join(cmd), out.stdout, out.stderr))
-    rss = None
-    for line in out.stderr.splitlines():
-        if line.startswith("maxrss="):
-            rss = int(line[7:]) / 1024.0
-    return dt, rss
+    out = proc.stdout.read().decode(errors="replace")
+    err = proc.stderr.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8
+    if code not in (0, 1):
+        sys.exit("failed (exit %s): %s\n%s%s" % (code, " ".join(cmd), out, err))
+    return dt, usage.ru_maxrss / 1024.0
+
+
+def best_of(cmd, repeat):
+    runs = [timed(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--python", default="3.11")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--passes", default="test-pad-extended-args",
-                    help="comma-separated passes to --enable (default: the test-only padding pass)")
+    ap.add_argument("--versions", default="3.13,3.11", help="comma-separated minor versions")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
+    ap.add_argument("--pyopt", help="pyopt binary (default: target/release/pyopt, built if needed)")
     args = ap.parse_args()
-    minor = int(args.python.split(".")[-1])
-    python = find_python(minor)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--features", "test-passes"],
-                   cwd=repo, check=True)
-    pyopt = os.path.join(repo, "target", "release", "pyopt")
-    stdlib = subprocess.check_output(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], text=True).strip()
-    with tempfile.TemporaryDirectory(prefix="pyopt-tree-") as tmp:
-        n = 0
-        size = 0
-        for src in glob.glob(os.path.join(stdlib, "**", "*.pyc"), recursive=True):
-            dst = os.path.join(tmp, os.path.relpath(src, stdlib))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            shutil.copyfile(src, dst)
-            n += 1
-            size += os.path.getsize(dst)
-        mb = size / 1e6
-        print("CPython 3.%d standard library copy: %d .pyc files, %.1f MB; best of %d"
-              % (minor, n, mb, args.repeat))
-        configs = [
-            ("passes: " + args.passes, ["--enable", args.passes]),
-            ("--disable all (walk + parse)", ["--disable", "all"]),
-        ]
-        for label, extra in configs:
-            best = {}
-            for jobs in (1, 2):
-                times, rss = [], None
-                for _ in range(args.repeat):
-                    dt, r = run([pyopt, "optimize", "--dry-run", "-q", "--jobs", str(jobs)] + extra + [tmp])
-                    times.append(dt)
-                    rss = r or rss
-                best[jobs] = min(times)
-                print("  %-34s jobs=%d %7.3f s %8.1f MB/s  peak RSS %s"
-                      % (label, jobs, best[jobs], mb / best[jobs],
-                         "%.0f MB" % rss if rss else "not measured"))
-            print("  %-34s 2 jobs / 1 job speed-up: %.2fx" % (label, best[1] / best[2]))
+    pyopt = args.pyopt
+    if not pyopt:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=repo, check=True)
+        pyopt = os.path.join(repo, "target", "release", "pyopt")
+    print("| version | what | seconds | MB/s | vs marshal | peak RSS |")
+    print("|---|---|---|---|---|---|")
+    for v in args.versions.split(","):
+        minor = int(v.split(".")[-1])
+        python = find_python(minor)
+        stdlib = subprocess.check_output(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], text=True).strip()
+        with tempfile.TemporaryDirectory(prefix="pyopt-tree-") as tmp:
+            tree = os.path.join(tmp, "lib")
+            paths = []
+            size = 0
+            for src in glob.glob(os.path.join(stdlib, "**", "*.pyc"), recursive=True):
+                dst = os.path.join(tree, os.path.relpath(src, stdlib))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(src, dst)
+                paths.append(dst)
+                size += os.path.getsize(dst)
+            mb = size / 1e6
+            listing = os.path.join(tmp, "files.txt")
+            with open(listing, "w") as f:
+                f.write("\n".join(paths) + "\n")
+            base = float(subprocess.check_output([python, "-c", BASELINE, listing, str(args.repeat)],
+                                                 text=True).strip())
+            label = "3.%d (%d files, %.1f MB)" % (minor, len(paths), mb)
+            print("| %s | CPython marshal loads+dumps, 1 thread | %.3f | %.0f | 1.00x | - |"
+                  % (label, base, mb / base))
+            rows = [("pyopt roundtrip --jobs 1", [pyopt, "roundtrip", "--jobs", "1", tree])]
+            for level in ("safe", "aggressive"):
+                for jobs in (1, 2):
+                    rows.append(("pyopt optimize --level %s --jobs %d" % (level, jobs),
+                                 [pyopt, "optimize", "--dry-run", "-q", "--level", level,
+                                  "--jobs", str(jobs), tree]))
+            times = {}
+            for name, cmd in rows:
+                dt, rss = best_of(cmd, args.repeat)
+                times[name] = dt
+                print("| %s | %s | %.3f | %.0f | %.2fx | %.0f MB |"
+                      % (label, name, dt, mb / dt, base / dt, rss))
+            for level in ("safe", "aggressive"):
+                one = times["pyopt optimize --level %s --jobs 1" % level]
+                two = times["pyopt optimize --level %s --jobs 2" % level]
+                print("| %s | optimize %s: 2 jobs / 1 job | | | %.2fx speed-up | |" % (label, level, one / two))
 
 
 if __name__ == "__main__":
