@@ -206,6 +206,27 @@ pub fn same(a: &Const, b: &Const) -> bool {
     }
 }
 
+/// Whether the node `id` holds exactly `c` in the sense of [`same`], without
+/// building a [`Const`] for it (`const_index` scans every constant of a
+/// code object for each folded value).
+pub fn node_is(arena: &Arena<'_>, id: NodeId, c: &Const) -> bool {
+    match (arena.value(id), c) {
+        (Value::None, Const::None) | (Value::Ellipsis, Const::Ellipsis) => true,
+        (Value::True, Const::Bool(true)) | (Value::False, Const::Bool(false)) => true,
+        (Value::Int(i), Const::Int(j)) => *i as i128 == *j,
+        (Value::Int64(i), Const::Int(j)) => *i as i128 == *j,
+        (Value::Long { size, digits }, Const::Int(j)) => long_to_i128(*size, digits) == Some(*j),
+        (Value::Float(bits), Const::Float(f)) => !f.is_nan() && *bits == f.to_bits(),
+        (Value::Str(_, bytes), Const::Str(s)) => bytes.as_ref() == s.as_bytes(),
+        (Value::Bytes(b), Const::Bytes(c)) => b.as_ref() == c.as_slice(),
+        (Value::Tuple { items, .. }, Const::Tuple(cs)) => {
+            let ids = arena.items(*items);
+            ids.len() == cs.len() && ids.iter().zip(cs).all(|(&k, c)| node_is(arena, k, c))
+        }
+        _ => false,
+    }
+}
+
 /// `bool(c)` for a built-in constant.
 pub fn truth(c: &Const) -> Option<bool> {
     Some(match c {
@@ -586,6 +607,28 @@ mod tests {
         );
         assert!(!same(&Const::Float(0.0), &Const::Float(-0.0)));
         assert!(!same(&int(1), &Const::Bool(true)));
+    }
+
+    #[test]
+    fn node_is_agrees_with_same() {
+        let mut arena = Arena::default();
+        let values = [
+            Const::None,
+            Const::Bool(true),
+            int(1),
+            int(-(1i128 << 100)),
+            Const::Float(1.0),
+            Const::Float(-0.0),
+            Const::Str("é".into()),
+            Const::Bytes(b"x".to_vec()),
+            Const::Tuple(vec![int(1), Const::Str("a".into())]),
+        ];
+        for a in &values {
+            let id = write(&mut arena, a);
+            for b in &values {
+                assert_eq!(node_is(&arena, id, b), same(a, b), "{a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]

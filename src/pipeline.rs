@@ -69,7 +69,7 @@ impl CodeUnit<'_, '_> {
     /// appended at the end.
     pub fn const_index(&mut self, c: &crate::consts::Const) -> u32 {
         for (k, &id) in self.consts.iter().enumerate() {
-            if crate::consts::read(self.arena, id).is_some_and(|old| crate::consts::same(&old, c)) {
+            if crate::consts::node_is(self.arena, id, c) {
                 return k as u32;
             }
         }
