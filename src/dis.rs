@@ -116,9 +116,9 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
                 Some(_) => format!("-> {}", starts[ins.arg as usize] * 2),
             };
             let _ = write!(out, " {shown}");
-            if let Some(meaning) =
-                info.and_then(|inf| meaning(&names, inf.arg_kind, inf.name_shift, ins.arg, table))
-            {
+            if let Some(meaning) = info.and_then(|inf| {
+                meaning(&names, ins.op, inf.arg_kind, inf.name_shift, ins.arg, table)
+            }) {
                 let _ = write!(out, " ({meaning})");
             }
         }
@@ -142,6 +142,7 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
 
 fn meaning(
     n: &Names<'_>,
+    op: crate::version::Op,
     kind: ArgKind,
     shift: u8,
     arg: u32,
@@ -153,7 +154,12 @@ fn meaning(
         ArgKind::Name => get(n.names, arg >> shift).and_then(|s| n.arena.as_string(s)),
         ArgKind::Local => {
             // 3.13 superinstructions pack two local indexes into nibbles.
-            if arg > 0xff || n.locals.len() <= arg as usize {
+            use crate::version::Op;
+            let pair = matches!(
+                op,
+                Op::LOAD_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST
+            );
+            if pair {
                 let (a, b) = (arg >> 4, arg & 15);
                 let a = get(n.locals, a).and_then(|s| n.arena.as_string(s))?;
                 let b = get(n.locals, b).and_then(|s| n.arena.as_string(s))?;
