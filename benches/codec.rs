@@ -7,7 +7,10 @@
 //! skipped with a message. Run with `cargo bench --bench codec`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
+
+#[path = "common/inputs.rs"]
+mod inputs;
+use inputs::inputs;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -15,50 +18,6 @@ use pyopt::bytecode::{self, CodeIr, Encoded, Scratch, StackReport};
 use pyopt::marshal::{self, Recycled};
 use pyopt::pyc::{Header, HEADER_LEN};
 use pyopt::roundtrip::{roundtrip_with, Depth, PycFile, Workspace};
-
-fn pyenv_versions() -> Option<PathBuf> {
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))?;
-    Some(root.join("versions"))
-}
-
-/// `(label, bytes)` of the benchmark inputs that exist on this machine.
-fn inputs() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let Some(versions) = pyenv_versions() else {
-        eprintln!("skipping: no pyenv versions directory");
-        return out;
-    };
-    for minor in [8u8, 13] {
-        let dir = std::fs::read_dir(&versions).ok().and_then(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with(&format!("3.{minor}.")))
-                })
-                .max()
-        });
-        let Some(dir) = dir else {
-            eprintln!("skipping CPython 3.{minor}: not installed");
-            continue;
-        };
-        for module in ["typing", "_pydecimal"] {
-            let path = dir
-                .join("lib")
-                .join(format!("python3.{minor}"))
-                .join("__pycache__")
-                .join(format!("{module}.cpython-3{minor}.pyc"));
-            match std::fs::read(&path) {
-                Ok(data) => out.push((format!("3.{minor}/{module}"), data)),
-                Err(e) => eprintln!("skipping {}: {e}", path.display()),
-            }
-        }
-    }
-    out
-}
 
 fn bench_codec(c: &mut Criterion) {
     for (label, data) in inputs() {

@@ -11,7 +11,10 @@
 //! Run with `cargo bench --bench passes`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
+
+#[path = "common/inputs.rs"]
+mod inputs;
+use inputs::inputs;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -19,45 +22,6 @@ use pyopt::cfg::Cfg;
 use pyopt::config::Level;
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::roundtrip::PycFile;
-
-fn inputs() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
-    let Some(versions) = root.map(|r| r.join("versions")) else {
-        eprintln!("skipping: no pyenv versions directory");
-        return out;
-    };
-    for minor in [8u8, 13] {
-        let dir = std::fs::read_dir(&versions).ok().and_then(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with(&format!("3.{minor}.")))
-                })
-                .max()
-        });
-        let Some(dir) = dir else {
-            eprintln!("skipping CPython 3.{minor}: not installed");
-            continue;
-        };
-        for module in ["typing", "_pydecimal"] {
-            let path = dir
-                .join("lib")
-                .join(format!("python3.{minor}"))
-                .join("__pycache__")
-                .join(format!("{module}.cpython-3{minor}.pyc"));
-            match std::fs::read(&path) {
-                Ok(data) => out.push((format!("3.{minor}/{module}"), data)),
-                Err(e) => eprintln!("skipping {}: {e}", path.display()),
-            }
-        }
-    }
-    out
-}
 
 const PASSES: &[&str] = &[
     "const-propagation",

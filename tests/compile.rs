@@ -8,37 +8,13 @@
 
 mod common;
 
+use common::{finish, Run};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MINORS: [u8; 2] = [8, 13];
-
-/// The outcome of one command.
-struct Run {
-    code: Option<i32>,
-    out: String,
-    err: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.code, self.out, self.err
-        )
-    }
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let o = cmd.output().expect("run command");
-    Run {
-        code: o.status.code(),
-        out: String::from_utf8_lossy(&o.stdout).into_owned(),
-        err: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
 
 fn pyopt(args: &[&str]) -> Run {
     finish(Command::new(env!("CARGO_BIN_EXE_pyopt")).args(args))

@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::{finish, Run};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -24,32 +26,6 @@ const TEMP_MARKER: &str = ".pyopt-tmp-";
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// The outcome of one command.
-struct Run {
-    code: Option<i32>,
-    out: String,
-    err: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.code, self.out, self.err
-        )
-    }
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let o = cmd.output().expect("run command");
-    Run {
-        code: o.status.code(),
-        out: String::from_utf8_lossy(&o.stdout).into_owned(),
-        err: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
 
 fn pyopt_cmd() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pyopt"));

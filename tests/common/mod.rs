@@ -72,3 +72,30 @@ pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
     println!("skipping 3.{minor}: interpreter not found");
     None
 }
+
+/// The outcome of one command.
+pub struct Run {
+    pub code: Option<i32>,
+    pub out: String,
+    pub err: String,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.code, self.out, self.err
+        )
+    }
+}
+
+/// Runs a command to completion and captures its outcome.
+pub fn finish(cmd: &mut std::process::Command) -> Run {
+    let o = cmd.output().expect("run command");
+    Run {
+        code: o.status.code(),
+        out: String::from_utf8_lossy(&o.stdout).into_owned(),
+        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
