@@ -51,7 +51,7 @@ impl Pass for DeadCode {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = no_effect_pairs(code);
-        if code.cfg.version >= PyVersion::V3_10 {
+        if code.cfg.version >= PyVersion::V3_10 && code.cfg.order.len() > 1 {
             let keep = blocks_to_keep(code);
             let before = code.cfg.order.len();
             code.cfg.order.retain(|b| keep[b.index()]);
@@ -77,6 +77,9 @@ fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
     let mut keep: Vec<bool> = (0..cfg.blocks.len())
         .map(|b| reachable.contains(b))
         .collect();
+    if cfg.order.iter().all(|b| keep[b.index()]) {
+        return keep;
+    }
     let layout_marks = cfg.version >= PyVersion::V3_12 && code.level < Level::Aggressive;
     if !layout_marks {
         return keep;
@@ -134,7 +137,7 @@ fn keep_successors(cfg: &Cfg, keep: &mut [bool]) {
         .filter(|b| keep[b.index()])
         .collect();
     while let Some(b) = work.pop() {
-        for (s, _) in cfg.successors(b) {
+        for (s, _) in cfg.edges(b) {
             if let Some(k) = keep.get_mut(s.index()) {
                 if !*k {
                     *k = true;

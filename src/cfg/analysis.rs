@@ -55,7 +55,7 @@ impl Cfg {
             if seen.put(b.index()) {
                 continue;
             }
-            for (s, _) in self.successors(b) {
+            for (s, _) in self.edges(b) {
                 if s.index() < self.blocks.len() && !seen.contains(s.index()) {
                     work.push(s);
                 }
@@ -68,7 +68,7 @@ impl Cfg {
     pub fn predecessors(&self) -> Predecessors {
         let mut preds = vec![Vec::new(); self.blocks.len()];
         for &b in &self.order {
-            for (s, kind) in self.successors(b) {
+            for (s, kind) in self.edges(b) {
                 if let Some(p) = preds.get_mut(s.index()) {
                     p.push((b, kind));
                 }

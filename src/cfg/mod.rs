@@ -208,26 +208,25 @@ impl Cfg {
 
     /// The outgoing edges of a block.
     pub fn successors(&self, id: BlockId) -> Vec<(BlockId, EdgeKind)> {
+        self.edges(id).collect()
+    }
+
+    /// The outgoing edges of a block, without allocating (at most three:
+    /// fall-through, jump or `SETUP_*` handler, 3.11+ handler).
+    pub fn edges(&self, id: BlockId) -> impl Iterator<Item = (BlockId, EdgeKind)> {
         let table = self.version.table();
         let b = self.block(id);
-        let mut out = Vec::with_capacity(3);
-        if let Some(f) = b.fallthrough {
-            out.push((f, EdgeKind::Fallthrough));
-        }
-        if let Some(last) = b.instrs.last() {
-            if is_jump(table, last.op) {
-                let kind = if is_block_setup(last.op) {
-                    EdgeKind::Exception
-                } else {
-                    EdgeKind::Jump
-                };
-                out.push((BlockId(last.arg), kind));
-            }
-        }
-        if let Some(h) = b.handler {
-            out.push((h.target, EdgeKind::Exception));
-        }
-        out
+        let fall = b.fallthrough.map(|f| (f, EdgeKind::Fallthrough));
+        let jump = b.instrs.last().filter(|l| is_jump(table, l.op)).map(|l| {
+            let kind = if is_block_setup(l.op) {
+                EdgeKind::Exception
+            } else {
+                EdgeKind::Jump
+            };
+            (BlockId(l.arg), kind)
+        });
+        let handler = b.handler.map(|h| (h.target, EdgeKind::Exception));
+        fall.into_iter().chain(jump).chain(handler)
     }
 
     /// The graph as a petgraph `DiGraphMap` over block ids, for the generic
@@ -238,7 +237,7 @@ impl Cfg {
             g.add_node(b.0);
         }
         for &b in &self.order {
-            for (s, kind) in self.successors(b) {
+            for (s, kind) in self.edges(b) {
                 g.add_edge(b.0, s.0, kind);
             }
         }
