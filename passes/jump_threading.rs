@@ -68,6 +68,9 @@ impl Pass for JumpThreading {
         // `Cfg::jumpers`): a jump may leave `b` only if another one stays.
         let may_leave = |jumpers: &[u32], b: BlockId| !marks || jumpers[b.index()] > 1;
         let order = code.cfg.order.clone();
+        // Fall-through edges only change here where `a` itself is rewritten;
+        // jumps into a block are tracked in `jumpers` as they change.
+        let preds = code.cfg.predecessors();
         let mut unlinked: Vec<BlockId> = Vec::new();
         for (k, &a) in order.iter().enumerate() {
             let Some(&x) = code.cfg.block(a).instrs.last() else {
@@ -99,7 +102,7 @@ impl Pass for JumpThreading {
             }
             // A conditional jump over a lone unconditional jump: invert it.
             if kind == Kind::PopJump && v >= PyVersion::V3_10 {
-                if let Some(b) = invertible_over(code, a, k, &order, &pos) {
+                if let Some(b) = invertible_over(code, a, k, &order, &pos, &preds, &jumpers) {
                     let j = code.cfg.block(b).instrs[0];
                     let l2 = BlockId(j.arg);
                     if may_leave(&jumpers, landing) {
@@ -209,6 +212,8 @@ fn invertible_over(
     k: usize,
     order: &[BlockId],
     pos: &[usize],
+    preds: &crate::cfg::Predecessors,
+    jumpers: &[u32],
 ) -> Option<BlockId> {
     let v = code.cfg.version;
     let blk = code.cfg.block(a);
@@ -230,8 +235,7 @@ fn invertible_over(
         return None;
     }
     // Entered only by falling through from `a`.
-    let preds = code.cfg.predecessors();
-    if preds.of(b) != [(a, crate::cfg::EdgeKind::Fallthrough)] {
+    if preds.of(b) != [(a, crate::cfg::EdgeKind::Fallthrough)] || jumpers[b.index()] > 0 {
         return None;
     }
     if v >= PyVersion::V3_11 && bb.handler != blk.handler {

@@ -63,10 +63,7 @@ pub fn optimize_archive(path: &Path, opts: &Options) -> FileReport {
 fn rewrite(data: &[u8], opts: &Options) -> Result<(FileReport, Option<Vec<u8>>), String> {
     let mut zip =
         ZipArchive::new(Cursor::new(data)).map_err(|e| format!("corrupt archive: {e}"))?;
-    let mut report = FileReport::failed(Path::new(""), None, String::new(), data.len() as u64);
-    report.status = Status::Unchanged;
-    report.error = None;
-    report.bytes_after = data.len() as u64;
+    let mut report = FileReport::unchanged(Path::new(""), None, data.len() as u64);
     let mut versions: Vec<String> = Vec::new();
     // New contents of the changed entries, by index.
     let mut changed: Vec<(usize, Vec<u8>)> = Vec::new();

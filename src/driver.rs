@@ -106,17 +106,13 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    pub(crate) fn failed(
-        path: &Path,
-        version: Option<PyVersion>,
-        error: String,
-        size: u64,
-    ) -> FileReport {
+    /// A file nothing was done to (yet): unchanged, no statistics.
+    pub(crate) fn unchanged(path: &Path, version: Option<PyVersion>, size: u64) -> FileReport {
         FileReport {
             path: path.to_path_buf(),
             version: version.map(|v| v.to_string()),
-            status: Status::Failed,
-            error: Some(error),
+            status: Status::Unchanged,
+            error: None,
             bytes_before: size,
             bytes_after: size,
             code_objects: 0,
@@ -127,6 +123,19 @@ impl FileReport {
             pass_changes: Default::default(),
             stats: Stats::default(),
             diff: None,
+        }
+    }
+
+    pub(crate) fn failed(
+        path: &Path,
+        version: Option<PyVersion>,
+        error: String,
+        size: u64,
+    ) -> FileReport {
+        FileReport {
+            status: Status::Failed,
+            error: Some(error),
+            ..FileReport::unchanged(path, version, size)
         }
     }
 }
@@ -321,20 +330,8 @@ pub fn optimize_bytes(
     let mut file = PycFile::parse(data)?;
     let version = file.version();
     let mut report = FileReport {
-        path: PathBuf::new(),
-        version: Some(version.to_string()),
-        status: Status::Unchanged,
-        error: None,
-        bytes_before: data.len() as u64,
-        bytes_after: data.len() as u64,
         code_objects: file.module.arena.codes.len() as u64,
-        changed_code_objects: 0,
-        instructions_before: 0,
-        instructions_after: 0,
-        rejected: Vec::new(),
-        pass_changes: Default::default(),
-        stats: Stats::default(),
-        diff: None,
+        ..FileReport::unchanged(Path::new(""), Some(version), data.len() as u64)
     };
     if !pipeline.any_for(version) {
         return Ok((report, None));
