@@ -39,8 +39,8 @@ impl Pass for ConstPropagation {
     fn level(&self) -> Level {
         Level::Aggressive
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
+    fn supports(&self, v: PyVersion) -> bool {
+        v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")

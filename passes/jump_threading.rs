@@ -52,8 +52,8 @@ impl Pass for JumpThreading {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
+    fn supports(&self, v: PyVersion) -> bool {
+        v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")

@@ -53,8 +53,8 @@ impl Pass for NopRemoval {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
+    fn supports(&self, v: PyVersion) -> bool {
+        v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")

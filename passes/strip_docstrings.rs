@@ -36,8 +36,8 @@ impl Pass for StripDocstrings {
     fn level(&self) -> Level {
         Level::OptIn
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
+    fn supports(&self, v: PyVersion) -> bool {
+        v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("strip_docstrings.rs")

@@ -49,7 +49,7 @@ impl Pass for Superinstructions {
         Level::Safe
     }
     fn supports(&self, v: PyVersion) -> bool {
-        v >= PyVersion::V3_12
+        (PyVersion::V3_12..=PyVersion::V3_13).contains(&v)
     }
     fn doc(&self) -> &'static str {
         include_str!("superinstructions.rs")

@@ -263,6 +263,14 @@ pub fn repr(arena: &Arena<'_>, id: NodeId, depth: usize) -> String {
         Value::List(items) => seq(arena.items(*items), "[", "]"),
         Value::Set(items) => seq(arena.items(*items), "{", "}"),
         Value::FrozenSet(items) => format!("frozenset({})", seq(arena.items(*items), "{", "}")),
+        Value::Slice(items) => {
+            let parts: Vec<String> = arena
+                .items(*items)
+                .iter()
+                .map(|&k| repr(arena, k, depth + 1))
+                .collect();
+            format!("slice({})", parts.join(", "))
+        }
         Value::Dict(items) => {
             let kv = arena.items(*items);
             let parts: Vec<String> = kv

@@ -1,9 +1,9 @@
-//! The 16-byte `.pyc` header of CPython 3.8–3.13 (PEP 552).
+//! The 16-byte `.pyc` header of CPython 3.8–3.14 (PEP 552).
 //!
 //! `magic (u16 LE + b"\r\n") | flags (u32 LE) | mtime+size or source hash`.
-//! A magic number that is not exactly one of the six supported release magics
+//! A magic number that is not exactly one of the seven supported release magics
 //! is an "unsupported version" error naming the magic and, where known, the
-//! CPython version it belongs to (3.14, a pre-release of 3.8, Python 2.7, ...).
+//! CPython version it belongs to (3.15, a pre-release of 3.8, Python 2.7, ...).
 
 use crate::error::{Error, ErrorKind};
 use crate::version::PyVersion;
@@ -20,6 +20,7 @@ pub fn magic_of(v: PyVersion) -> u16 {
         PyVersion::V3_11 => 3495,
         PyVersion::V3_12 => 3531,
         PyVersion::V3_13 => 3571,
+        PyVersion::V3_14 => 3627,
     }
 }
 
@@ -162,7 +163,7 @@ pub fn describe_magic(magic: u16) -> Option<String> {
         3650..=3699 => ("3.15", 3699),
         _ => return None,
     };
-    if magic == last || name.as_bytes()[2] < b'8' || name == "3.14" || name == "3.15" {
+    if magic == last || name.as_bytes()[2] < b'8' || name == "3.15" {
         Some(format!("CPython {name}"))
     } else {
         Some(format!(
@@ -199,8 +200,8 @@ mod tests {
 
     #[test]
     fn unsupported_magics_name_their_version() {
-        let e = Header::parse(&header(3627, 0)).unwrap_err().to_string();
-        assert!(e.contains("3.14") && e.contains("2b0e0d0a"), "{e}");
+        let e = Header::parse(&header(3655, 0)).unwrap_err().to_string();
+        assert!(e.contains("3.15") && e.contains("470e0d0a"), "{e}");
         let e = Header::parse(&header(3394, 0)).unwrap_err().to_string();
         assert!(e.contains("3.7"), "{e}");
         let e = Header::parse(&header(3412, 0)).unwrap_err().to_string();

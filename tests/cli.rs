@@ -96,7 +96,7 @@ fn bad_files_are_reported_by_name_and_the_run_continues() {
     let data = std::fs::read(&good[0]).expect("read");
     std::fs::write(dir.join("truncated.pyc"), &data[..data.len() / 2]).expect("write");
     let mut future = data.clone();
-    future[..4].copy_from_slice(&[0x2b, 0x0e, 0x0d, 0x0a]);
+    future[..4].copy_from_slice(&[0x47, 0x0e, 0x0d, 0x0a]);
     std::fs::write(dir.join("future.pyc"), &future).expect("write");
     std::fs::write(dir.join("empty.pyc"), b"").expect("write");
     let o = pyopt(&["roundtrip", dir.to_str().expect("utf-8 path")]);
@@ -106,7 +106,7 @@ fn bad_files_are_reported_by_name_and_the_run_continues() {
         err.contains("truncated.pyc") && err.contains("truncated"),
         "{err}"
     );
-    assert!(err.contains("future.pyc") && err.contains("3.14"), "{err}");
+    assert!(err.contains("future.pyc") && err.contains("3.15"), "{err}");
     assert!(err.contains("empty.pyc"), "{err}");
     // The good files were still checked and counted.
     assert!(out.contains(&format!("{}", good.len())), "{out}");

@@ -175,11 +175,11 @@ fn unsupported(magic: u16, expect: &str) {
 }
 
 #[test]
-fn magic_of_3_14() {
-    assert_eq!(header(3627, 0)[..4], *b"\x2b\x0e\x0d\x0a");
-    unsupported(3627, "3.14");
-    let e = pyc_err(&header(3627, 0));
-    assert!(e.to_string().contains("2b0e0d0a"), "{e}");
+fn magic_of_3_15() {
+    assert_eq!(header(3655, 0)[..4], *b"\x47\x0e\x0d\x0a");
+    unsupported(3655, "3.15");
+    let e = pyc_err(&header(3655, 0));
+    assert!(e.to_string().contains("470e0d0a"), "{e}");
 }
 
 #[test]

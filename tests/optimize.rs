@@ -539,7 +539,7 @@ fn fault_tree(name: &str, l12: &Path, l8: &Path) -> FaultTree {
     };
     let empty = w("a_empty.pyc", b"");
     let mut future = good12.clone();
-    future[..4].copy_from_slice(&[0x2b, 0x0e, 0x0d, 0x0a]);
+    future[..4].copy_from_slice(&[0x47, 0x0e, 0x0d, 0x0a]);
     let future = w("b_future.pyc", &future);
     let readonly = w(
         "c_readonly.pyc",
@@ -602,7 +602,7 @@ fn bad_files_are_reported_and_the_run_goes_on() {
 
         let reasons: [(&str, &[&str]); 4] = [
             ("a_empty.pyc", &["truncated"]),
-            ("b_future.pyc", &["3.14", "2b0e0d0a"]),
+            ("b_future.pyc", &["3.15", "470e0d0a"]),
             ("c_readonly.pyc", &["read-only"]),
             ("d_truncated.pyc", &["truncated"]),
         ];

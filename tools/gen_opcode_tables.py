@@ -2,7 +2,7 @@
 """Generate `src/version/generated.rs`, pyopt's per-version opcode tables.
 
 The tables are read off the real interpreters rather than typed in by hand.
-For each of CPython 3.8–3.13 this script runs `tools/opcode_probe.py` inside
+For each of CPython 3.8–3.14 this script runs `tools/opcode_probe.py` inside
 that interpreter (as a subprocess; the probe prints raw facts as JSON: the
 opcode map, the `has*` lists, inline cache sizes, `dis.cmp_op`,
 `dis.stack_effect` samples and a small compiled corpus), then
@@ -49,7 +49,10 @@ PROBE = os.path.join(ROOT, "tools", "opcode_probe.py")
 OUTPUT = os.path.join(ROOT, "src", "version", "generated.rs")
 OUTPUT_REL = "src/version/generated.rs"
 
-MINORS = [8, 9, 10, 11, 12, 13]
+MINORS = [8, 9, 10, 11, 12, 13, 14]
+# CPython 3.14 when pyenv has none: pyodide's, set up by tools/py314/setup.sh.
+PY314 = os.path.join(ROOT, "tools", "py314", "bin", "python3.14")
+PY314_READY = os.path.join(ROOT, "tools", "py314", "node_modules", "pyodide", "pyodide.mjs")
 INTERNAL = ("RESERVED", "INTERPRETER_EXIT", "ENTER_EXECUTOR")
 # Ops whose stack effect `dis.stack_effect` may refuse entirely; they get Fixed(0).
 MAY_RAISE_ENTIRELY = ("CACHE", "EXTENDED_ARG")
@@ -102,6 +105,8 @@ def find_interpreters():
         ]
         if candidates:
             found[minor] = max(candidates, key=_version_key)
+        elif minor == 14 and os.path.isfile(PY314_READY):
+            found[minor] = PY314
         else:
             missing.append(minor)
     return root, found, missing
@@ -322,7 +327,11 @@ class Table:
             if num in hasjabs:
                 jump = "Absolute"
             elif num in hasjrel:
-                jump = "Backward" if "BACKWARD" in name else "Forward"
+                # 3.14's END_ASYNC_FOR names the SEND it came from by a
+                # backward offset (dis prints "from L"); like CPython's own
+                # flow graph, pyopt treats that as a jump edge.
+                backward = "BACKWARD" in name or name == "END_ASYNC_FOR"
+                jump = "Backward" if backward else "Forward"
             else:
                 jump = "None"
 

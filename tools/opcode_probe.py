@@ -232,8 +232,10 @@ def _corpus():
     for modname in STDLIB_MODULES:
         try:
             mod = importlib.import_module(modname)
-            with open(mod.__file__, encoding="utf-8") as fh:
-                sources.append((modname, fh.read()))
+            # Through the loader: pyodide's 3.14 imports its stdlib from a zip.
+            source = mod.__loader__.get_source(mod.__name__)
+            if source:
+                sources.append((modname, source))
         except Exception:  # noqa: BLE001 - the module is optional
             pass
     jumpish = set(opcode.hasjrel) | set(opcode.hasjabs)

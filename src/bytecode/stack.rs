@@ -39,7 +39,8 @@ struct Flow {
 }
 
 fn flow_table(v: PyVersion) -> &'static [Flow] {
-    static TABLES: [OnceLock<Box<[Flow]>>; 6] = [const { OnceLock::new() }; 6];
+    static TABLES: [OnceLock<Box<[Flow]>>; PyVersion::ALL.len()] =
+        [const { OnceLock::new() }; PyVersion::ALL.len()];
     let slot = PyVersion::ALL.iter().position(|x| *x == v).unwrap_or(0);
     TABLES[slot].get_or_init(|| {
         let table = v.table();

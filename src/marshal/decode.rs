@@ -366,6 +366,22 @@ impl<'a> Reader<'a> {
                 self.arena.node_mut(id).value = Value::Dict(items);
                 Ok(id)
             }
+            b':' if self.version >= PyVersion::V3_14 => {
+                // TYPE_SLICE (3.14+): like a non-empty frozenset, the slot is
+                // reserved before start, stop and step are read and filled
+                // after (r_ref_reserve / r_ref_insert).
+                let id = self.arena.push(Value::Slice(Items::default()), flag);
+                let slot = self.slots.len();
+                if flag {
+                    self.new_slot(RESERVED);
+                }
+                let items = self.children(3)?;
+                self.arena.node_mut(id).value = Value::Slice(items);
+                if flag {
+                    self.slots[slot] = id;
+                }
+                Ok(id)
+            }
             b'c' => self.code_object(flag),
             b'0' => Err(self.err(at, ErrorKind::BadMarshal("NULL object outside a dict"))),
             _ => Err(self.err(at, ErrorKind::UnknownTypeCode(byte))),

@@ -149,6 +149,7 @@ impl Writer<'_, '_> {
                 self.children(arena.items(*items))?;
                 self.out.push(b'0');
             }
+            Value::Slice(items) => self.children(arena.items(*items))?,
             Value::Code(cid) => {
                 let c = arena.code(*cid);
                 self.i32(c.argcount);

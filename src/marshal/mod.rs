@@ -135,6 +135,8 @@ pub enum Value<'a> {
     Set(Items),
     /// `>`.
     FrozenSet(Items),
+    /// `:` (marshal version 5, CPython 3.14+): start, stop and step.
+    Slice(Items),
     /// `c`.
     Code(CodeId),
 }
@@ -163,6 +165,7 @@ impl Value<'_> {
             Value::Dict(_) => b'{',
             Value::Set(_) => b'<',
             Value::FrozenSet(_) => b'>',
+            Value::Slice(_) => b':',
             Value::Code(_) => b'c',
         }
     }
@@ -184,6 +187,7 @@ impl Value<'_> {
             Value::Dict(_) => "dict",
             Value::Set(_) => "set",
             Value::FrozenSet(_) => "frozenset",
+            Value::Slice(_) => "slice",
             Value::Code(_) => "code",
         }
     }

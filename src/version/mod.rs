@@ -4,7 +4,7 @@
 //! numbers, which ops take an argument, inline-cache sizes, jump kinds, stack
 //! effects, the specialized/instrumented opcodes that must never be written —
 //! lives in `generated.rs`, produced by `tools/gen_opcode_tables.py` from the
-//! installed CPython 3.8–3.13 and checked for staleness by a test. This file
+//! installed CPython 3.8–3.13 and pyodide's 3.14 (`tools/py314`) and checked for staleness by a test. This file
 //! holds the hand-written types those tables are made of.
 
 mod generated;
@@ -22,17 +22,19 @@ pub enum PyVersion {
     V3_11,
     V3_12,
     V3_13,
+    V3_14,
 }
 
 impl PyVersion {
     /// Every supported version, oldest first.
-    pub const ALL: [PyVersion; 6] = [
+    pub const ALL: [PyVersion; 7] = [
         PyVersion::V3_8,
         PyVersion::V3_9,
         PyVersion::V3_10,
         PyVersion::V3_11,
         PyVersion::V3_12,
         PyVersion::V3_13,
+        PyVersion::V3_14,
     ];
 
     /// The minor number: 8 for 3.8.
@@ -44,6 +46,7 @@ impl PyVersion {
             PyVersion::V3_11 => 11,
             PyVersion::V3_12 => 12,
             PyVersion::V3_13 => 13,
+            PyVersion::V3_14 => 14,
         }
     }
 
