@@ -153,13 +153,8 @@ fn meaning(
         ArgKind::Const => get(n.consts, arg).map(|c| repr(n.arena, c, 0)),
         ArgKind::Name => get(n.names, arg >> shift).and_then(|s| n.arena.as_string(s)),
         ArgKind::Local => {
-            // 3.13 superinstructions pack two local indexes into nibbles.
-            use crate::version::Op;
-            let pair = matches!(
-                op,
-                Op::LOAD_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST
-            );
-            if pair {
+            // 3.13+ superinstructions pack two local indexes into nibbles.
+            if op.packs_two_locals() {
                 let (a, b) = (arg >> 4, arg & 15);
                 let a = get(n.locals, a).and_then(|s| n.arena.as_string(s))?;
                 let b = get(n.locals, b).and_then(|s| n.arena.as_string(s))?;
@@ -171,7 +166,7 @@ fn meaning(
         ArgKind::Compare => {
             let idx = match table.version {
                 PyVersion::V3_12 => arg >> 4,
-                PyVersion::V3_13 => arg >> 5,
+                PyVersion::V3_13 | PyVersion::V3_14 => arg >> 5,
                 _ => arg,
             };
             table.cmp_op.get(idx as usize).map(|s| s.to_string())

@@ -137,12 +137,7 @@ pub fn check_ir_encoded(
         let (limit, index, what) = match info.arg_kind {
             ArgKind::Const => (consts, ins.arg as usize, "constant"),
             ArgKind::Name => (names, (ins.arg >> info.name_shift) as usize, "name"),
-            ArgKind::Local
-                if matches!(
-                    ins.op,
-                    Op::LOAD_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST
-                ) =>
-            {
+            ArgKind::Local if ins.op.packs_two_locals() => {
                 let hi = (ins.arg >> 4) as usize;
                 let lo = (ins.arg & 15) as usize;
                 (locals, hi.max(lo), "local")

@@ -175,16 +175,7 @@ fn check_version(minor: u8, python: &Path, script: &Path) -> Outcome {
         ..Outcome::default()
     };
     let version = PyVersion::from_minor(minor).expect("supported version");
-    // pyenv layout: versions/3.X.Y/bin/python → versions/3.X.Y/lib/python3.X
-    let lib = python
-        .parent()
-        .and_then(Path::parent)
-        .map(|p| p.join("lib").join(format!("python3.{minor}")))
-        .filter(|p| p.is_dir());
-    let Some(lib) = lib else {
-        out.fail(format!("no stdlib directory next to {}", python.display()));
-        return out;
-    };
+    let lib = common::stdlib_pycs(minor, python);
     let (files, stride, named) = sample(&lib, minor);
     out.stride = stride;
     out.named = named;
@@ -246,13 +237,17 @@ fn sample(lib: &Path, minor: u8) -> (Vec<PathBuf>, usize, usize) {
     all.sort();
 
     let mut chosen: Vec<PathBuf> = Vec::new();
+    // The 3.14 corpus keeps the standard library under `stdlib/`.
+    let named_root = Some(lib.join("stdlib"))
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| lib.to_path_buf());
     for (module, since) in EXPLICIT {
         if minor < *since {
             continue;
         }
         let (dir, base) = match module.rsplit_once('/') {
-            Some((d, b)) => (lib.join(d), b),
-            None => (lib.to_path_buf(), *module),
+            Some((d, b)) => (named_root.join(d), b),
+            None => (named_root.clone(), *module),
         };
         let p = dir.join("__pycache__").join(format!("{base}{suffix}"));
         if p.is_file() {

@@ -1,5 +1,7 @@
 //! Every `.pyc` of every installed CPython 3.8–3.13 standard library (with
-//! `test/`, site-packages and the `-O`/`-OO` variants) goes through the full
+//! `test/`, site-packages and the `-O`/`-OO` variants), and of the 3.14 corpus
+//! (`tools/py314/make_corpus.sh`: pyodide's standard library and `corpus/`
+//! compiled by its 3.14 at every optimization level), goes through the full
 //! codec — marshal, instruction IR, line and exception tables, stack depth —
 //! and must come back byte-identical. The recomputed `co_stacksize` must
 //! equal the stored one, or be smaller only where CPython's value is a
@@ -22,25 +24,6 @@ use rayon::prelude::*;
 
 use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
 use pyopt::PyVersion;
-
-fn stdlib_of(python: &Path) -> PathBuf {
-    // .../versions/3.X.Y/bin/python -> .../versions/3.X.Y/lib/python3.X
-    let root = python
-        .parent()
-        .and_then(Path::parent)
-        .expect("pyenv layout");
-    let lib = root.join("lib");
-    std::fs::read_dir(&lib)
-        .expect("lib directory")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("python3."))
-        })
-        .expect("lib/python3.X")
-}
 
 fn pycs(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -70,7 +53,7 @@ fn roundtrip_all(depth: Depth) {
         let Some(python) = common::require_or_skip(v.minor()) else {
             continue;
         };
-        let files = pycs(&stdlib_of(&python));
+        let files = pycs(&common::stdlib_pycs(v.minor(), &python));
         assert!(
             files.len() > 1000,
             "{v}: only {} pyc files found",
@@ -145,7 +128,7 @@ fn every_stdlib_code_object_verifies() {
             continue;
         };
         // Every third file keeps the test fast; the round-trip test covers all.
-        let files: Vec<PathBuf> = pycs(&stdlib_of(&python)).into_iter().step_by(3).collect();
+        let files: Vec<PathBuf> = pycs(&common::stdlib_pycs(v.minor(), &python)).into_iter().step_by(3).collect();
         let problems: Vec<String> = files
             .par_iter()
             .flat_map_iter(|p| {
@@ -180,7 +163,7 @@ fn lnotab_written_from_instructions_traces_the_same() {
         let Some(python) = common::require_or_skip(v.minor()) else {
             continue;
         };
-        let files = pycs(&stdlib_of(&python));
+        let files = pycs(&common::stdlib_pycs(v.minor(), &python));
         let (codes, mismatches): (u64, Vec<String>) = files
             .par_iter()
             .map(|p| {

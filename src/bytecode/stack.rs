@@ -49,7 +49,7 @@ fn flow_table(v: PyVersion) -> &'static [Flow] {
             .map(|&op| match table.info(op) {
                 Some(info) => Flow {
                     known: true,
-                    jump: info.jump != JumpKind::None,
+                    jump: info.jump != JumpKind::None && op.jump_transfers_control(),
                     terminator: is_terminator(op),
                     effect: info.effect,
                     jump_effect: info.jump_effect,

@@ -36,7 +36,9 @@ fn local_uses(v: PyVersion, op: Op, arg: u32) -> ([Option<u32>; 2], [Option<u32>
     }
     let (hi, lo) = (arg >> 4, arg & 15);
     match op {
-        Op::LOAD_FAST_LOAD_FAST => ([Some(hi), Some(lo)], [None; 2]),
+        Op::LOAD_FAST_LOAD_FAST | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW => {
+            ([Some(hi), Some(lo)], [None; 2])
+        }
         Op::STORE_FAST_LOAD_FAST => ([Some(lo), None], [Some(hi), None]),
         Op::STORE_FAST_STORE_FAST => ([None; 2], [Some(hi), Some(lo)]),
         Op::STORE_FAST | Op::DELETE_FAST => ([None; 2], [Some(arg), None]),

@@ -338,9 +338,11 @@ impl Cfg {
             let plain = matches!(
                 ins.op,
                 Op::LOAD_FAST
+                    | Op::LOAD_FAST_BORROW
                     | Op::LOAD_FAST_CHECK
                     | Op::STORE_FAST
                     | Op::LOAD_FAST_LOAD_FAST
+                    | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW
                     | Op::STORE_FAST_LOAD_FAST
                     | Op::STORE_FAST_STORE_FAST
             );
@@ -356,23 +358,22 @@ impl Cfg {
     }
 }
 
-/// The locals an instruction names (two for the 3.13 superinstructions).
+/// The locals an instruction names (two for the 3.13+ superinstructions).
 pub fn named_locals(ins: &Instr) -> Vec<u32> {
-    match ins.op {
-        Op::LOAD_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST => {
-            vec![ins.arg >> 4, ins.arg & 15]
-        }
-        _ => vec![ins.arg],
+    if ins.op.packs_two_locals() {
+        vec![ins.arg >> 4, ins.arg & 15]
+    } else {
+        vec![ins.arg]
     }
 }
 
 /// Locals bound once `ins` completes without raising.
 pub fn bound_by(ins: &Instr) -> Vec<u32> {
     match ins.op {
-        Op::STORE_FAST | Op::LOAD_FAST | Op::LOAD_FAST_CHECK => vec![ins.arg],
-        Op::LOAD_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_STORE_FAST => {
-            vec![ins.arg >> 4, ins.arg & 15]
+        Op::STORE_FAST | Op::LOAD_FAST | Op::LOAD_FAST_BORROW | Op::LOAD_FAST_CHECK => {
+            vec![ins.arg]
         }
+        op if op.packs_two_locals() => vec![ins.arg >> 4, ins.arg & 15],
         _ => Vec::new(),
     }
 }

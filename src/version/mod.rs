@@ -76,6 +76,33 @@ impl PyVersion {
     }
 }
 
+impl Op {
+    /// Superinstructions whose argument packs two local indexes into nibbles
+    /// (`first << 4 | second`): 3.13's `LOAD_FAST_LOAD_FAST`,
+    /// `STORE_FAST_LOAD_FAST`, `STORE_FAST_STORE_FAST` and 3.14's
+    /// `LOAD_FAST_BORROW_LOAD_FAST_BORROW`.
+    pub fn packs_two_locals(self) -> bool {
+        matches!(
+            self,
+            Op::LOAD_FAST_LOAD_FAST
+                | Op::STORE_FAST_LOAD_FAST
+                | Op::STORE_FAST_STORE_FAST
+                | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW
+        )
+    }
+}
+
+impl Op {
+    /// Whether execution can continue at this op's jump target. False for
+    /// 3.14's `END_ASYNC_FOR`, whose backward jump argument only names the
+    /// `END_SEND` of its loop (for `sys.monitoring`): it is re-encoded like a
+    /// jump, and the CFG keeps it as an edge (an over-approximation every
+    /// analysis tolerates), but no stack depth flows along it.
+    pub fn jump_transfers_control(self) -> bool {
+        self != Op::END_ASYNC_FOR
+    }
+}
+
 impl fmt::Display for PyVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "3.{}", self.minor())

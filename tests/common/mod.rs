@@ -4,6 +4,9 @@
 //! Interpreters are looked up as pyenv installs them:
 //! `$PYENV_ROOT/versions/3.X.Y/bin/python`, with `PYENV_ROOT` defaulting to
 //! `$HOME/.pyenv`; for each minor version the newest patch release wins.
+//! CPython 3.14, when pyenv has none, is pyodide's WebAssembly build run by
+//! Node.js through `tools/py314/bin/python3.14`, available once
+//! `tools/py314/setup.sh` has installed it (`.ci/run` does).
 
 #![allow(dead_code)] // each test binary uses its own subset
 
@@ -28,6 +31,48 @@ pub fn pyenv_root() -> Option<PathBuf> {
 /// `$PYENV_ROOT/versions`, if any. Only plain `3.X.Y` directories count (not
 /// `3.13.0t`, `3.12-dev`, virtualenvs, ...).
 pub fn find_python(minor: u8) -> Option<PathBuf> {
+    find_pyenv_python(minor).or_else(|| if minor == 14 { py314() } else { None })
+}
+
+/// The repository's pyodide-backed `python3.14`, if `tools/py314/setup.sh` ran.
+pub fn py314() -> Option<PathBuf> {
+    let dir = repo().join("tools").join("py314");
+    let ready = dir.join("node_modules").join("pyodide").join("pyodide.mjs");
+    ready.is_file().then(|| dir.join("bin").join("python3.14"))
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory of compiled standard-library `.pyc` files of a version:
+/// `versions/3.X.Y/lib/python3.X` next to a pyenv interpreter; for pyodide's
+/// 3.14, the corpus `tools/py314/make_corpus.sh` builds (its standard library
+/// and the project's `corpus/` compiled at `-o 0/1/2`, cached under `target/`).
+pub fn stdlib_pycs(minor: u8, python: &std::path::Path) -> PathBuf {
+    if Some(python) == py314().as_deref() {
+        let out = std::process::Command::new(repo().join("tools/py314/make_corpus.sh"))
+            .output()
+            .expect("run tools/py314/make_corpus.sh");
+        assert!(
+            out.status.success(),
+            "tools/py314/make_corpus.sh failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    }
+    // .../versions/3.X.Y/bin/python -> .../versions/3.X.Y/lib/python3.X
+    let lib = python
+        .parent()
+        .and_then(std::path::Path::parent)
+        .map(|p| p.join("lib").join(format!("python3.{minor}")))
+        .expect("pyenv layout");
+    assert!(lib.is_dir(), "no stdlib directory {}", lib.display());
+    lib
+}
+
+fn find_pyenv_python(minor: u8) -> Option<PathBuf> {
     let versions = pyenv_root()?.join("versions");
     let mut best: Option<(u32, PathBuf)> = None;
     for entry in std::fs::read_dir(versions).ok()?.flatten() {
@@ -65,11 +110,13 @@ pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
     }
     if on_ci() {
         panic!(
-            "3.{minor}: interpreter not found under {}/versions (CI=true, so this is an error)",
-            pyenv_root().map_or("$PYENV_ROOT".into(), |r| r.display().to_string())
+            "3.{minor}: interpreter not found under {}/versions{} (CI=true, so this is an error)",
+            pyenv_root().map_or("$PYENV_ROOT".into(), |r| r.display().to_string()),
+            if minor == 14 { " nor as tools/py314/bin/python3.14 (run tools/py314/setup.sh)" } else { "" }
         );
     }
-    println!("skipping 3.{minor}: interpreter not found");
+    println!("skipping 3.{minor}: interpreter not found{}",
+        if minor == 14 { " (run tools/py314/setup.sh for pyodide's 3.14)" } else { "" });
     None
 }
 
