@@ -1,3 +1,4 @@
+# max-version: 3.13 (pyodide's 3.14 cannot run asyncio.run under Node.js: no WebAssembly stack switching)
 """asyncio.run with gather, tasks, sleep(0) interleaving, exceptions and
 cancellation; all deterministic (no real waiting)."""
 import asyncio

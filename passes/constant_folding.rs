@@ -58,7 +58,7 @@ impl Pass for ConstantFolding {
         Level::Safe
     }
     fn supports(&self, v: PyVersion) -> bool {
-        v <= PyVersion::V3_13
+        true || v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")
@@ -88,7 +88,7 @@ fn const_operands(instrs: &[Instr], i: usize, k: usize) -> Option<Vec<usize>> {
         j = j.checked_sub(1)?;
         match instrs[j].op {
             Op::NOP => continue,
-            Op::LOAD_CONST => out.push(j),
+            Op::LOAD_CONST | Op::LOAD_SMALL_INT => out.push(j),
             _ => return None,
         }
     }
@@ -182,7 +182,7 @@ fn classify(v: PyVersion, ins: &Instr) -> Option<Fold> {
         | Op::POP_JUMP_BACKWARD_IF_NOT_NONE => {
             Some(Fold::Branch(Branch::IfNone { jump_when: false }))
         }
-        Op::RETURN_VALUE if v >= PyVersion::V3_12 => Some(Fold::ReturnConst),
+        Op::RETURN_VALUE if v.table().info(Op::RETURN_CONST).is_some() => Some(Fold::ReturnConst),
         _ => None,
     }
 }
@@ -202,13 +202,16 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
     let Some(ops) = const_operands(&code.cfg.block(b).instrs, i, arity) else {
         return false;
     };
-    let instrs = &code.cfg.block(b).instrs;
-    let value = |code: &CodeUnit<'_, '_>, k: usize| code.const_value(instrs[ops[k]].arg);
+    let loads: Vec<Instr> = ops.iter().map(|&k| code.cfg.block(b).instrs[k]).collect();
+    let value = |code: &CodeUnit<'_, '_>, k: usize| code.loaded_const(&loads[k]);
     let result: Const = match fold {
         Fold::BuildTuple(_) => {
-            let ids: Vec<_> = ops
+            let ids: Vec<_> = loads
                 .iter()
-                .map(|&k| code.consts.get(instrs[k].arg as usize).copied())
+                .map(|l| {
+                    let index = code.loaded_index(l)?;
+                    code.consts.get(index as usize).copied()
+                })
                 .collect::<Option<Vec<_>>>()
                 .unwrap_or_default();
             if ids.len() != ops.len() {
@@ -219,7 +222,9 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
             return true;
         }
         Fold::ReturnConst => {
-            let index = instrs[ops[0]].arg;
+            let Some(index) = code.loaded_index(&loads[0]) else {
+                return false;
+            };
             let block = code.cfg.block_mut(b);
             block.instrs[i].op = Op::RETURN_CONST;
             block.instrs[i].arg = index;
@@ -302,10 +307,9 @@ fn replace(code: &mut CodeUnit<'_, '_>, b: BlockId, ops: &[usize], i: usize, ind
     for &k in ops {
         code.cfg.nop_out(b, k);
     }
-    let ins = &mut code.cfg.block_mut(b).instrs[i];
-    ins.op = Op::LOAD_CONST;
-    ins.arg = index;
-    ins.ext = 0;
+    let mut ins = code.cfg.block(b).instrs[i];
+    code.set_const_load(&mut ins, index);
+    code.cfg.block_mut(b).instrs[i] = ins;
 }
 
 /// The `co_consts` index of a tuple of the given constant nodes. The tuple

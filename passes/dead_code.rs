@@ -44,7 +44,7 @@ impl Pass for DeadCode {
         Level::Safe
     }
     fn supports(&self, v: PyVersion) -> bool {
-        v <= PyVersion::V3_13
+        true || v <= PyVersion::V3_13
     }
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")

@@ -1,21 +1,25 @@
-//! Superinstructions: unchecked loads (3.12/3.13) and the 3.13 pairs.
+//! Superinstructions: unchecked loads (3.12+) and the 3.13+ pairs.
 //!
 //! What it does:
-//! * 3.12/3.13: `LOAD_FAST_CHECK x` becomes `LOAD_FAST x` where `x` is bound
+//! * 3.12+: `LOAD_FAST_CHECK x` becomes `LOAD_FAST x` where `x` is bound
 //!   on every path to it (definite assignment over fall-through, jump and
 //!   exception edges; see `Cfg::definitely_assigned`). CPython's compiler
 //!   does the same analysis but only for the first 64 locals and without
 //!   following bindings made by earlier loads.
 //! * 3.13: `LOAD_FAST a; LOAD_FAST b` → `LOAD_FAST_LOAD_FAST`,
 //!   `STORE_FAST a; LOAD_FAST b` → `STORE_FAST_LOAD_FAST`,
-//!   `STORE_FAST a; STORE_FAST b` → `STORE_FAST_STORE_FAST`, when both
+//!   `STORE_FAST a; STORE_FAST b` → `STORE_FAST_STORE_FAST`, and on 3.14
+//!   `LOAD_FAST_BORROW a; LOAD_FAST_BORROW b` →
+//!   `LOAD_FAST_BORROW_LOAD_FAST_BORROW`, `STORE_FAST a; LOAD_FAST_BORROW b`
+//!   → `STORE_FAST_LOAD_FAST` (a strong reference where a borrowed one was
+//!   enough is always valid), when both
 //!   locals are < 16 (the oparg holds two 4-bit halves) and, at `safe`, both
 //!   instructions are on the same line. At `aggressive` also across lines
 //!   when the second half is a load (`LOAD_FAST_LOAD_FAST`,
 //!   `STORE_FAST_LOAD_FAST`).
 //!
-//! What it assumes: plain `LOAD_FAST` and `STORE_FAST` cannot raise on
-//! 3.13 (a `LOAD_FAST` is only emitted for bound locals; only
+//! What it assumes: plain `LOAD_FAST`, `LOAD_FAST_BORROW` and `STORE_FAST`
+//! cannot raise on 3.13+ (a `LOAD_FAST` is only emitted for bound locals; only
 //! `LOAD_FAST_CHECK` raises `UnboundLocalError` and it is never fused), so
 //! the fused instruction needs no position for a traceback.
 //!
@@ -33,7 +37,9 @@
 //! unbound (it would read NULL and crash the interpreter), or fuse a
 //! `LOAD_FAST_CHECK`.
 //!
-//! Versions: 3.12 (unchecked loads), 3.13 (both).
+//! Versions: 3.12 (unchecked loads), 3.13 and 3.14 (both). CPython 3.14
+//! forms every same-line pair itself, before it turns loads into borrowed
+//! loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
@@ -49,7 +55,7 @@ impl Pass for Superinstructions {
         Level::Safe
     }
     fn supports(&self, v: PyVersion) -> bool {
-        (PyVersion::V3_12..=PyVersion::V3_13).contains(&v)
+        v >= PyVersion::V3_12
     }
     fn doc(&self) -> &'static str {
         include_str!("superinstructions.rs")
@@ -93,7 +99,8 @@ fn fuse(first: &Instr, second: &Instr) -> Option<Op> {
     }
     match (first.op, second.op) {
         (Op::LOAD_FAST, Op::LOAD_FAST) => Some(Op::LOAD_FAST_LOAD_FAST),
-        (Op::STORE_FAST, Op::LOAD_FAST) => Some(Op::STORE_FAST_LOAD_FAST),
+        (Op::LOAD_FAST_BORROW, Op::LOAD_FAST_BORROW) => Some(Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW),
+        (Op::STORE_FAST, Op::LOAD_FAST | Op::LOAD_FAST_BORROW) => Some(Op::STORE_FAST_LOAD_FAST),
         (Op::STORE_FAST, Op::STORE_FAST) => Some(Op::STORE_FAST_STORE_FAST),
         _ => None,
     }
@@ -111,7 +118,7 @@ fn fuse_pairs(code: &mut CodeUnit<'_, '_>, across_lines: bool) -> u32 {
             // to the second line then finds the stack shallower than the
             // original code had it and is refused ("incompatible stacks"),
             // where a fused second store would be skipped silently.
-            let second_loads = c.op == Op::LOAD_FAST;
+            let second_loads = matches!(c.op, Op::LOAD_FAST | Op::LOAD_FAST_BORROW);
             match fuse(&a, &c) {
                 Some(op) if same_line || (across_lines && second_loads) => {
                     instrs[i].op = op;

@@ -117,7 +117,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
         for (f, modules) in &files {
             let source = std::fs::read_to_string(f)
                 .with_context(|| format!("cannot read {}", f.display()))?;
-            if difftest::min_version(&source).is_some_and(|m| v < m) {
+            if !difftest::runs_on(&source, v) {
                 skipped += 1;
                 continue;
             }
@@ -192,7 +192,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
         }
         outln!(
             "{v}: {} programs: {same} same ({changed} changed by the passes), {different} different, \
-             {unusable} not checkable, {skipped} skipped (min-version); {:.1}s",
+             {unusable} not checkable, {skipped} skipped (min-/max-version); {:.1}s",
             files.len(),
             start.elapsed().as_secs_f64()
         );

@@ -78,6 +78,54 @@ impl CodeUnit<'_, '_> {
         (self.consts.len() - 1) as u32
     }
 
+    /// Whether `op` pushes a constant: `LOAD_CONST`, or 3.14's `LOAD_SMALL_INT`
+    /// (an int 0..=255 in the argument itself).
+    pub fn is_const_load(op: crate::version::Op) -> bool {
+        matches!(
+            op,
+            crate::version::Op::LOAD_CONST | crate::version::Op::LOAD_SMALL_INT
+        )
+    }
+
+    /// The constant a constant load pushes (see [`CodeUnit::is_const_load`]).
+    pub fn loaded_const(&self, ins: &crate::bytecode::Instr) -> Option<crate::consts::Const> {
+        match ins.op {
+            crate::version::Op::LOAD_CONST => self.const_value(ins.arg),
+            crate::version::Op::LOAD_SMALL_INT => Some(crate::consts::Const::Int(ins.arg as i128)),
+            _ => None,
+        }
+    }
+
+    /// The `co_consts` index of what a constant load pushes; for
+    /// `LOAD_SMALL_INT` the int is found in or appended to `co_consts`.
+    pub fn loaded_index(&mut self, ins: &crate::bytecode::Instr) -> Option<u32> {
+        match ins.op {
+            crate::version::Op::LOAD_CONST => Some(ins.arg),
+            crate::version::Op::LOAD_SMALL_INT => {
+                Some(self.const_index(&crate::consts::Const::Int(ins.arg as i128)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Turns `ins` into a load of `index` in `co_consts`, spelled as
+    /// CPython's compiler spells it: on 3.14+ an int 0..=255 is
+    /// `LOAD_SMALL_INT n` (CPython's `maybe_instr_make_load_smallint`),
+    /// anything else `LOAD_CONST index`.
+    pub fn set_const_load(&self, ins: &mut crate::bytecode::Instr, index: u32) {
+        use crate::version::Op;
+        ins.ext = 0;
+        if self.cfg.version >= PyVersion::V3_14 {
+            if let Some(crate::consts::Const::Int(n @ 0..=255)) = self.const_value(index) {
+                ins.op = Op::LOAD_SMALL_INT;
+                ins.arg = n as u32;
+                return;
+            }
+        }
+        ins.op = Op::LOAD_CONST;
+        ins.arg = index;
+    }
+
     /// Appends an existing node to `co_consts` (or finds it there).
     pub fn const_node_index(&mut self, id: NodeId) -> u32 {
         if let Some(k) = self.consts.iter().position(|&c| c == id) {

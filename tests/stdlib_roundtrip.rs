@@ -128,7 +128,10 @@ fn every_stdlib_code_object_verifies() {
             continue;
         };
         // Every third file keeps the test fast; the round-trip test covers all.
-        let files: Vec<PathBuf> = pycs(&common::stdlib_pycs(v.minor(), &python)).into_iter().step_by(3).collect();
+        let files: Vec<PathBuf> = pycs(&common::stdlib_pycs(v.minor(), &python))
+            .into_iter()
+            .step_by(3)
+            .collect();
         let problems: Vec<String> = files
             .par_iter()
             .flat_map_iter(|p| {

@@ -521,13 +521,26 @@ pub fn check_program(
 
 /// The `min-version` a corpus file declares (`# min-version: 3.10`), if any.
 pub fn min_version(source: &str) -> Option<crate::PyVersion> {
+    version_header(source, "min-version:")
+}
+
+/// The `max-version` a corpus file declares (`# max-version: 3.13 (why)`),
+/// if any: the program cannot run on later versions as they are installed
+/// here (e.g. pyodide's 3.14 has no `asyncio.run` under Node.js).
+pub fn max_version(source: &str) -> Option<crate::PyVersion> {
+    version_header(source, "max-version:")
+}
+
+/// Whether a corpus program runs on `v` (its `min-version`/`max-version`).
+pub fn runs_on(source: &str, v: crate::PyVersion) -> bool {
+    !min_version(source).is_some_and(|m| v < m) && !max_version(source).is_some_and(|m| v > m)
+}
+
+fn version_header(source: &str, key: &str) -> Option<crate::PyVersion> {
     source.lines().take(5).find_map(|l| {
-        let rest = l
-            .trim()
-            .strip_prefix('#')?
-            .trim()
-            .strip_prefix("min-version:")?;
-        crate::PyVersion::parse(rest.trim())
+        let rest = l.trim().strip_prefix('#')?.trim().strip_prefix(key)?;
+        let version = rest.split_whitespace().next()?;
+        crate::PyVersion::parse(version)
     })
 }
 
@@ -661,5 +674,10 @@ mod tests {
             Some(crate::PyVersion::V3_10)
         );
         assert_eq!(min_version("x = 1\n"), None);
+        let capped = "# max-version: 3.13 (no asyncio.run in pyodide)\nx = 1\n";
+        assert_eq!(max_version(capped), Some(crate::PyVersion::V3_13));
+        assert!(runs_on(capped, crate::PyVersion::V3_13));
+        assert!(!runs_on(capped, crate::PyVersion::V3_14));
+        assert!(!runs_on("# min-version: 3.10\n", crate::PyVersion::V3_9));
     }
 }

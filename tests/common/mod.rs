@@ -112,11 +112,21 @@ pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
         panic!(
             "3.{minor}: interpreter not found under {}/versions{} (CI=true, so this is an error)",
             pyenv_root().map_or("$PYENV_ROOT".into(), |r| r.display().to_string()),
-            if minor == 14 { " nor as tools/py314/bin/python3.14 (run tools/py314/setup.sh)" } else { "" }
+            if minor == 14 {
+                " nor as tools/py314/bin/python3.14 (run tools/py314/setup.sh)"
+            } else {
+                ""
+            }
         );
     }
-    println!("skipping 3.{minor}: interpreter not found{}",
-        if minor == 14 { " (run tools/py314/setup.sh for pyodide's 3.14)" } else { "" });
+    println!(
+        "skipping 3.{minor}: interpreter not found{}",
+        if minor == 14 {
+            " (run tools/py314/setup.sh for pyodide's 3.14)"
+        } else {
+            ""
+        }
+    );
     None
 }
 
