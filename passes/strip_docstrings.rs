@@ -3,12 +3,14 @@
 //! What it does:
 //! * a function's docstring — `co_consts[0]` when it is a str (CPython 3.8–3.13
 //!   keep index 0 as the docstring slot of every function) — becomes `None`;
+//!   on 3.14, where `co_consts[0]` is the docstring only when the code has
+//!   `CO_HAS_DOCSTRING`, that flag is cleared (as `-OO` compiles it);
 //! * a module's or class's docstring store at the start of its body
 //!   (`LOAD_CONST <str>; STORE_NAME __doc__` in the entry block) is removed,
 //!   so `__doc__` is `None` as under `-OO`.
 //!
 //! What it assumes: functions are the code objects with `CO_NEWLOCALS`; their
-//! `co_consts[0]` is the docstring slot. Module and class bodies lack that flag.
+//! `co_consts[0]` is the docstring slot (3.14: when `CO_HAS_DOCSTRING` says so). Module and class bodies lack that flag.
 //!
 //! What it guarantees: nothing but `__doc__` changes. When the code also
 //! loads the docstring's str as a value (`def g(): "x"; return "x"`), those
@@ -26,6 +28,8 @@ use crate::version::{ArgKind, Op, PyVersion};
 
 /// `CO_NEWLOCALS`: set on function code objects only.
 const CO_NEWLOCALS: i32 = 0x2;
+/// `CO_HAS_DOCSTRING` (3.14+): `co_consts[0]` is the function's docstring.
+const CO_HAS_DOCSTRING: i32 = 0x400_0000;
 
 pub struct StripDocstrings;
 
@@ -37,7 +41,7 @@ impl Pass for StripDocstrings {
         Level::OptIn
     }
     fn supports(&self, v: PyVersion) -> bool {
-        v <= PyVersion::V3_13
+        v >= PyVersion::V3_8
     }
     fn doc(&self) -> &'static str {
         include_str!("strip_docstrings.rs")
@@ -58,6 +62,14 @@ fn is_str(code: &CodeUnit<'_, '_>, index: usize) -> bool {
 }
 
 fn strip_function_docstring(code: &mut CodeUnit<'_, '_>) -> Changed {
+    if code.cfg.version >= PyVersion::V3_14 {
+        // The constant stays (the code may load it as a value too).
+        if code.flags & CO_HAS_DOCSTRING == 0 {
+            return Changed::NONE;
+        }
+        code.flags &= !CO_HAS_DOCSTRING;
+        return Changed(1);
+    }
     if !is_str(code, 0) {
         return Changed::NONE;
     }

@@ -419,7 +419,7 @@ fn optimize_code(
     };
     let consts = tuple(c.consts);
     let names = tuple(c.names);
-    let (old_consts, old_names) = (consts.clone(), names.clone());
+    let (old_consts, old_names, old_flags) = (consts.clone(), names.clone(), c.flags);
     let mut cfg = Cfg::build(ir);
     // EXTENDED_ARG widths as read are a hint for reproducing unchanged code;
     // changed code gets the minimal widths, as CPython writes them (a prefix
@@ -489,6 +489,7 @@ fn optimize_code(
     let stack = bytecode::stack_depth(&new_ir, unit.flags);
     let consts = unit.consts;
     let names = unit.names;
+    let new_flags = unit.flags;
     // The new stack size is exactly what the code needs.
     let stacksize =
         i32::try_from(stack.max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
@@ -504,6 +505,10 @@ fn optimize_code(
         let small = names.len() < 256;
         let node = file.module.arena.push(Value::Tuple { small, items }, false);
         file.module.arena.codes[id.0 as usize].names = node;
+    }
+    // Passes may clear flags (3.14's CO_HAS_DOCSTRING, strip-docstrings).
+    if new_flags != old_flags {
+        file.module.arena.codes[id.0 as usize].flags = new_flags;
     }
     file.store_code(id, &enc, stacksize);
     Ok(Some(new_ir))

@@ -44,7 +44,7 @@ pub struct CodeUnit<'f, 'a> {
     pub consts: Vec<NodeId>,
     /// Working copy of `co_names`.
     pub names: Vec<NodeId>,
-    /// `co_flags`.
+    /// `co_flags`; a pass may change it (written back with the code).
     pub flags: i32,
     /// Locals bound on entry: the parameters (incl. `*args`, `**kwargs`),
     /// which are the first locals.

@@ -7,7 +7,8 @@
 //! printed in full with the verdict.
 //!
 //! The fixed-seed batch runs in every `cargo test`; `PYOPT_RANDOM_CASES`
-//! sets its size, and the `#[ignore]`d test runs a long batch.
+//! sets its size, `PYOPT_RANDOM_VERSIONS` (e.g. `3.14`) the versions, and
+//! the `#[ignore]`d test runs a long batch.
 
 #![cfg(feature = "test-passes")]
 
@@ -408,6 +409,18 @@ fn cases() -> u32 {
         .unwrap_or(300)
 }
 
+/// The versions to check: `PYOPT_RANDOM_VERSIONS` (comma-separated, e.g.
+/// `3.14`) or every supported one.
+fn versions() -> Vec<PyVersion> {
+    match std::env::var("PYOPT_RANDOM_VERSIONS") {
+        Ok(list) => list
+            .split(',')
+            .map(|s| PyVersion::parse(s).unwrap_or_else(|| panic!("unknown version {s:?}")))
+            .collect(),
+        Err(_) => PyVersion::ALL.to_vec(),
+    }
+}
+
 /// Runs `cases` fixed-seed programs through the pipeline `passes` on every
 /// installed version. Returns (programs checked, programs that differed).
 /// The safe passes (plus a pass that re-encodes everything), compared
@@ -434,7 +447,7 @@ fn batch(passes: &[&str], level: Level, mode: Mode, cases: u32, expect_same: boo
     let mut checked = 0u64;
     let mut different = 0u64;
     let scratch = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("random-programs");
-    for v in PyVersion::ALL {
+    for v in versions() {
         let Some(python) = common::require_or_skip(v.minor()) else {
             continue;
         };
