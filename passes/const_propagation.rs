@@ -1,10 +1,12 @@
 //! Constant propagation: a local that only ever holds one constant is loaded as that constant.
 //!
 //! What it does: a local that is not a parameter, is stored exactly once in
-//! the code object, by `LOAD_CONST c; STORE_FAST x` (NOPs may sit between),
+//! the code object, by `LOAD_CONST c; STORE_FAST x` (3.14 also
+//! `LOAD_SMALL_INT n; STORE_FAST x`; NOPs may sit between),
 //! and is never deleted or named by any other instruction (not a cell or free
 //! variable, not cleared by an inlined comprehension) has each
-//! `LOAD_FAST x` / `LOAD_FAST_CHECK x` replaced by `LOAD_CONST c`
+//! `LOAD_FAST x` / `LOAD_FAST_CHECK x` / `LOAD_FAST_BORROW x` replaced by
+//! that same constant load
 //! wherever `x` is bound on every path to the load. The store stays, so
 //! `locals()`, `frame.f_locals` and debuggers still see `x`. This feeds
 //! `constant-folding` (`N = 8; y = N * 2`) and, through it, `jump-threading`
@@ -25,7 +27,7 @@
 //! What it must never do: propagate into a load that might run before the
 //! store, or a local that is stored twice, deleted, or a parameter.
 //!
-//! Versions: 3.8–3.13.
+//! Versions: 3.8–3.14 (3.14: `LOAD_SMALL_INT` stores count as constant stores).
 
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
@@ -39,8 +41,8 @@ impl Pass for ConstPropagation {
     fn level(&self) -> Level {
         Level::Aggressive
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        true || v <= PyVersion::V3_13
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")
@@ -52,7 +54,9 @@ impl Pass for ConstPropagation {
         }
         // Per local: number of stores, and the constant of the single one.
         let mut stores = vec![0u32; nlocals];
-        let mut value: Vec<Option<u32>> = vec![None; nlocals];
+        // The constant load feeding the single store (LOAD_CONST c, or
+        // 3.14's LOAD_SMALL_INT n).
+        let mut value: Vec<Option<(Op, u32)>> = vec![None; nlocals];
         let mut superinstr = vec![false; nlocals];
         for &b in &code.cfg.order {
             let instrs = &code.cfg.block(b).instrs;
@@ -65,8 +69,8 @@ impl Pass for ConstPropagation {
                             .iter()
                             .rev()
                             .find(|p| p.op != Op::NOP)
-                            .filter(|p| p.op == Op::LOAD_CONST)
-                            .map(|p| p.arg);
+                            .filter(|p| CodeUnit::is_const_load(p.op))
+                            .map(|p| (p.op, p.arg));
                     }
                     // Stores inside superinstructions count against a
                     // local; their loads just read the single value.
@@ -87,7 +91,7 @@ impl Pass for ConstPropagation {
             }
         }
         let excluded = code.cfg.unbindable_locals(nlocals);
-        let candidate: Vec<Option<u32>> = (0..nlocals)
+        let candidate: Vec<Option<(Op, u32)>> = (0..nlocals)
             .map(|l| {
                 let ok =
                     l >= code.nargs && stores[l] == 1 && !superinstr[l] && !excluded.contains(l);
@@ -101,11 +105,14 @@ impl Pass for ConstPropagation {
             .cfg
             .rewrite_with_bound(code.nargs, nlocals, |ins, bound| {
                 let l = ins.arg as usize;
-                let load = matches!(ins.op, Op::LOAD_FAST | Op::LOAD_FAST_CHECK) && l < nlocals;
+                let load = matches!(
+                    ins.op,
+                    Op::LOAD_FAST | Op::LOAD_FAST_BORROW | Op::LOAD_FAST_CHECK
+                ) && l < nlocals;
                 match candidate.get(l) {
-                    Some(&Some(c)) if load && bound.contains(l) => {
-                        ins.op = Op::LOAD_CONST;
-                        ins.arg = c;
+                    Some(&Some((op, arg))) if load && bound.contains(l) => {
+                        ins.op = op;
+                        ins.arg = arg;
                         ins.ext = 0;
                         true
                     }

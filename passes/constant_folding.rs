@@ -38,7 +38,7 @@
 //! What it must never do: fold `%` on strings, float `//`, `%` or `**`, or
 //! anything on a type whose operators a user can define; merge NaNs.
 //!
-//! Versions: 3.8–3.13. On 3.13 a conditional jump is folded only on an exact
+//! Versions: 3.8–3.14. On 3.13+ a conditional jump is folded only on an exact
 //! bool constant (3.13 jumps test identity with `True`/`False`; the `TO_BOOL`
 //! before them is folded first).
 
@@ -57,8 +57,8 @@ impl Pass for ConstantFolding {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        true || v <= PyVersion::V3_13
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")

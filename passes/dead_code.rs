@@ -1,7 +1,8 @@
 //! Dead code: drop unreachable blocks (3.10+) and push-then-pop pairs.
 //!
 //! What it does: (1) on every version, a value pushed and immediately
-//! discarded — `LOAD_CONST c; POP_TOP`, `DUP_TOP; POP_TOP` (3.8–3.10),
+//! discarded — `LOAD_CONST c; POP_TOP` (3.14 also `LOAD_SMALL_INT`),
+//! `DUP_TOP; POP_TOP` (3.8–3.10),
 //! `COPY 1; POP_TOP` (3.11+), NOPs between allowed — becomes two located
 //! NOPs (for `nop-removal`); (2) on 3.10+, removes every block that is not reachable from the entry
 //! block through fall-through, jump and exception-handler edges (the 3.11+
@@ -9,7 +10,7 @@
 //! CPython 3.11–3.13 leave such code behind: the handlers of `try` bodies
 //! that compiled to nothing (and size the stack for them).
 //!
-//! Versions: pairs on 3.8–3.13; unreachable blocks on 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
+//! Versions: pairs on 3.8–3.14; unreachable blocks on 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
 //! — `frame.f_lineno = N` may jump onto a line after an endless loop, and its
 //! linear block-stack scan needs the dead `SETUP_*`/`POP_BLOCK`s balanced;
 //! removing them made CPython 3.8's own test_sys_settrace fail (measured:
@@ -43,8 +44,8 @@ impl Pass for DeadCode {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        true || v <= PyVersion::V3_13
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")
@@ -242,7 +243,7 @@ fn no_effect_pairs(code: &mut CodeUnit<'_, '_>) -> u32 {
                 let prev = (0..i).rev().find(|&j| instrs[j].op != Op::NOP);
                 let pushes_copy = prev.filter(|&j| {
                     let p = instrs[j];
-                    p.op == Op::LOAD_CONST
+                    CodeUnit::is_const_load(p.op)
                         || p.op == Op::DUP_TOP
                         || (p.op == Op::COPY && p.arg == 1)
                 });

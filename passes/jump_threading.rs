@@ -37,7 +37,7 @@
 //! exception-match jumps (their targets are part of their protocol), or
 //! `JUMP_BACKWARD_NO_INTERRUPT`.
 //!
-//! Versions: 3.8–3.13.
+//! Versions: 3.8–3.14.
 
 use crate::cfg::{unconditional_jump, BlockId};
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
@@ -52,8 +52,8 @@ impl Pass for JumpThreading {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        true || v <= PyVersion::V3_13
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")

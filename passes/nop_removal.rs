@@ -37,7 +37,7 @@
 //!
 //! What it must never do: remove anything but NOPs.
 //!
-//! Versions: 3.8–3.13.
+//! Versions: 3.8–3.14.
 
 use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
@@ -53,8 +53,8 @@ impl Pass for NopRemoval {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        true || v <= PyVersion::V3_13
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")

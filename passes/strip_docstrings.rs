@@ -40,8 +40,8 @@ impl Pass for StripDocstrings {
     fn level(&self) -> Level {
         Level::OptIn
     }
-    fn supports(&self, v: PyVersion) -> bool {
-        v >= PyVersion::V3_8
+    fn supports(&self, _v: PyVersion) -> bool {
+        true
     }
     fn doc(&self) -> &'static str {
         include_str!("strip_docstrings.rs")

@@ -35,7 +35,7 @@ What it does:
 The interpreter: --python 3.X uses python3.X from PATH, else the newest
 3.X.Y under $PYENV_ROOT/versions (as `pyopt difftest` finds it); without
 --python, the `python3` on PATH. The interpreter used and its version are
-printed. It must be CPython 3.8-3.13. It runs in isolated mode (-I), so
+printed. It must be CPython 3.8-3.14. It runs in isolated mode (-I), so
 PYTHON* environment variables (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...)
 are ignored and the pycs land next to the sources; SOURCE_DATE_EPOCH is
 honoured as compileall does (default invalidation mode checked-hash when it
@@ -186,7 +186,7 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
     let (program, wanted) = match python {
         Some(s) => {
             let v = PyVersion::parse(s)
-                .with_context(|| format!("--python {s}: not a version 3.8–3.13"))?;
+                .with_context(|| format!("--python {s}: not a version 3.8–3.14"))?;
             let Some(p) = difftest::find_interpreter(v) else {
                 bail!(
                     "--python {v}: no CPython {v} found (looked for python{v} on PATH and \
@@ -240,7 +240,7 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
     }
     let Some(version) = minor.parse::<u8>().ok().and_then(PyVersion::from_minor) else {
         bail!(
-            "{} is CPython {full}; pyopt supports 3.8–3.13 (choose one with --python 3.X)",
+            "{} is CPython {full}; pyopt supports 3.8–3.14 (choose one with --python 3.X)",
             program.display()
         );
     };

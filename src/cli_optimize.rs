@@ -102,15 +102,19 @@ pub struct OptimizeArgs {
 }
 
 fn versions_of(p: &dyn pipeline::Pass) -> String {
-    let v: Vec<String> = PyVersion::ALL
-        .iter()
-        .filter(|v| p.supports(**v))
-        .map(|v| v.to_string())
+    let v: Vec<PyVersion> = PyVersion::ALL
+        .into_iter()
+        .filter(|v| p.supports(*v))
         .collect();
-    if v.len() == PyVersion::ALL.len() {
-        "3.8-3.13".into()
-    } else {
-        v.join(",")
+    // A contiguous run of versions is a range ("3.12-3.14").
+    let contiguous = v.windows(2).all(|w| w[1].minor() == w[0].minor() + 1);
+    match (v.first(), v.last()) {
+        (Some(a), Some(b)) if contiguous && a != b => format!("{a}-{b}"),
+        _ => v
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
     }
 }
 

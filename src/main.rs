@@ -23,7 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pyopt",
     version,
-    about = "Ahead-of-time optimizer for CPython 3.8–3.13 bytecode (.pyc files)",
+    about = "Ahead-of-time optimizer for CPython 3.8–3.14 bytecode (.pyc files)",
     long_about = "pyopt reads compiled CPython bytecode (.pyc files), rewrites it and \
                   writes it back so that CPython loads it exactly as before.\n\n\
                   This build provides the exact codec: `roundtrip` proves that every file \

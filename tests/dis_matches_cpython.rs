@@ -1,5 +1,5 @@
 //! pyopt's decoded instruction stream must equal what each interpreter's own
-//! `dis` reports, for CPython 3.8–3.13.
+//! `dis` reports, for CPython 3.8–3.14 (3.14: the corpus of `tools/py314/make_corpus.sh`).
 //!
 //! For every installed version (see `common::require_or_skip`: a missing
 //! interpreter is skipped, or fails under `CI=true`) a deterministic sample of

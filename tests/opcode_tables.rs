@@ -1,5 +1,5 @@
 //! `src/version/generated.rs` must match what `tools/gen_opcode_tables.py`
-//! produces from the installed CPython 3.8–3.13.
+//! produces from the installed CPython 3.8–3.13 and pyodide's 3.14.
 //!
 //! Runs `python3 tools/gen_opcode_tables.py --check`. Without `python3` on
 //! PATH, or when the script reports missing interpreters (exit status 2), the

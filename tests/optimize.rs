@@ -1166,7 +1166,7 @@ fn passes_listing_and_unknown_names() {
     assert_eq!(r.code, Some(0), "{r}");
     for p in [PAD, "test-panic", "test-miscompile"] {
         assert!(
-            has_line(&r.out, &[p, "opt-in", "3.8-3.13"]),
+            has_line(&r.out, &[p, "opt-in", "3.8-3.14"]),
             "{p} not listed: {r}"
         );
     }
@@ -1174,7 +1174,7 @@ fn passes_listing_and_unknown_names() {
     assert_eq!(r.code, Some(0), "{r}");
     assert!(
         r.out
-            .starts_with(&format!("{PAD} (level opt-in, CPython 3.8-3.13)")),
+            .starts_with(&format!("{PAD} (level opt-in, CPython 3.8-3.14)")),
         "{r}"
     );
     assert!(r.out.contains("EXTENDED_ARG 0"), "{r}");

@@ -517,7 +517,7 @@ def render(tables):
         "use super::{ArgKind, ForbiddenOp, JumpKind, OpInfo, PyVersion, StackEffect, VersionTable};"
     )
     w.append("")
-    w.append("/// Every real, writable opcode of CPython 3.8–3.13, named exactly as in CPython.")
+    w.append("/// Every real, writable opcode of CPython 3.8–3.14, named exactly as in CPython.")
     w.append("///")
     w.append("/// Variants are in alphabetical order; the opcode byte differs between")
     w.append("/// versions (see each variant's doc and `VersionTable::info`).")

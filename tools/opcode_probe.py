@@ -1,4 +1,4 @@
-"""Probe run *inside* one target CPython (3.8–3.13) by gen_opcode_tables.py.
+"""Probe run *inside* one target CPython (3.8–3.14; 3.14 is pyodide's, through tools/py314/bin/python3.14) by gen_opcode_tables.py.
 
 It prints a single JSON document on stdout with the raw opcode facts of the
 interpreter it runs in: `opcode.opmap`, the specialized/instrumented names,

@@ -4,7 +4,9 @@
 What it measures
 ----------------
 For every selected CPython version (default: the newest installed patch
-release of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``) and every
+release of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``, and 3.14:
+pyodide's, once ``tools/py314/setup.sh`` ran, whose "standard library" is
+its sources compiled by ``tools/py314/make_corpus.sh`` at -o 0/1/2) and every
 selected level (default ``safe,aggressive``) it
 
 1. copies ``<prefix>/lib/python3.X`` of that installation to a fresh
@@ -49,9 +51,13 @@ import subprocess
 import sys
 import time
 
-from pyopt_tools import DEFAULT_PYOPT, SetupError, check_pyopt, pyenv_root, temp_workdir
+from pyopt_tools import (DEFAULT_PYOPT, SetupError, check_pyopt, py314_corpus, py314_ready,
+                         pyenv_root, temp_workdir)
 
-ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
+# The "prefix" of pyodide's 3.14, whose standard library is the stdlib/ part
+# of the tools/py314 corpus (its sources compiled at -o 0/1/2).
+PYODIDE = "pyodide (tools/py314)"
 
 
 def installed_versions(root):
@@ -68,7 +74,10 @@ def installed_versions(root):
         key = (int(m.group(1)), int(m.group(2)))
         if minor in ALL_MINORS and (minor not in best or key > best[minor][0]):
             best[minor] = (key, os.path.join(vdir, name))
-    return {k: v[1] for k, v in best.items()}
+    found = {k: v[1] for k, v in best.items()}
+    if "3.14" not in found and py314_ready():
+        found["3.14"] = PYODIDE
+    return found
 
 
 def fmt_int(n):
@@ -123,7 +132,10 @@ def summarize(report):
 
 def run_one(args, version, prefix, level, workdir):
     minor_lib = "python" + version
-    src = os.path.join(prefix, "lib", minor_lib)
+    if prefix == PYODIDE:
+        src = os.path.join(py314_corpus(), "stdlib")
+    else:
+        src = os.path.join(prefix, "lib", minor_lib)
     if not os.path.isdir(src):
         raise SetupError("%s has no lib/%s" % (prefix, minor_lib))
     copy = os.path.join(workdir, "%s-%s" % (version, level), minor_lib)
@@ -215,7 +227,7 @@ def main():
         description=__doc__.split("\n\n")[0],
         epilog="See the module docstring (top of this file) for details.")
     ap.add_argument("--versions", help="comma-separated minor versions, e.g. 3.8,3.13 "
-                    "(default: every installed 3.8-3.13)")
+                    "(default: every installed 3.8-3.14)")
     ap.add_argument("--levels", default="safe,aggressive",
                     help="comma-separated levels (default: safe,aggressive)")
     ap.add_argument("--pyopt", default=DEFAULT_PYOPT,
@@ -247,7 +259,7 @@ def main():
         else:
             wanted = [v for v in ALL_MINORS if v in installed]
             if not wanted:
-                raise SetupError("no CPython 3.8-3.13 installed under pyenv")
+                raise SetupError("no CPython 3.8-3.14 installed")
         levels = [l.strip() for l in args.levels.split(",") if l.strip()]
         if not levels:
             raise SetupError("--levels is empty")

@@ -10,6 +10,8 @@ What it holds:
 * ``SetupError`` (the run is impossible: the scripts exit 2) and the
   argument checks ``check_minor`` and ``check_pyopt``;
 * ``pyenv_root``, ``find_prefix``: locating CPython installations;
+* ``PY314_PYTHON``, ``py314_ready``, ``py314_corpus``: CPython 3.14 as
+  pyodide's WebAssembly build (``tools/py314``) and its compiled corpus;
 * ``temp_workdir``: a temporary directory removed afterwards unless kept;
 * ``copy_installation``, ``probe_copy``: copying an installation prefix
   (without ``site-packages``) and checking that the copy's interpreter
@@ -65,6 +67,27 @@ def pyenv_root(explicit=None):
     except (OSError, subprocess.CalledProcessError):
         pass
     return os.path.expanduser("~/.pyenv")
+
+
+PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
+PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
+
+
+def py314_ready():
+    """Whether tools/py314/setup.sh has installed pyodide's CPython 3.14."""
+    return os.path.isfile(os.path.join(PY314_DIR, "node_modules", "pyodide", "pyodide.mjs"))
+
+
+def py314_corpus():
+    """Build (or reuse) the 3.14 corpus of tools/py314/make_corpus.sh and
+    return its directory: ``stdlib/`` (pyodide's standard library) and
+    ``corpus/`` (the project's corpus), compiled at -o 0/1/2."""
+    proc = subprocess.run([os.path.join(PY314_DIR, "make_corpus.sh")],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise SetupError("tools/py314/make_corpus.sh failed:\n" + proc.stderr[-2000:])
+    return proc.stdout.strip()
 
 
 def find_prefix(root, minor):

@@ -5,7 +5,7 @@
 
 use super::{ArgKind, ForbiddenOp, JumpKind, OpInfo, PyVersion, StackEffect, VersionTable};
 
-/// Every real, writable opcode of CPython 3.8–3.13, named exactly as in CPython.
+/// Every real, writable opcode of CPython 3.8–3.14, named exactly as in CPython.
 ///
 /// Variants are in alphabetical order; the opcode byte differs between
 /// versions (see each variant's doc and `VersionTable::info`).
