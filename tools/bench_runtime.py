@@ -10,7 +10,9 @@ version and optimization level, and compares them.
 Method
 ------
 For each selected version 3.X (default: the newest installed patch release
-of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``):
+of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``, and 3.14 as
+pyodide's WebAssembly build once ``tools/py314/setup.sh`` ran — counted,
+never timed, since its wall time says nothing about a native 3.14):
 
 1. ``benches/python/bm_*.py`` is copied into a fresh temporary directory
    once for the original and once per level, and every copy is
@@ -94,7 +96,16 @@ import time
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO_ROOT, "benches", "python")
 DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
-ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
+# CPython 3.14 is pyodide's WebAssembly build (tools/py314/setup.sh): its
+# instruction counts are CPython 3.14's own, its wall time is not comparable
+# to a native build and is not measured.
+PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
+PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
+
+
+def is_pyodide(python):
+    return os.path.abspath(python) == os.path.abspath(PY314_PYTHON)
 LEVELS = ["safe", "aggressive"]
 PREFIX = "bm_"
 RESULT_MARK = "@@BENCH_RESULT@@"
@@ -193,7 +204,11 @@ def installed_interpreters():
         key = (int(m.group(1)), int(m.group(2)))
         if minor not in found or key > found[minor][0]:
             found[minor] = (key, name, exe)
-    return {k: (v[1], v[2]) for k, v in found.items()}
+    found = {k: (v[1], v[2]) for k, v in found.items()}
+    ready = os.path.join(PY314_DIR, "node_modules", "pyodide", "pyodide.mjs")
+    if "3.14" not in found and os.path.isfile(ready):
+        found["3.14"] = ("3.14 (pyodide)", PY314_PYTHON)
+    return found
 
 
 def discover_benchmarks():
@@ -307,7 +322,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--versions", help="comma-separated 3.X list (default: all installed 3.8-3.13)")
+    ap.add_argument("--versions", help="comma-separated 3.X list (default: all installed 3.8-3.14; "
+                    "3.14 is pyodide's, instruction counts only)")
     ap.add_argument("--levels", default="safe,aggressive",
                     help="comma-separated pyopt levels (default: safe,aggressive)")
     ap.add_argument("--benchmarks", help="comma-separated names (default: all of benches/python)")
@@ -371,7 +387,7 @@ def run(args):
     else:
         minors = [v for v in ALL_MINORS if v in interps]
         if not minors:
-            raise SetupError("no CPython 3.8-3.13 under %s/versions" % pyenv_root())
+            raise SetupError("no CPython 3.8-3.14 under %s/versions" % pyenv_root())
 
     started = time.time()
     workdir = tempfile.mkdtemp(prefix="pyopt-bench-runtime-")
@@ -472,7 +488,9 @@ def run_version(args, data, minor, full, python, workdir, benchmarks, levels):
                         mismatch("trace", b, lv, o["checksum"], p["checksum"])
                     if o["count"] == 0 or p["count"] == 0:
                         fail("trace", b, lv, "both", "no opcode events were counted")
-            if not args.no_time:
+            if is_pyodide(python):
+                row["untimed"] = "WebAssembly: not comparable to native, not timed"
+            elif not args.no_time:
                 time_benchmark(args, row, python, dirs["original"], dirs[lv], b, cwd,
                                fail, mismatch)
 
@@ -556,7 +574,9 @@ def print_report(args, data, minors, levels, benchmarks):
                         sum_p += p
                     cells += [fmt_int(o), fmt_int(p), fmt_pct(r.get("reduction_pct"))]
                 if timed:
-                    if "ratio_median" in r:
+                    if r.get("untimed"):
+                        cells.append("not timed (WebAssembly)")
+                    elif "ratio_median" in r:
                         cells.append("%.3f (%.3f–%.3f)" % (r["ratio_median"], r["ratio_min"],
                                                            r["ratio_max"]))
                         gm_values.append(r["ratio_median"])
