@@ -65,7 +65,15 @@ if (optimize) flags.push("-" + "O".repeat(Math.min(optimize, 2)));
 const rest = argv.slice(i);
 
 const env = { ...process.env };
-const py = await loadPyodide({ args: flags, env, stdout: () => {}, stderr: () => {} });
+// sys.executable is this command line, so that a program can start "itself".
+const executable = path.join(path.dirname(new URL(import.meta.url).pathname), "bin", "python3.14");
+const py = await loadPyodide({
+  args: flags,
+  env,
+  stdout: () => {},
+  stderr: () => {},
+  _sysExecutable: executable,
+});
 
 // Byte-exact standard streams on the process's own descriptors.
 function writer(fd) {
