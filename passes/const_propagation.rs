@@ -29,7 +29,7 @@
 //!
 //! Versions: 3.8–3.14 (3.14: `LOAD_SMALL_INT` stores count as constant stores).
 
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct ConstPropagation;
@@ -46,6 +46,11 @@ impl Pass for ConstPropagation {
     }
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")
+    }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        // A candidate needs a store fed by a constant load.
+        pre.nlocals > 0
+            && pre.any_pair(|a, b| CodeUnit::is_const_load(a.op) && b.op == Op::STORE_FAST)
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let nlocals = code.nlocals;

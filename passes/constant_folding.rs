@@ -45,7 +45,7 @@
 use crate::bytecode::Instr;
 use crate::cfg::BlockId;
 use crate::consts::{self, BinOp, CmpOp, Const};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct ConstantFolding;
@@ -63,6 +63,9 @@ impl Pass for ConstantFolding {
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")
     }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        may_fold(pre)
+    }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = 0;
         let order = code.cfg.order.clone();
@@ -76,6 +79,39 @@ impl Pass for ConstantFolding {
             }
         }
         Changed(changes)
+    }
+}
+
+/// Whether anything could fold: an operation preceded (past NOPs) by as
+/// many constant loads as it has operands (block boundaries ignored, so
+/// this is never stricter than `fold_at`).
+fn may_fold(pre: &Precheck<'_>) -> bool {
+    let v = pre.ir.version;
+    let mut consts_before = 0usize;
+    for ins in &pre.ir.instrs {
+        if ins.op == Op::NOP {
+            continue;
+        }
+        if let Some(fold) = classify(v, ins) {
+            if arity(&fold) <= consts_before {
+                return true;
+            }
+        }
+        consts_before = if CodeUnit::is_const_load(ins.op) {
+            consts_before + 1
+        } else {
+            0
+        };
+    }
+    false
+}
+
+/// How many constant operands a fold needs.
+fn arity(fold: &Fold) -> usize {
+    match fold {
+        Fold::Unary(_) | Fold::Branch(_) | Fold::ReturnConst => 1,
+        Fold::Binary(_) | Fold::Compare(_) | Fold::Contains { .. } => 2,
+        Fold::BuildTuple(n) => *n,
     }
 }
 
@@ -194,12 +230,7 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
     let Some(fold) = classify(v, &ins) else {
         return false;
     };
-    let arity = match fold {
-        Fold::Unary(_) | Fold::Branch(_) | Fold::ReturnConst => 1,
-        Fold::Binary(_) | Fold::Compare(_) | Fold::Contains { .. } => 2,
-        Fold::BuildTuple(n) => n,
-    };
-    let Some(ops) = const_operands(&code.cfg.block(b).instrs, i, arity) else {
+    let Some(ops) = const_operands(&code.cfg.block(b).instrs, i, arity(&fold)) else {
         return false;
     };
     let loads: Vec<Instr> = ops.iter().map(|&k| code.cfg.block(b).instrs[k]).collect();

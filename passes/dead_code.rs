@@ -32,7 +32,7 @@
 //! reachable blocks, so they are reachable by construction).
 
 use crate::cfg::{BlockId, Cfg};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct DeadCode;
@@ -49,6 +49,10 @@ impl Pass for DeadCode {
     }
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")
+    }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        pre.any_pair(|p, i| i.op == Op::POP_TOP && pushes_copy(p))
+            || (pre.ir.version >= PyVersion::V3_10 && pre.has_unreachable())
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = no_effect_pairs(code);
@@ -232,6 +236,11 @@ fn first_marking_line(instrs: &[crate::bytecode::Instr]) -> Option<i32> {
         .map(|i| i.loc.line)
 }
 
+/// Whether `p` pushes a value whose immediate `POP_TOP` undoes it.
+fn pushes_copy(p: &crate::bytecode::Instr) -> bool {
+    CodeUnit::is_const_load(p.op) || p.op == Op::DUP_TOP || (p.op == Op::COPY && p.arg == 1)
+}
+
 /// Push-then-pop pairs into NOPs.
 fn no_effect_pairs(code: &mut CodeUnit<'_, '_>) -> u32 {
     let mut changes = 0;
@@ -241,12 +250,7 @@ fn no_effect_pairs(code: &mut CodeUnit<'_, '_>) -> u32 {
             let instrs = &code.cfg.block(b).instrs;
             if instrs[i].op == Op::POP_TOP {
                 let prev = (0..i).rev().find(|&j| instrs[j].op != Op::NOP);
-                let pushes_copy = prev.filter(|&j| {
-                    let p = instrs[j];
-                    CodeUnit::is_const_load(p.op)
-                        || p.op == Op::DUP_TOP
-                        || (p.op == Op::COPY && p.arg == 1)
-                });
+                let pushes_copy = prev.filter(|&j| pushes_copy(&instrs[j]));
                 if let Some(j) = pushes_copy {
                     code.cfg.nop_out(b, j);
                     code.cfg.nop_out(b, i);

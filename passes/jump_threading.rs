@@ -40,7 +40,7 @@
 //! Versions: 3.8–3.14.
 
 use crate::cfg::{unconditional_jump, BlockId};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct JumpThreading;
@@ -57,6 +57,32 @@ impl Pass for JumpThreading {
     }
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")
+    }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        // On code as read every block holds an instruction, so each rule
+        // needs a jump to a jump, to the very next instruction, or (3.10+)
+        // a conditional jump right before an unconditional one. (Merging
+        // straight blocks is not counted as a change.)
+        let instrs = &pre.ir.instrs;
+        let unconditional = |i: usize| {
+            instrs
+                .get(i)
+                .is_some_and(|t| jump_kind(t.op) == Some(Kind::Unconditional))
+        };
+        instrs
+            .iter()
+            .enumerate()
+            .any(|(i, x)| match jump_kind(x.op) {
+                None => false,
+                Some(kind) => {
+                    let t = x.arg as usize;
+                    unconditional(t)
+                        || t == i + 1
+                        || (kind == Kind::PopJump
+                            && pre.ir.version >= PyVersion::V3_10
+                            && unconditional(i + 1))
+                }
+            })
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let v = code.cfg.version;

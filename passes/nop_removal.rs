@@ -41,7 +41,7 @@
 
 use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct NopRemoval;
@@ -58,6 +58,9 @@ impl Pass for NopRemoval {
     }
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")
+    }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        pre.any(|i| i.op == Op::NOP)
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let has_nop =

@@ -42,7 +42,7 @@
 //! loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct Superinstructions;
@@ -59,6 +59,18 @@ impl Pass for Superinstructions {
     }
     fn doc(&self) -> &'static str {
         include_str!("superinstructions.rs")
+    }
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        // Adjacent in the instruction list (a fused pair never spans a NOP),
+        // under the same line rule as `fuse_pairs`.
+        let across_lines = pre.level >= Level::Aggressive;
+        pre.any(|i| i.op == Op::LOAD_FAST_CHECK)
+            || (pre.ir.version >= PyVersion::V3_13
+                && pre
+                    .ir
+                    .instrs
+                    .windows(2)
+                    .any(|w| fuse(&w[0], &w[1]).is_some() && fusable(&w[0], &w[1], across_lines)))
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = unchecked_loads(code);
@@ -106,6 +118,16 @@ fn fuse(first: &Instr, second: &Instr) -> Option<Op> {
     }
 }
 
+/// The line rule for fusing `a` and `c`: on one line, or across lines (at
+/// `aggressive`) when the second half is a load: a debugger jump to the
+/// second line then finds the stack shallower than the original code had
+/// it and is refused ("incompatible stacks"), where a fused second store
+/// would be skipped silently.
+fn fusable(a: &Instr, c: &Instr, across_lines: bool) -> bool {
+    let second_loads = matches!(c.op, Op::LOAD_FAST | Op::LOAD_FAST_BORROW);
+    a.loc.line == c.loc.line || (across_lines && second_loads)
+}
+
 fn fuse_pairs(code: &mut CodeUnit<'_, '_>, across_lines: bool) -> u32 {
     let mut changes = 0;
     for b in code.cfg.order.clone() {
@@ -113,14 +135,8 @@ fn fuse_pairs(code: &mut CodeUnit<'_, '_>, across_lines: bool) -> u32 {
         let mut i = 0;
         while i + 1 < instrs.len() {
             let (a, c) = (instrs[i], instrs[i + 1]);
-            let same_line = a.loc.line == c.loc.line;
-            // Across lines, the second half must be a load: a debugger jump
-            // to the second line then finds the stack shallower than the
-            // original code had it and is refused ("incompatible stacks"),
-            // where a fused second store would be skipped silently.
-            let second_loads = matches!(c.op, Op::LOAD_FAST | Op::LOAD_FAST_BORROW);
             match fuse(&a, &c) {
-                Some(op) if same_line || (across_lines && second_loads) => {
+                Some(op) if fusable(&a, &c, across_lines) => {
                     instrs[i].op = op;
                     instrs[i].arg = (a.arg << 4) | c.arg;
                     instrs.remove(i + 1);

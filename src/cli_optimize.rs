@@ -86,6 +86,11 @@ pub struct OptimizeArgs {
     /// Verify after every pass application, to find which pass broke a code object.
     #[arg(long)]
     pub(crate) verify_each: bool,
+    /// Build the CFG and run the passes on every code object, even where
+    /// each pass's quick check on the code as read says it has nothing to do
+    /// (slower; the output must be the same, which this flag lets you check).
+    #[arg(long)]
+    pub(crate) no_precheck: bool,
     /// Print the CFG after every application of PASS that changed something.
     #[arg(long, value_name = "PASS")]
     pub(crate) dump_after: Option<String>,
@@ -197,6 +202,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         &settings.enabled,
         Debug {
             verify_each: args.verify_each,
+            no_precheck: args.no_precheck,
             dump_after: args.dump_after.clone(),
             bisect_limit: args.bisect_limit,
             applied: Default::default(),

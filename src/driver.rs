@@ -327,7 +327,21 @@ pub fn optimize_bytes(
     pipeline: &Pipeline,
     want_diff: bool,
 ) -> Result<(FileReport, Option<Vec<u8>>), Error> {
-    let mut file = PycFile::parse(data)?;
+    crate::roundtrip::with_workspace(|ws| {
+        let mut file = PycFile::parse_with(data, &mut ws.recycled)?;
+        let result = optimize_file(&mut file, data, pipeline, want_diff, ws);
+        ws.recycled.recycle(file.module);
+        result
+    })
+}
+
+fn optimize_file(
+    file: &mut PycFile<'_>,
+    data: &[u8],
+    pipeline: &Pipeline,
+    want_diff: bool,
+    ws: &mut crate::roundtrip::Workspace,
+) -> Result<(FileReport, Option<Vec<u8>>), Error> {
     let version = file.version();
     let mut report = FileReport {
         code_objects: file.module.arena.codes.len() as u64,
@@ -338,20 +352,24 @@ pub fn optimize_bytes(
     }
     let mut diff = String::new();
     for id in file.code_ids().collect::<Vec<_>>() {
-        let qualname = file.qualname(id);
-        let ir = file.decode_code(id)?;
-        let sizes = TableSizes::of(&file, id);
+        file.decode_code_into(id, &mut ws.ir, &mut ws.scratch)?;
+        let ir = &ws.ir;
+        let sizes = TableSizes::of(file, id);
         report.instructions_before += ir.instrs.len() as u64;
+        let pre = crate::pipeline::Precheck::new(
+            ir,
+            file.module.arena.code(id).flags,
+            pipeline.level,
+            sizes.locals,
+            (&mut ws.scratch, &mut ws.stack),
+        );
+        if !pipeline.may_change(&pre) {
+            report.instructions_after += ir.instrs.len() as u64;
+            continue;
+        }
+        let qualname = file.qualname(id);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            optimize_code(
-                &mut file,
-                id,
-                &ir,
-                &qualname,
-                sizes,
-                pipeline,
-                &mut report.stats,
-            )
+            optimize_code(file, id, ir, &qualname, sizes, pipeline, &mut report.stats)
         }));
         match outcome {
             Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
@@ -359,9 +377,9 @@ pub fn optimize_bytes(
                 report.instructions_after += new_ir.instrs.len() as u64;
                 if want_diff {
                     let _ = writeln!(diff, "--- {qualname} (before)");
-                    diff.push_str(&crate::dis::listing_ir(&file, id, &ir));
+                    diff.push_str(&crate::dis::listing_ir(file, id, ir));
                     let _ = writeln!(diff, "+++ {qualname} (after)");
-                    diff.push_str(&crate::dis::listing_ir(&file, id, &new_ir));
+                    diff.push_str(&crate::dis::listing_ir(file, id, &new_ir));
                 }
                 report.changed_code_objects += 1;
             }
@@ -383,6 +401,11 @@ pub fn optimize_bytes(
         if s.changes > 0 {
             report.pass_changes.insert(name.to_string(), s.changes);
         }
+    }
+    // Nothing changed: the file stays as it is (the codec is exact, so
+    // encoding it would only give back `data`).
+    if report.changed_code_objects == 0 {
+        return Ok((report, None));
     }
     let mut out = Vec::with_capacity(data.len());
     file.write(&mut out)?;

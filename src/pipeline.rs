@@ -136,6 +136,85 @@ impl CodeUnit<'_, '_> {
     }
 }
 
+/// A code object as read, before any CFG is built: what
+/// [`Pass::may_change`] looks at to tell, cheaply, that a pass has nothing
+/// to do (most code objects of a compiled tree give every pass nothing).
+pub struct Precheck<'i> {
+    pub ir: &'i crate::bytecode::CodeIr,
+    /// `co_flags`.
+    pub flags: i32,
+    pub level: Level,
+    /// Number of local variables.
+    pub nlocals: usize,
+    /// Buffers for the stack walk of [`Precheck::has_unreachable`].
+    walk: std::cell::RefCell<Walk<'i>>,
+    unreachable: std::cell::OnceCell<bool>,
+}
+
+type Walk<'i> = (
+    &'i mut crate::bytecode::Scratch,
+    &'i mut crate::bytecode::StackReport,
+);
+
+impl<'i> Precheck<'i> {
+    /// The facts of `ir` as read; `walk` lends buffers for the stack walk.
+    pub fn new(
+        ir: &'i crate::bytecode::CodeIr,
+        flags: i32,
+        level: Level,
+        nlocals: usize,
+        walk: Walk<'i>,
+    ) -> Self {
+        Precheck {
+            ir,
+            flags,
+            level,
+            nlocals,
+            walk: std::cell::RefCell::new(walk),
+            unreachable: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+impl Precheck<'_> {
+    /// Whether some instruction matches `f`.
+    pub fn any(&self, f: impl Fn(&crate::bytecode::Instr) -> bool) -> bool {
+        self.ir.instrs.iter().any(f)
+    }
+
+    /// Whether some instruction `a` is followed, past any NOPs, by an
+    /// instruction `b` with `f(a, b)`.
+    pub fn any_pair(
+        &self,
+        f: impl Fn(&crate::bytecode::Instr, &crate::bytecode::Instr) -> bool,
+    ) -> bool {
+        let mut prev: Option<&crate::bytecode::Instr> = None;
+        for ins in &self.ir.instrs {
+            if let Some(p) = prev {
+                if f(p, ins) {
+                    return true;
+                }
+            }
+            if ins.op != crate::version::Op::NOP {
+                prev = Some(ins);
+            }
+        }
+        false
+    }
+
+    /// Whether some instruction is reached by no path (the stack walk's
+    /// reachability: fall-through, jumps, exception handlers). Computed once,
+    /// with the driver's reusable buffers.
+    pub fn has_unreachable(&self) -> bool {
+        *self.unreachable.get_or_init(|| {
+            let mut walk = self.walk.borrow_mut();
+            let (scratch, report) = &mut *walk;
+            crate::bytecode::stack_depth_into(self.ir, self.flags, scratch, report);
+            report.has_unreachable()
+        })
+    }
+}
+
 /// An optimization pass. See `passes/mod.rs` for the registry.
 pub trait Pass: Sync {
     /// Kebab-case name: the key in `pyopt.toml` and on the command line.
@@ -146,6 +225,16 @@ pub trait Pass: Sync {
     /// leading `//!` lines are the documentation, or plain text. See [`doc_text`].
     fn doc(&self) -> &'static str;
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed;
+    /// A necessary condition for `run` to change anything in this code object
+    /// as read: `false` promises that the pass would change nothing (then, if
+    /// no enabled pass may change it, the driver leaves the code object alone
+    /// without building its CFG). `true` is always correct. The promise is
+    /// checked on every standard library by `tests/optimize.rs`, which
+    /// optimizes with and without this shortcut and compares the bytes.
+    fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        let _ = pre;
+        true
+    }
 }
 
 /// A pass's documentation as text: the leading `//!` lines of its source
@@ -205,6 +294,10 @@ impl Stats {
 pub struct Debug {
     /// Verify the CFG after every pass application, not only at the end.
     pub verify_each: bool,
+    /// Build the CFG and run every pass on every code object, even where
+    /// each pass's [`Pass::may_change`] says it has nothing to do (to check
+    /// those promises).
+    pub no_precheck: bool,
     /// Print the CFG after every application of this pass that changed something.
     pub dump_after: Option<String>,
     /// Apply only this many pass applications (that change something) in
@@ -277,6 +370,16 @@ impl Pipeline {
     /// version are left as they are without being decoded).
     pub fn any_for(&self, v: PyVersion) -> bool {
         self.passes.iter().any(|p| p.supports(v))
+    }
+
+    /// Whether some enabled pass may change this code object (see
+    /// [`Pass::may_change`]); always true with `Debug::no_precheck`.
+    pub fn may_change(&self, pre: &Precheck<'_>) -> bool {
+        self.debug.no_precheck
+            || self
+                .passes
+                .iter()
+                .any(|p| p.supports(pre.ir.version) && p.may_change(pre))
     }
 
     /// Runs the passes on one code object until a round changes nothing.

@@ -218,9 +218,15 @@ pub fn roundtrip_bytes(data: &[u8]) -> Result<RoundTrip, Error> {
 
 /// [`roundtrip_bytes`] to a chosen depth, with this thread's reusable buffers.
 pub fn roundtrip_to(data: &[u8], depth: Depth) -> Result<RoundTrip, Error> {
+    with_workspace(|ws| roundtrip_with(data, ws, depth))
+}
+
+/// Runs `f` with this thread's [`Workspace`] (a fresh one if it is already
+/// in use further up the stack).
+pub fn with_workspace<R>(f: impl FnOnce(&mut Workspace) -> R) -> R {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
-        Ok(mut ws) => roundtrip_with(data, &mut ws, depth),
-        Err(_) => roundtrip_with(data, &mut Workspace::default(), depth),
+        Ok(mut ws) => f(&mut ws),
+        Err(_) => f(&mut Workspace::default()),
     })
 }
 

@@ -1410,3 +1410,100 @@ fn passes_reach_a_fixpoint_on_stdlib_packages() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The precheck: `Pass::may_change` may only skip what would not change.
+
+/// Every third `.pyc` of every standard library (the 3.14 corpus for 3.14),
+/// optimized at `safe` and at `aggressive` with every non-opt-in pass, once
+/// with the driver's precheck and once without it (`Debug::no_precheck`):
+/// the bytes and each pass's change count must be the same. A pass whose
+/// `may_change` said "nothing to do" for a code object it would have
+/// changed shows up here as a difference.
+#[test]
+fn precheck_skips_only_code_objects_no_pass_changes() {
+    use pyopt::config::Level;
+    use pyopt::pipeline::{Debug, Pipeline};
+    use rayon::prelude::*;
+    let safe: Vec<&str> = SAFE_PASSES.split(',').collect();
+    let mut aggressive = vec!["const-propagation"];
+    aggressive.extend(&safe);
+    for v in pyopt::PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        let lib = common::stdlib_pycs(v.minor(), &python);
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&lib)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pyc"))
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        let files: Vec<PathBuf> = files.into_iter().step_by(3).collect();
+        for (level, passes) in [(Level::Safe, &safe), (Level::Aggressive, &aggressive)] {
+            let with = Pipeline::new(passes, Debug::default()).with_level(level);
+            let without = Pipeline::new(
+                passes,
+                Debug {
+                    no_precheck: true,
+                    ..Debug::default()
+                },
+            )
+            .with_level(level);
+            let outcome: Vec<(u64, Vec<String>)> = files
+                .par_iter()
+                .map(|p| {
+                    let data = fs::read(p).expect("read pyc");
+                    let a = pyopt::driver::optimize_bytes(&data, &with, false);
+                    let b = pyopt::driver::optimize_bytes(&data, &without, false);
+                    let mut problems = Vec::new();
+                    let changed = match (a, b) {
+                        (Ok((ra, oa)), Ok((rb, ob))) => {
+                            if oa != ob {
+                                problems.push(format!("{}: bytes differ", p.display()));
+                            }
+                            if ra.pass_changes != rb.pass_changes {
+                                problems.push(format!(
+                                    "{}: pass changes {:?} with the precheck, {:?} without",
+                                    p.display(),
+                                    ra.pass_changes,
+                                    rb.pass_changes
+                                ));
+                            }
+                            rb.changed_code_objects
+                        }
+                        (a, b) => {
+                            problems.push(format!(
+                                "{}: failed: {:?} / {:?}",
+                                p.display(),
+                                a.err(),
+                                b.err()
+                            ));
+                            0
+                        }
+                    };
+                    (changed, problems)
+                })
+                .collect();
+            let changed: u64 = outcome.iter().map(|(c, _)| c).sum();
+            let problems: Vec<&String> = outcome.iter().flat_map(|(_, p)| p).collect();
+            println!(
+                "{v} {level}: {} files, {changed} code objects changed, same with and without the precheck",
+                files.len()
+            );
+            assert!(
+                problems.is_empty(),
+                "{v} {level}: {} files differ:\n{}",
+                problems.len(),
+                problems
+                    .iter()
+                    .take(20)
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+            assert!(changed > 0, "{v} {level}: nothing changed at all");
+        }
+    }
+}
