@@ -48,9 +48,29 @@ impl Pass for ConstPropagation {
         include_str!("const_propagation.rs")
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
-        // A candidate needs a store fed by a constant load.
-        pre.nlocals > 0
-            && pre.any_pair(|a, b| CodeUnit::is_const_load(a.op) && b.op == Op::STORE_FAST)
+        // A candidate is a local stored from a constant load that some
+        // plain load reads (locals 0..64 tracked exactly, others assumed).
+        let nlocals = pre.nlocals;
+        if nlocals == 0 {
+            return false;
+        }
+        let bit = |l: u32| if l < 64 { 1u64 << l } else { u64::MAX };
+        let (mut fed, mut loaded) = (0u64, 0u64);
+        pre.any_pair(|a, b| {
+            if CodeUnit::is_const_load(a.op) && b.op == Op::STORE_FAST {
+                fed |= bit(b.arg);
+            }
+            false
+        });
+        for ins in &pre.ir.instrs {
+            if matches!(
+                ins.op,
+                Op::LOAD_FAST | Op::LOAD_FAST_BORROW | Op::LOAD_FAST_CHECK
+            ) {
+                loaded |= bit(ins.arg);
+            }
+        }
+        fed & loaded != 0
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let nlocals = code.nlocals;

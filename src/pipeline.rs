@@ -186,7 +186,7 @@ impl Precheck<'_> {
     /// instruction `b` with `f(a, b)`.
     pub fn any_pair(
         &self,
-        f: impl Fn(&crate::bytecode::Instr, &crate::bytecode::Instr) -> bool,
+        mut f: impl FnMut(&crate::bytecode::Instr, &crate::bytecode::Instr) -> bool,
     ) -> bool {
         let mut prev: Option<&crate::bytecode::Instr> = None;
         for ins in &self.ir.instrs {
