@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use std::cell::RefCell;
 
-use crate::bytecode::{self, CodeIr, Encoded};
+use crate::bytecode::{CodeIr, Encoded};
 use crate::cfg::Cfg;
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
@@ -472,7 +472,7 @@ fn optimize_code(
     };
     // The last verified layout and encoding: after the pipeline's final
     // check it is exactly what gets written, so nothing is encoded twice.
-    let verified: RefCell<Option<(CodeIr, Encoded)>> = RefCell::new(None);
+    let verified: RefCell<Option<(CodeIr, Encoded, u32)>> = RefCell::new(None);
     let check = |u: &CodeUnit<'_, '_>| -> Result<(), String> {
         let ir = u.cfg.linearize().map_err(|e| e.to_string())?;
         let sizes = TableSizes {
@@ -481,11 +481,11 @@ fn optimize_code(
             ..sizes
         };
         match check_ir_encoded(&ir, u.flags, None, sizes) {
-            (problems, Some(enc)) if problems.is_empty() => {
-                *verified.borrow_mut() = Some((ir, enc));
+            (problems, Some(enc), depth) if problems.is_empty() => {
+                *verified.borrow_mut() = Some((ir, enc, depth));
                 Ok(())
             }
-            (problems, _) => Err(problems.join("; ")),
+            (problems, _, _) => Err(problems.join("; ")),
         }
     };
     let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {
@@ -504,18 +504,15 @@ fn optimize_code(
     if changes == 0 {
         return Ok(None);
     }
-    let new_ir = unit
-        .cfg
-        .linearize()
-        .map_err(|e| reject(None, e.to_string()))?;
-    let enc = bytecode::encode(&new_ir).map_err(|e| reject(None, e.to_string()))?;
-    let stack = bytecode::stack_depth(&new_ir, unit.flags);
+    // The pipeline's final check verified exactly this layout and encoding.
+    let Some((new_ir, enc, max_depth)) = verified.borrow_mut().take() else {
+        return Err(reject(None, "changed code was not verified".into()));
+    };
     let consts = unit.consts;
     let names = unit.names;
     let new_flags = unit.flags;
     // The new stack size is exactly what the code needs.
-    let stacksize =
-        i32::try_from(stack.max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
+    let stacksize = i32::try_from(max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
     // A changed table becomes a new tuple node (the old one may be shared).
     if consts != old_consts {
         let items = file.module.arena.push_items(&consts);

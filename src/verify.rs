@@ -85,13 +85,14 @@ pub fn check_ir(ir: &CodeIr, flags: i32, stacksize: Option<i32>, sizes: TableSiz
     check_ir_encoded(ir, flags, stacksize, sizes).0
 }
 
-/// [`check_ir`], also returning the encoding it checked (when it encoded).
+/// [`check_ir`], also returning the encoding it checked (when it encoded)
+/// and the stack walk's maximum depth (what `co_stacksize` must be).
 pub fn check_ir_encoded(
     ir: &CodeIr,
     flags: i32,
     stacksize: Option<i32>,
     sizes: TableSizes,
-) -> (Vec<String>, Option<bytecode::Encoded>) {
+) -> (Vec<String>, Option<bytecode::Encoded>, u32) {
     let mut problems = Vec::new();
     let report = bytecode::stack_depth(ir, flags);
     for (i, msg) in &report.problems {
@@ -184,7 +185,7 @@ pub fn check_ir_encoded(
             Some(enc)
         }
     };
-    (problems, encoded)
+    (problems, encoded, report.max_depth)
 }
 
 /// Instructions (op, argument, location) and exception entries equal; the
