@@ -1433,14 +1433,7 @@ fn precheck_skips_only_code_objects_no_pass_changes() {
             continue;
         };
         let lib = common::stdlib_pycs(v.minor(), &python);
-        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&lib)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pyc"))
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
-        let files: Vec<PathBuf> = files.into_iter().step_by(3).collect();
+        let files: Vec<PathBuf> = common::pycs(&lib).into_iter().step_by(3).collect();
         for (level, passes) in [(Level::Safe, &safe), (Level::Aggressive, &aggressive)] {
             let with = Pipeline::new(passes, Debug::default()).with_level(level);
             let without = Pipeline::new(

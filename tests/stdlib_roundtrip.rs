@@ -18,23 +18,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
 use pyopt::PyVersion;
 
-fn pycs(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pyc"))
-        .map(|e| e.into_path())
-        .collect();
-    v.sort();
-    v
-}
+use common::pycs;
 
 #[test]
 fn every_stdlib_pyc_roundtrips_byte_identically() {

@@ -72,6 +72,18 @@ pub fn stdlib_pycs(minor: u8, python: &std::path::Path) -> PathBuf {
     lib
 }
 
+/// Every `*.pyc` file under `dir`, sorted.
+pub fn pycs(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pyc"))
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
 fn find_pyenv_python(minor: u8) -> Option<PathBuf> {
     let versions = pyenv_root()?.join("versions");
     let mut best: Option<(u32, PathBuf)> = None;
