@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Import every top-level standard-library module of pyodide's CPython 3.14
+from original and from pyopt-optimized .pyc files, and compare.
+
+The 3.14 counterpart of tools/import_check.py (which copies a native
+installation; pyodide has none to copy). It
+
+1. builds (or reuses) the 3.14 corpus (tools/py314/make_corpus.sh) and
+   copies its ``stdlib/`` twice into a temporary directory (``copy2``: source
+   mtimes are kept, so the timestamp .pyc files stay valid), with an empty
+   ``pyopt.toml`` above them so that pyopt uses its defaults;
+2. runs ``pyopt optimize --level L`` on one copy;
+3. in a fresh pyodide process per copy, puts the copy first on
+   ``sys.path`` and imports every top-level module and package (not
+   ``test``, ``idlelib``, ``tkinter``, ``turtledemo``, ``antigravity``,
+   ``this``; with warnings ignored), recording which imports fail and which
+   modules were loaded from the copy's ``__pycache__`` (modules pyodide
+   imported at start-up come from its own zip and are not counted);
+4. requires the same modules to import cleanly from both copies and
+   ``pyopt optimize --check --level L`` to find nothing left to change in
+   the optimized copy afterwards (had 3.14 rejected an optimized .pyc and
+   recompiled the source, it would have written an unoptimized one there).
+
+    python3 tools/py314/import_check.py [--level safe|aggressive] [--pyopt PATH]
+
+Exit status 0 when nothing regressed, 1 otherwise, 2 when it cannot run.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PYTHON = os.path.join(HERE, "bin", "python3.14")
+
+CHILD = r'''
+import importlib, json, os, sys, warnings
+warnings.simplefilter("ignore")
+root = sys.argv[1]
+sys.path.insert(0, root)
+skip = {"test", "idlelib", "tkinter", "turtledemo", "antigravity", "this", "__main__"}
+names = sorted({n[:-3] for n in os.listdir(root) if n.endswith(".py")}
+               | {d for d in os.listdir(root)
+                  if os.path.isfile(os.path.join(root, d, "__init__.py"))})
+names = [n for n in names if n.isidentifier() and n not in skip and not n.startswith("__")]
+ok, failed, from_copy = [], {}, []
+for name in names:
+    preloaded = name in sys.modules
+    try:
+        mod = importlib.import_module(name)
+    except BaseException as e:
+        failed[name] = "%s: %s" % (type(e).__name__, e)
+        continue
+    ok.append(name)
+    cached = getattr(mod, "__cached__", None) or ""
+    if not preloaded and cached.startswith(root):
+        from_copy.append(name)
+print("@@RESULT@@" + json.dumps({"ok": ok, "failed": failed, "from_copy": from_copy}))
+'''
+
+
+def child(copy):
+    proc = subprocess.run([PYTHON, "-c", CHILD, copy], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@RESULT@@"):
+            return json.loads(line[len("@@RESULT@@"):])
+    raise RuntimeError("import run failed (exit %d):\n%s" % (proc.returncode, proc.stderr[-2000:]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--level", default="aggressive", choices=["safe", "aggressive"])
+    ap.add_argument("--pyopt", default=os.path.join(ROOT, "target", "release", "pyopt"))
+    args = ap.parse_args()
+    if not os.path.isfile(args.pyopt):
+        print("import_check: no pyopt binary at %s (cargo build --release)" % args.pyopt,
+              file=sys.stderr)
+        return 2
+    corpus = subprocess.run([os.path.join(HERE, "make_corpus.sh")], stdout=subprocess.PIPE,
+                            universal_newlines=True, check=True).stdout.strip()
+    work = tempfile.mkdtemp(prefix="pyopt-py314-import-")
+    try:
+        open(os.path.join(work, "pyopt.toml"), "w").close()
+        orig, opt = os.path.join(work, "original"), os.path.join(work, args.level)
+        for d in (orig, opt):
+            shutil.copytree(os.path.join(corpus, "stdlib"), d)
+        out = subprocess.run([args.pyopt, "optimize", "--level", args.level, opt],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        print(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "")
+        if out.returncode != 0:
+            print("import_check: pyopt optimize exited %d" % out.returncode, file=sys.stderr)
+            return 1
+        before, after = child(orig), child(opt)
+        check = subprocess.run([args.pyopt, "optimize", "--check", "--level", args.level, opt],
+                               stdout=subprocess.PIPE, universal_newlines=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    regressed = sorted(set(before["ok"]) - set(after["ok"]))
+    print("CPython 3.14 (pyodide), level %s: %d top-level modules import cleanly before, "
+          "%d after (%d loaded from the optimized .pyc files); %d failed before: %s"
+          % (args.level, len(before["ok"]), len(after["ok"]), len(after["from_copy"]),
+             len(before["failed"]), ", ".join(sorted(before["failed"])) or "none"))
+    status = 0
+    for name in regressed:
+        print("REGRESSION %s: %s" % (name, after["failed"].get(name)))
+        status = 1
+    if check.returncode != 0:
+        print("the optimized copy changed under the imports (a .pyc was recompiled):\n"
+              + check.stdout[-1000:])
+        status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
