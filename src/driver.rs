@@ -361,7 +361,7 @@ fn optimize_file(
             file.module.arena.code(id).flags,
             pipeline.level,
             sizes.locals,
-            (&mut ws.scratch, &mut ws.stack),
+            &mut ws.scratch,
         );
         if !pipeline.may_change(&pre) {
             report.instructions_after += ir.instrs.len() as u64;

@@ -146,24 +146,19 @@ pub struct Precheck<'i> {
     pub level: Level,
     /// Number of local variables.
     pub nlocals: usize,
-    /// Buffers for the stack walk of [`Precheck::has_unreachable`].
-    walk: std::cell::RefCell<Walk<'i>>,
+    /// Buffers for the walk of [`Precheck::has_unreachable`].
+    walk: std::cell::RefCell<&'i mut crate::bytecode::Scratch>,
     unreachable: std::cell::OnceCell<bool>,
 }
 
-type Walk<'i> = (
-    &'i mut crate::bytecode::Scratch,
-    &'i mut crate::bytecode::StackReport,
-);
-
 impl<'i> Precheck<'i> {
-    /// The facts of `ir` as read; `walk` lends buffers for the stack walk.
+    /// The facts of `ir` as read; `walk` lends buffers for the reachability walk.
     pub fn new(
         ir: &'i crate::bytecode::CodeIr,
         flags: i32,
         level: Level,
         nlocals: usize,
-        walk: Walk<'i>,
+        walk: &'i mut crate::bytecode::Scratch,
     ) -> Self {
         Precheck {
             ir,
@@ -208,9 +203,7 @@ impl Precheck<'_> {
     pub fn has_unreachable(&self) -> bool {
         *self.unreachable.get_or_init(|| {
             let mut walk = self.walk.borrow_mut();
-            let (scratch, report) = &mut *walk;
-            crate::bytecode::stack_depth_into(self.ir, self.flags, scratch, report);
-            report.has_unreachable()
+            crate::bytecode::has_unreachable(self.ir, &mut walk)
         })
     }
 }

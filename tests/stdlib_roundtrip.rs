@@ -112,6 +112,63 @@ fn roundtrip_all(depth: Depth) {
     println!("{checked} versions checked");
 }
 
+/// The reachability walk alone (the driver's precheck uses it) finds
+/// unreachable code exactly where the full stack walk does.
+#[test]
+fn reachability_walk_agrees_with_the_stack_walk() {
+    for v in PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        let files: Vec<PathBuf> = pycs(&common::stdlib_pycs(v.minor(), &python))
+            .into_iter()
+            .step_by(3)
+            .collect();
+        let (codes, dead, disagree): (u64, u64, Vec<String>) = files
+            .par_iter()
+            .map(|p| {
+                let data = std::fs::read(p).expect("read pyc");
+                let file = pyopt::roundtrip::PycFile::parse(&data).expect("parse");
+                let mut scratch = pyopt::bytecode::Scratch::default();
+                let (mut n, mut d, mut bad) = (0, 0, Vec::new());
+                for id in file.code_ids() {
+                    let ir = file.decode_code(id).expect("decode");
+                    let flags = file.module.arena.code(id).flags;
+                    let full = pyopt::bytecode::stack_depth(&ir, flags).has_unreachable();
+                    let quick = pyopt::bytecode::has_unreachable(&ir, &mut scratch);
+                    n += 1;
+                    d += u64::from(full);
+                    if full != quick {
+                        bad.push(format!(
+                            "{} {}: walk {full}, quick {quick}",
+                            p.display(),
+                            file.qualname(id)
+                        ));
+                    }
+                }
+                (n, d, bad)
+            })
+            .reduce(
+                || (0, 0, Vec::new()),
+                |mut a, b| {
+                    a.0 += b.0;
+                    a.1 += b.1;
+                    a.2.extend(b.2);
+                    a
+                },
+            );
+        println!(
+            "{v}: {codes} code objects, {dead} with unreachable code, {} disagreements",
+            disagree.len()
+        );
+        assert!(
+            disagree.is_empty(),
+            "{v}:\n{}",
+            disagree[..disagree.len().min(20)].join("\n")
+        );
+    }
+}
+
 #[test]
 fn every_stdlib_code_object_verifies() {
     for v in PyVersion::ALL {

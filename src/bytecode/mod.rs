@@ -25,7 +25,7 @@ mod exceptions;
 mod lines;
 mod stack;
 
-pub use stack::{stack_depth, stack_depth_into, StackReport};
+pub use stack::{has_unreachable, stack_depth, stack_depth_into, StackReport};
 
 use crate::version::{ArgKind, JumpKind, Op, OpInfo, PyVersion, VersionTable};
 

@@ -80,6 +80,73 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
     report
 }
 
+/// Whether some instruction is reached by no path: the reachability of
+/// [`stack_depth`] (fall-through, jumps that transfer control, exception
+/// handlers of covered instructions) without the depths, for callers that
+/// only need this answer. Never reaches more than the stack walk does.
+pub fn has_unreachable(ir: &CodeIr, scratch: &mut Scratch) -> bool {
+    let flows = flow_table(ir.version);
+    let n = ir.instrs.len();
+    if n == 0 {
+        return false;
+    }
+    // Handler of each instruction (3.11+): the entries are sorted by start.
+    let handler = &mut scratch.handler;
+    handler.clear();
+    if !ir.exceptions.is_empty() {
+        handler.resize(n, u32::MAX);
+        for e in &ir.exceptions {
+            for h in handler
+                .iter_mut()
+                .take((e.end as usize).min(n))
+                .skip(e.start as usize)
+            {
+                *h = e.target;
+            }
+        }
+    }
+    let seen = &mut scratch.depth;
+    seen.clear();
+    seen.resize(n, 0);
+    let work = &mut scratch.work;
+    work.clear();
+    seen[0] = 1;
+    work.push((0, 0));
+    let mut reached = 1usize;
+    while let Some((start, _)) = work.pop() {
+        let mut i = start;
+        loop {
+            let ins = &ir.instrs[i];
+            let flow = flows[ins.op as usize];
+            if !flow.known {
+                break;
+            }
+            let mut visit = |t: usize, work: &mut Vec<(usize, i64)>| {
+                if t < n && seen[t] == 0 {
+                    seen[t] = 1;
+                    reached += 1;
+                    work.push((t, 0));
+                }
+            };
+            if let Some(&h) = handler.get(i) {
+                if h != u32::MAX {
+                    visit(h as usize, work);
+                }
+            }
+            if flow.jump {
+                visit(ins.arg as usize, work);
+            }
+            if flow.terminator || i + 1 >= n || seen[i + 1] != 0 {
+                break;
+            }
+            seen[i + 1] = 1;
+            reached += 1;
+            i += 1;
+        }
+    }
+    reached < n
+}
+
 /// [`stack_depth`] reusing the allocations of `scratch` and `report`.
 pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: &mut StackReport) {
     let flows = flow_table(ir.version);
