@@ -32,8 +32,9 @@ What it does:
      PATH, and prints the usual summary. The configuration file
      (pyopt.toml, pyproject.toml [tool.pyopt]) is found as by `optimize`.
 
-The interpreter: --python 3.X uses python3.X from PATH, else the newest
-3.X.Y under $PYENV_ROOT/versions (as `pyopt difftest` finds it); without
+The interpreter: --python 3.X uses $PYOPT_PYTHON3_X if set, else python3.X
+from PATH, else the newest 3.X.Y under $PYENV_ROOT/versions (as `pyopt
+difftest` finds it); without
 --python, the `python3` on PATH. The interpreter used and its version are
 printed. It must be CPython 3.8-3.14. It runs in isolated mode (-I), so
 PYTHON* environment variables (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...)
@@ -189,8 +190,9 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
                 .with_context(|| format!("--python {s}: not a version 3.8–3.14"))?;
             let Some(p) = difftest::find_interpreter(v) else {
                 bail!(
-                    "--python {v}: no CPython {v} found (looked for python{v} on PATH and \
-                     for {v}.* under $PYENV_ROOT/versions)"
+                    "--python {v}: no CPython {v} found (looked at $PYOPT_PYTHON3_{}, for \
+                     python{v} on PATH and for {v}.* under $PYENV_ROOT/versions)",
+                    v.minor()
                 );
             };
             (p, Some(v))

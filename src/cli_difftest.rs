@@ -102,7 +102,11 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
     let mut ran_any = false;
     for v in versions {
         let Some(python) = difftest::find_interpreter(v) else {
-            eprintln!("pyopt: skipping {v}: no interpreter found (python{v} on PATH or pyenv)");
+            eprintln!(
+                "pyopt: skipping {v}: no interpreter found (PYOPT_PYTHON3_{}, python{v} on PATH, \
+                 or pyenv's versions/{v}.*)",
+                v.minor()
+            );
             if !args.pythons.is_empty() {
                 failures += 1;
             }

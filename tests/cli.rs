@@ -257,3 +257,48 @@ fn rewritten_files_keep_mode_and_owner() {
         println!("not root: owner preservation only checked for the current user");
     }
 }
+
+/// `PYOPT_PYTHON3_X` names the interpreter of a version: with it, `pyopt
+/// difftest --python 3.X` runs under that file even when nothing on PATH
+/// or under pyenv is 3.X; a missing file is reported, not skipped silently.
+#[test]
+fn interpreter_named_by_environment_variable() {
+    // Any installed version will do; 3.14 (pyodide) is the case it exists for.
+    let Some((minor, python)) = [14u8, 13, 12, 11, 10, 9, 8]
+        .into_iter()
+        .find_map(|m| common::find_python(m).map(|p| (m, p)))
+    else {
+        let _ = common::require_or_skip(13);
+        return;
+    };
+    let program = common::repo()
+        .join("corpus")
+        .join("001_const_signed_zero.py");
+    let version = format!("3.{minor}");
+    let var = format!("PYOPT_PYTHON3_{minor}");
+    let run = |value: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_pyopt"))
+            .args(["difftest", "--python", &version])
+            .arg(&program)
+            .env(&var, value)
+            // Nothing else to find it by.
+            .env("PATH", "/usr/bin:/bin")
+            .env("PYENV_ROOT", "/nonexistent")
+            .output()
+            .expect("run pyopt")
+    };
+    let o = run(&python);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        out.contains(&format!("{version}: 1 programs: 1 same")),
+        "{out}"
+    );
+    let o = run(Path::new("/nonexistent/python"));
+    let (out, err) = text(&o);
+    assert_ne!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        err.contains(&var) && err.contains("no interpreter"),
+        "{err}"
+    );
+}

@@ -559,10 +559,18 @@ pub fn safe_only(source: &str) -> Option<&str> {
     })
 }
 
-/// Finds the interpreter of a version: `python3.X` on `PATH`, then the newest
+/// Finds the interpreter of a version: the file named by
+/// `PYOPT_PYTHON3_X` (e.g. `PYOPT_PYTHON3_14=tools/py314/bin/python3.14`;
+/// when it is set, that file or none), then `python3.X` on `PATH`, then the newest
 /// `$PYENV_ROOT/versions/3.X.*/bin/python` (`PYENV_ROOT` defaulting to
 /// `~/.pyenv`).
 pub fn find_interpreter(v: crate::PyVersion) -> Option<PathBuf> {
+    let var = format!("PYOPT_PYTHON3_{}", v.minor());
+    if let Some(p) = std::env::var_os(&var).filter(|p| !p.is_empty()) {
+        // Named explicitly: that file or nothing.
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
     let name = format!("python{v}");
     if let Some(paths) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&paths) {
