@@ -92,9 +92,13 @@ fn may_fold(pre: &Precheck<'_>) -> bool {
         if ins.op == Op::NOP {
             continue;
         }
-        if let Some(fold) = classify(v, ins) {
-            if arity(&fold) <= consts_before {
-                return true;
+        // Only `BUILD_TUPLE 0` folds without a constant before it.
+        let candidate = consts_before > 0 || (ins.op == Op::BUILD_TUPLE && ins.arg == 0);
+        if candidate {
+            if let Some(fold) = classify(v, ins) {
+                if arity(&fold) <= consts_before {
+                    return true;
+                }
             }
         }
         consts_before = if CodeUnit::is_const_load(ins.op) {
