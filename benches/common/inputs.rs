@@ -1,6 +1,8 @@
 //! The inputs of the criterion benches: the `typing` and `_pydecimal` .pyc
-//! files of the installed CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`);
-//! a missing version is skipped with a message.
+//! files of the installed CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`),
+//! and `typing` of the 3.14 corpus (`target/py314-corpus`, built by
+//! `tools/py314/make_corpus.sh`; pyodide ships no `_pydecimal`); a missing
+//! input is skipped with a message.
 
 use std::path::PathBuf;
 
@@ -40,6 +42,15 @@ pub fn inputs() -> Vec<(String, Vec<u8>)> {
                 Err(e) => eprintln!("skipping {}: {e}", path.display()),
             }
         }
+    }
+    let typing314 = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/py314-corpus/stdlib/__pycache__/typing.cpython-314.pyc");
+    match std::fs::read(&typing314) {
+        Ok(data) => out.push(("3.14/typing".to_string(), data)),
+        Err(e) => eprintln!(
+            "skipping {} ({e}; tools/py314/make_corpus.sh builds it)",
+            typing314.display()
+        ),
     }
     out
 }
