@@ -28,8 +28,6 @@ use crate::version::{ArgKind, Op, PyVersion};
 
 /// `CO_NEWLOCALS`: set on function code objects only.
 const CO_NEWLOCALS: i32 = 0x2;
-/// `CO_HAS_DOCSTRING` (3.14+): `co_consts[0]` is the function's docstring.
-const CO_HAS_DOCSTRING: i32 = 0x400_0000;
 
 pub struct StripDocstrings;
 
@@ -62,12 +60,12 @@ fn is_str(code: &CodeUnit<'_, '_>, index: usize) -> bool {
 }
 
 fn strip_function_docstring(code: &mut CodeUnit<'_, '_>) -> Changed {
-    if code.cfg.version >= PyVersion::V3_14 {
+    if let Some(has_docstring) = code.cfg.version.table().co_has_docstring {
         // The constant stays (the code may load it as a value too).
-        if code.flags & CO_HAS_DOCSTRING == 0 {
+        if code.flags & has_docstring == 0 {
             return Changed::NONE;
         }
-        code.flags &= !CO_HAS_DOCSTRING;
+        code.flags &= !has_docstring;
         return Changed(1);
     }
     if !is_str(code, 0) {

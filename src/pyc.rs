@@ -12,16 +12,9 @@ use crate::version::PyVersion;
 pub const HEADER_LEN: usize = 16;
 
 /// The release magic number (the u16 before `\r\n`) of a supported version.
+/// Read off each interpreter by `tools/gen_opcode_tables.py`.
 pub fn magic_of(v: PyVersion) -> u16 {
-    match v {
-        PyVersion::V3_8 => 3413,
-        PyVersion::V3_9 => 3425,
-        PyVersion::V3_10 => 3439,
-        PyVersion::V3_11 => 3495,
-        PyVersion::V3_12 => 3531,
-        PyVersion::V3_13 => 3571,
-        PyVersion::V3_14 => 3627,
-    }
+    v.table().magic
 }
 
 /// How the loader decides whether a `.pyc` is stale (PEP 552 flags).

@@ -620,6 +620,11 @@ def render(tables):
         w.append("    forbidden: &FORBIDDEN_%s," % v)
         w.append("    cmp_op: &CMP_OP_%s," % v)
         w.append("    extended_arg: %d," % t.data["extended_arg"])
+        w.append("    magic: %d," % t.data["magic"])
+        w.append("    marshal_version: %d," % t.data["marshal_version"])
+        flags = {name: int(bit) for bit, name in t.data["code_flags"].items()}
+        doc = flags.get("HAS_DOCSTRING")
+        w.append("    co_has_docstring: %s," % ("None" if doc is None else "Some(0x%x)" % doc))
         w.append("    cache: %s," % ("None" if cache is None else "Some(%d)" % cache))
         w.append("};")
 

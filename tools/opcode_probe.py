@@ -202,6 +202,14 @@ def _cache_entries():
     return out
 
 
+def _magic():
+    """The release magic number (the u16 before b"\\r\\n")."""
+    import importlib.util
+
+    m = importlib.util.MAGIC_NUMBER
+    return m[0] | (m[1] << 8)
+
+
 def _all_opmap():
     all_opmap = dict(getattr(dis, "_all_opmap", opcode.opmap))
     for name, num in getattr(opcode, "_specialized_opmap", {}).items():
@@ -298,6 +306,9 @@ def main():
         "inline_cache_entries": _cache_entries(),
         "cmp_op": list(dis.cmp_op),
         "extended_arg": opcode.EXTENDED_ARG,
+        "magic": _magic(),
+        "marshal_version": __import__("marshal").version,
+        "code_flags": {str(k): v for k, v in dis.COMPILER_FLAG_NAMES.items()},
         "stack_effect": samples,
         "corpus": _corpus(),
     }

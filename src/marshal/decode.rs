@@ -366,7 +366,7 @@ impl<'a> Reader<'a> {
                 self.arena.node_mut(id).value = Value::Dict(items);
                 Ok(id)
             }
-            b':' if self.version >= PyVersion::V3_14 => {
+            b':' if self.version.table().marshal_version >= 5 => {
                 // TYPE_SLICE (3.14+): like a non-empty frozenset, the slot is
                 // reserved before start, stop and step are read and filled
                 // after (r_ref_reserve / r_ref_insert).

@@ -327,3 +327,27 @@ impl<'a> Arena<'a> {
         self.node_mut(id).value = Value::Bytes(Cow::Owned(data));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::PyVersion;
+
+    /// `marshal.dumps((s, s))` of `s = slice(1, None, "a")` under CPython
+    /// 3.14 (pyodide 314.0.7): a flagged slice, then a back-reference to it.
+    const SLICE_PAIR: &[u8] = b")\x02\xba\xe9\x01\x00\x00\x00N\xda\x01ar\x00\x00\x00\x00";
+
+    #[test]
+    fn slices_round_trip_on_3_14_only() {
+        let m = decode_module(SLICE_PAIR, PyVersion::V3_14, 0).expect("3.14 reads slices");
+        let items = m.arena.as_tuple(m.root).expect("a tuple").to_vec();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0], items[1], "the back-reference is the same node");
+        assert!(matches!(m.arena.value(items[0]), Value::Slice(_)));
+        let mut out = Vec::new();
+        encode_module(&m, PyVersion::V3_14, &mut out).expect("encode");
+        assert_eq!(out, SLICE_PAIR);
+        // Marshal version 4 has no slice type.
+        assert!(decode_module(SLICE_PAIR, PyVersion::V3_13, 0).is_err());
+    }
+}

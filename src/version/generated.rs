@@ -2263,6 +2263,9 @@ static TABLE_3_8: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_8,
     cmp_op: &CMP_OP_3_8,
     extended_arg: 144,
+    magic: 3413,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: None,
 };
 
@@ -3655,6 +3658,9 @@ static TABLE_3_9: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_9,
     cmp_op: &CMP_OP_3_9,
     extended_arg: 144,
+    magic: 3425,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: None,
 };
 
@@ -5135,6 +5141,9 @@ static TABLE_3_10: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_10,
     cmp_op: &CMP_OP_3_10,
     extended_arg: 144,
+    magic: 3439,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: None,
 };
 
@@ -6792,6 +6801,9 @@ static TABLE_3_11: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_11,
     cmp_op: &CMP_OP_3_11,
     extended_arg: 144,
+    magic: 3495,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: Some(0),
 };
 
@@ -8519,6 +8531,9 @@ static TABLE_3_12: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_12,
     cmp_op: &CMP_OP_3_12,
     extended_arg: 144,
+    magic: 3531,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: Some(0),
 };
 
@@ -10367,6 +10382,9 @@ static TABLE_3_13: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_13,
     cmp_op: &CMP_OP_3_13,
     extended_arg: 71,
+    magic: 3571,
+    marshal_version: 4,
+    co_has_docstring: None,
     cache: Some(0),
 };
 
@@ -12300,6 +12318,9 @@ static TABLE_3_14: VersionTable = VersionTable {
     forbidden: &FORBIDDEN_3_14,
     cmp_op: &CMP_OP_3_14,
     extended_arg: 69,
+    magic: 3627,
+    marshal_version: 5,
+    co_has_docstring: Some(0x4000000),
     cache: Some(0),
 };
 

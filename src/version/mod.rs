@@ -240,6 +240,13 @@ pub struct VersionTable {
     pub extended_arg: u8,
     /// `CACHE`'s number (3.11+), `None` before.
     pub cache: Option<u8>,
+    /// `importlib.util.MAGIC_NUMBER` as the u16 before `\r\n`.
+    pub magic: u16,
+    /// `marshal.version` (5 from 3.14: slice objects, type `:`).
+    pub marshal_version: u8,
+    /// The `CO_HAS_DOCSTRING` flag (3.14+: `co_consts[0]` is the docstring
+    /// only when it is set), from `dis.COMPILER_FLAG_NAMES`.
+    pub co_has_docstring: Option<i32>,
 }
 
 impl VersionTable {
@@ -286,6 +293,21 @@ mod tests {
                 .forbidden
                 .iter()
                 .all(|f| t.op_by_number(f.number).is_none()));
+        }
+    }
+
+    /// The generated interpreter facts agree with the release magic numbers
+    /// of CPython's `Lib/importlib/_bootstrap_external.py` and with the
+    /// marshal format history (version 5, slices, from 3.14).
+    #[test]
+    fn interpreter_facts() {
+        let magics: Vec<u16> = PyVersion::ALL.iter().map(|v| v.table().magic).collect();
+        assert_eq!(magics, [3413, 3425, 3439, 3495, 3531, 3571, 3627]);
+        for v in PyVersion::ALL {
+            let t = v.table();
+            let new = v >= PyVersion::V3_14;
+            assert_eq!(t.marshal_version, if new { 5 } else { 4 }, "{v}");
+            assert_eq!(t.co_has_docstring, new.then_some(0x400_0000), "{v}");
         }
     }
 
