@@ -14,7 +14,7 @@
 // program's (`SystemExit`, 1 for an uncaught exception). What a WebAssembly
 // CPython cannot do — `subprocess`, `os.fork`, threads — fails as it does
 // in pyodide. Interpreter options that only tune the native process (-I, -u,
-// -B, -E, -s, -S, -q, -X) are accepted; -O/-OO and -W are honoured.
+// -E, -s, -S, -q, -X) are accepted; -O/-OO, -B and -W are honoured.
 import fs from "node:fs";
 import path from "node:path";
 import { loadPyodide } from "pyodide";
@@ -27,6 +27,7 @@ function usage(msg) {
 const argv = process.argv.slice(2);
 const flags = [];
 let optimize = 0;
+let noBytecode = false; // -B
 let mode = null; // ["c", code] | ["m", module] | ["script", path] | ["stdin"]
 let i = 0;
 for (; i < argv.length && mode === null; i++) {
@@ -49,6 +50,7 @@ for (; i < argv.length && mode === null; i++) {
   } else if (/^-[IuBEsSqObdvV]+$/.test(a)) {
     for (const ch of a.slice(1)) {
       if (ch === "O") optimize++;
+      else if (ch === "B") noBytecode = true;
       else if (ch === "V") {
         process.stdout.write("Python 3.14 (pyodide)\n");
         process.exit(0);
@@ -139,10 +141,14 @@ mountAll("/", new Set(["dev", "proc", "sys", "lib"]));
 py.globals.set("_pyopt_mode", py.toPy(mode));
 py.globals.set("_pyopt_argv", py.toPy(rest));
 py.globals.set("_pyopt_cwd", process.cwd());
+py.globals.set("_pyopt_no_bytecode", noBytecode);
 const code = py.runPython(`
-def _pyopt_main(mode, rest, cwd):
+def _pyopt_main(mode, rest, cwd, no_bytecode):
     import os, runpy, sys
     os.chdir(cwd)
+    # As a native interpreter: write bytecode unless -B or
+    # PYTHONDONTWRITEBYTECODE (pyodide's own default is not to).
+    sys.dont_write_bytecode = bool(no_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"))
     kind = mode[0]
     if kind == "script":
         script = os.path.abspath(mode[1])
@@ -185,6 +191,6 @@ def _pyopt_main(mode, rest, cwd):
         except Exception:
             pass
     return status & 0xFF
-_pyopt_main(_pyopt_mode.copy() if hasattr(_pyopt_mode, "copy") else _pyopt_mode, list(_pyopt_argv), _pyopt_cwd)
+_pyopt_main(list(_pyopt_mode), list(_pyopt_argv), _pyopt_cwd, _pyopt_no_bytecode)
 `);
 process.exitCode = typeof code === "number" ? code : 1;
