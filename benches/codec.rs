@@ -2,9 +2,9 @@
 //! decode, marshal encode, instruction-IR decode, IR encode (co_code, line
 //! and exception tables), stack depth, and the whole round trip of a file.
 //!
-//! Inputs are the `typing` and `_pydecimal` .pyc files of the installed
-//! CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`); a missing version is
-//! skipped with a message. Run with `cargo bench --bench codec`.
+//! Inputs (`benches/common/inputs.rs`): `typing` of every installed
+//! CPython 3.8–3.13 and of the 3.14 corpus, `_pydecimal` of 3.8 and 3.13; a
+//! missing one is skipped with a message. Run with `cargo bench --bench codec`.
 
 use std::hint::black_box;
 

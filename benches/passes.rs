@@ -2,12 +2,13 @@
 //! linearize, each pass alone over a whole file, and the whole `safe` and
 //! `aggressive` pipelines.
 //!
-//! Inputs are the `typing` and `_pydecimal` .pyc files of the installed
-//! CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`); a missing version is
-//! skipped with a message. A "pass" bench runs `driver::optimize_bytes` with
+//! Inputs (`benches/common/inputs.rs`): `typing` of every installed
+//! CPython 3.8–3.13 and of the 3.14 corpus, `_pydecimal` of 3.8 and 3.13; a
+//! missing one is skipped with a message. A "pass" bench runs `driver::optimize_bytes` with
 //! that pass alone, so it includes the per-file work every run does (parse,
-//! decode, CFG, verify and encode of the code objects the pass changed);
-//! compare it with "CFG build + linearize" to see the pass's own share.
+//! decode, the pass's precheck on every code object, CFG, verify and encode
+//! of the code objects the precheck lets through);
+//! compare it with "CFG build + linearize" (of every code object).
 //! Run with `cargo bench --bench passes`.
 
 use std::hint::black_box;

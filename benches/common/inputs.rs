@@ -1,6 +1,6 @@
-//! The inputs of the criterion benches: the `typing` and `_pydecimal` .pyc
-//! files of the installed CPython 3.8 and 3.13 (`$PYENV_ROOT/versions/3.X.*`),
-//! and `typing` of the 3.14 corpus (`target/py314-corpus`, built by
+//! The inputs of the criterion benches: the `typing` .pyc of every installed
+//! CPython 3.8–3.13 and `_pydecimal` of 3.8 and 3.13
+//! (`$PYENV_ROOT/versions/3.X.*`), and `typing` of the 3.14 corpus (`target/py314-corpus`, built by
 //! `tools/py314/make_corpus.sh`; pyodide ships no `_pydecimal`); a missing
 //! input is skipped with a message.
 
@@ -16,7 +16,7 @@ pub fn inputs() -> Vec<(String, Vec<u8>)> {
         eprintln!("skipping: no pyenv versions directory");
         return out;
     };
-    for minor in [8u8, 13] {
+    for minor in [8u8, 9, 10, 11, 12, 13] {
         let dir = std::fs::read_dir(&versions).ok().and_then(|rd| {
             rd.flatten()
                 .map(|e| e.path())
@@ -31,7 +31,13 @@ pub fn inputs() -> Vec<(String, Vec<u8>)> {
             eprintln!("skipping CPython 3.{minor}: not installed");
             continue;
         };
-        for module in ["typing", "_pydecimal"] {
+        // typing for every version, _pydecimal (the largest) for 3.8 and 3.13.
+        let modules: &[&str] = if matches!(minor, 8 | 13) {
+            &["typing", "_pydecimal"]
+        } else {
+            &["typing"]
+        };
+        for &module in modules {
             let path = dir
                 .join("lib")
                 .join(format!("python3.{minor}"))
