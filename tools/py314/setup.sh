@@ -12,7 +12,17 @@ fi
 want=$(sed -n 's/.*"pyodide": "\(.*\)".*/\1/p' package.json)
 have=$(node -p 'require("./node_modules/pyodide/package.json").version' 2>/dev/null || true)
 if [ "$have" != "$want" ]; then
-  npm install --no-audit --no-fund --no-save --loglevel=error "pyodide@$want"
+  # A registry hiccup should not fail a build: three attempts.
+  for attempt in 1 2 3; do
+    if npm install --no-audit --no-fund --no-save --loglevel=error "pyodide@$want"; then
+      break
+    fi
+    if [ "$attempt" = 3 ]; then
+      echo "tools/py314/setup.sh: npm install pyodide@$want failed 3 times" >&2
+      exit 1
+    fi
+    sleep $((attempt * 5))
+  done
 fi
 out=$(bin/python3.14 -c 'import sys, importlib.util; print(sys.version_info[:2] == (3, 14), importlib.util.MAGIC_NUMBER.hex())')
 if [ "$out" != "True 2b0e0d0a" ]; then
