@@ -145,7 +145,11 @@ py.globals.set("_pyopt_no_bytecode", noBytecode);
 const code = py.runPython(`
 def _pyopt_main(mode, rest, cwd, no_bytecode):
     import os, runpy, sys
-    os.chdir(cwd)
+    try:
+        os.chdir(cwd)
+    except OSError as e:
+        print("python3.14 (pyodide): cannot enter %s (%s); running in /" % (cwd, e),
+              file=sys.stderr)
     # As a native interpreter: write bytecode unless -B or
     # PYTHONDONTWRITEBYTECODE (pyodide's own default is not to).
     sys.dont_write_bytecode = bool(no_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"))
