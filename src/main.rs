@@ -24,11 +24,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     name = "pyopt",
     version,
     about = "Ahead-of-time optimizer for CPython 3.8–3.14 bytecode (.pyc files)",
-    long_about = "pyopt reads compiled CPython bytecode (.pyc files), rewrites it and \
-                  writes it back so that CPython loads it exactly as before.\n\n\
-                  This build provides the exact codec: `roundtrip` proves that every file \
-                  survives decode → instruction IR → encode byte for byte, `dis` shows the \
-                  IR, and `verify` checks code objects structurally."
+    long_about = "pyopt reads compiled CPython bytecode (.pyc files, also inside wheels \
+                  and zip archives), rewrites it through a pipeline of peephole passes and \
+                  writes it back so that CPython loads it exactly as before, only faster. \
+                  CPython 3.8 to 3.14; each file's version comes from its magic number.\n\n\
+                  Start with `pyopt optimize --check DIR` (what would change) and \
+                  `pyopt passes` (what each pass does, at which level). `difftest` runs \
+                  programs original vs optimized under the real interpreters; `roundtrip`, \
+                  `dis` and `verify` inspect the codec and the code."
 )]
 struct Cli {
     #[command(subcommand)]
