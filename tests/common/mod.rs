@@ -72,6 +72,19 @@ pub fn stdlib_pycs(minor: u8, python: &std::path::Path) -> PathBuf {
     lib
 }
 
+/// Every `step`-th `.pyc` (sorted) of a version's standard library (see
+/// [`stdlib_pycs`]), or `None` after [`require_or_skip`] when the version's
+/// interpreter is missing.
+pub fn stdlib_sample(minor: u8, step: usize) -> Option<Vec<PathBuf>> {
+    let python = require_or_skip(minor)?;
+    Some(
+        pycs(&stdlib_pycs(minor, &python))
+            .into_iter()
+            .step_by(step)
+            .collect(),
+    )
+}
+
 /// Every `*.pyc` file under `dir`, sorted.
 pub fn pycs(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
