@@ -30,7 +30,7 @@
 //! Versions: 3.8–3.14 (3.14: `LOAD_SMALL_INT` stores count as constant stores).
 
 use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::{Op, PyVersion};
+use crate::version::Op;
 
 pub struct ConstPropagation;
 
@@ -40,9 +40,6 @@ impl Pass for ConstPropagation {
     }
     fn level(&self) -> Level {
         Level::Aggressive
-    }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
     }
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")

@@ -57,9 +57,6 @@ impl Pass for ConstantFolding {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
-    }
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")
     }

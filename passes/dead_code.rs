@@ -44,9 +44,6 @@ impl Pass for DeadCode {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
-    }
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")
     }

@@ -52,9 +52,6 @@ impl Pass for JumpThreading {
     fn level(&self) -> Level {
         Level::Safe
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
-    }
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")
     }

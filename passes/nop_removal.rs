@@ -42,7 +42,7 @@
 use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::{Op, PyVersion};
+use crate::version::Op;
 
 pub struct NopRemoval;
 
@@ -52,9 +52,6 @@ impl Pass for NopRemoval {
     }
     fn level(&self) -> Level {
         Level::Safe
-    }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
     }
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")

@@ -24,7 +24,7 @@
 
 use crate::marshal::Value;
 use crate::pipeline::{Changed, CodeUnit, Level, Pass};
-use crate::version::{ArgKind, Op, PyVersion};
+use crate::version::{ArgKind, Op};
 
 /// `CO_NEWLOCALS`: set on function code objects only.
 const CO_NEWLOCALS: i32 = 0x2;
@@ -37,9 +37,6 @@ impl Pass for StripDocstrings {
     }
     fn level(&self) -> Level {
         Level::OptIn
-    }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
     }
     fn doc(&self) -> &'static str {
         include_str!("strip_docstrings.rs")

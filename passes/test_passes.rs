@@ -31,9 +31,6 @@ impl Pass for PadExtendedArgs {
     fn level(&self) -> Level {
         Level::OptIn
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
-    }
     fn doc(&self) -> &'static str {
         "Test-only: pads LOAD_CONST/LOAD_FAST/STORE_FAST/LOAD_NAME/STORE_NAME with EXTENDED_ARG 0.\n\n\
          Exists to exercise the encoder, verifier and driver on changed code; idempotent."
@@ -70,9 +67,6 @@ impl Pass for PanicOnMarker {
     fn level(&self) -> Level {
         Level::OptIn
     }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
-    }
     fn doc(&self) -> &'static str {
         "Test-only: panics on code objects named pyopt_test_panic."
     }
@@ -94,9 +88,6 @@ impl Pass for BreakStackOnMarker {
     }
     fn level(&self) -> Level {
         Level::OptIn
-    }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
     }
     fn doc(&self) -> &'static str {
         "Test-only: breaks the stack depth of code objects named pyopt_test_miscompile."
@@ -136,9 +127,6 @@ impl Pass for WrongSubtraction {
     }
     fn level(&self) -> Level {
         Level::OptIn
-    }
-    fn supports(&self, _v: PyVersion) -> bool {
-        true
     }
     fn doc(&self) -> &'static str {
         "Test-only, deliberately wrong: compiles `a - b` as `a + b` (the differential tests must catch it)."

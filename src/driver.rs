@@ -356,13 +356,7 @@ fn optimize_file(
         let ir = &ws.ir;
         let sizes = TableSizes::of(file, id);
         report.instructions_before += ir.instrs.len() as u64;
-        let pre = crate::pipeline::Precheck::new(
-            ir,
-            file.module.arena.code(id).flags,
-            pipeline.level,
-            sizes.locals,
-            &mut ws.scratch,
-        );
+        let pre = crate::pipeline::Precheck::new(ir, pipeline.level, sizes.locals, &mut ws.scratch);
         if !pipeline.may_change(&pre) {
             report.instructions_after += ir.instrs.len() as u64;
             continue;

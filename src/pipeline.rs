@@ -141,8 +141,6 @@ impl CodeUnit<'_, '_> {
 /// to do (most code objects of a compiled tree give every pass nothing).
 pub struct Precheck<'i> {
     pub ir: &'i crate::bytecode::CodeIr,
-    /// `co_flags`.
-    pub flags: i32,
     pub level: Level,
     /// Number of local variables.
     pub nlocals: usize,
@@ -155,14 +153,12 @@ impl<'i> Precheck<'i> {
     /// The facts of `ir` as read; `walk` lends buffers for the reachability walk.
     pub fn new(
         ir: &'i crate::bytecode::CodeIr,
-        flags: i32,
         level: Level,
         nlocals: usize,
         walk: &'i mut crate::bytecode::Scratch,
     ) -> Self {
         Precheck {
             ir,
-            flags,
             level,
             nlocals,
             walk: std::cell::RefCell::new(walk),
@@ -213,7 +209,11 @@ pub trait Pass: Sync {
     /// Kebab-case name: the key in `pyopt.toml` and on the command line.
     fn name(&self) -> &'static str;
     fn level(&self) -> Level;
-    fn supports(&self, v: PyVersion) -> bool;
+    /// Whether the pass runs on code of version `v` (default: every version).
+    fn supports(&self, v: PyVersion) -> bool {
+        let _ = v;
+        true
+    }
     /// The pass's documentation: its source file (`include_str!`), whose
     /// leading `//!` lines are the documentation, or plain text. See [`doc_text`].
     fn doc(&self) -> &'static str;

@@ -80,6 +80,26 @@ pub fn stack_depth(ir: &CodeIr, flags: i32) -> StackReport {
     report
 }
 
+/// The exception entry covering each instruction (3.11+), as an index into
+/// `ir.exceptions` (`u32::MAX`: none); empty when the code has no entries.
+fn handler_table(ir: &CodeIr, handler: &mut Vec<u32>) {
+    let n = ir.instrs.len();
+    handler.clear();
+    if ir.exceptions.is_empty() {
+        return;
+    }
+    handler.resize(n, u32::MAX);
+    for (k, e) in ir.exceptions.iter().enumerate() {
+        for h in handler
+            .iter_mut()
+            .take((e.end as usize).min(n))
+            .skip(e.start as usize)
+        {
+            *h = k as u32;
+        }
+    }
+}
+
 /// Whether some instruction is reached by no path: the reachability of
 /// [`stack_depth`] (fall-through, jumps that transfer control, exception
 /// handlers of covered instructions) without the depths, for callers that
@@ -90,21 +110,8 @@ pub fn has_unreachable(ir: &CodeIr, scratch: &mut Scratch) -> bool {
     if n == 0 {
         return false;
     }
-    // Handler of each instruction (3.11+): the entries are sorted by start.
     let handler = &mut scratch.handler;
-    handler.clear();
-    if !ir.exceptions.is_empty() {
-        handler.resize(n, u32::MAX);
-        for e in &ir.exceptions {
-            for h in handler
-                .iter_mut()
-                .take((e.end as usize).min(n))
-                .skip(e.start as usize)
-            {
-                *h = e.target;
-            }
-        }
-    }
+    handler_table(ir, handler);
     let seen = &mut scratch.depth;
     seen.clear();
     seen.resize(n, 0);
@@ -128,9 +135,9 @@ pub fn has_unreachable(ir: &CodeIr, scratch: &mut Scratch) -> bool {
                     work.push((t, 0));
                 }
             };
-            if let Some(&h) = handler.get(i) {
-                if h != u32::MAX {
-                    visit(h as usize, work);
+            if let Some(&k) = handler.get(i) {
+                if k != u32::MAX {
+                    visit(ir.exceptions[k as usize].target as usize, work);
                 }
             }
             if flow.jump {
@@ -156,21 +163,8 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
     depth_at.resize(n, -1);
     let problems = &mut report.problems;
     problems.clear();
-    // Handler of each instruction (3.11+): index into `ir.exceptions`.
     let handler = &mut scratch.handler;
-    handler.clear();
-    if !ir.exceptions.is_empty() {
-        handler.resize(n, u32::MAX);
-        for (k, e) in ir.exceptions.iter().enumerate() {
-            for h in handler
-                .iter_mut()
-                .take((e.end as usize).min(n))
-                .skip(e.start as usize)
-            {
-                *h = k as u32;
-            }
-        }
-    }
+    handler_table(ir, handler);
     let entry = if (PyVersion::V3_10..=PyVersion::V3_12).contains(&ir.version)
         && flags & GENERATOR_LIKE != 0
     {
