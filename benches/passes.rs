@@ -24,14 +24,14 @@ use pyopt::config::Level;
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::roundtrip::PycFile;
 
-const PASSES: &[&str] = &[
-    "const-propagation",
-    "constant-folding",
-    "jump-threading",
-    "dead-code",
-    "superinstructions",
-    "nop-removal",
-];
+/// The passes of the registry that run at `level` (opt-in ones never).
+fn passes_at(level: Level) -> Vec<&'static str> {
+    pyopt::passes::infos()
+        .into_iter()
+        .filter(|p| p.level <= level)
+        .map(|p| p.name)
+        .collect()
+}
 
 fn bench_passes(c: &mut Criterion) {
     for (label, data) in inputs() {
@@ -54,7 +54,7 @@ fn bench_passes(c: &mut Criterion) {
             })
         });
 
-        for &pass in PASSES {
+        for pass in passes_at(Level::Aggressive) {
             let version = file.version();
             let supported = pyopt::passes::find(pass).is_some_and(|p| p.supports(version));
             if !supported {
@@ -71,11 +71,7 @@ fn bench_passes(c: &mut Criterion) {
         }
 
         for (name, level) in [("safe", Level::Safe), ("aggressive", Level::Aggressive)] {
-            let enabled: Vec<&str> = pyopt::passes::infos()
-                .into_iter()
-                .filter(|p| p.level <= level)
-                .map(|p| p.name)
-                .collect();
+            let enabled = passes_at(level);
             let pipeline = Pipeline::new(&enabled, Debug::default()).with_level(level);
             g.bench_function(format!("pipeline {name} (whole file)"), |b| {
                 b.iter(|| {
