@@ -56,15 +56,19 @@ impl Pass for JumpThreading {
         include_str!("jump_threading.rs")
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
-        // On code as read every block holds an instruction, so each rule
-        // needs a jump to a jump, to the very next instruction, or (3.10+)
-        // a conditional jump right before an unconditional one. (Merging
-        // straight blocks is not counted as a change.)
+        // On code as read every block holds an instruction (nothing to skip
+        // past), so each rule needs, for a jump `x` at `i` to `t`: `t` a
+        // later unconditional jump on `x`'s line (threading: J after A, same
+        // line), `t == i + 1` for an unconditional `x`, or (3.10+) `x`
+        // conditional, the next instruction an unconditional jump on its line
+        // and `t == i + 2` (inversion; on 3.12+, which have no backward
+        // conditional jumps, only over a forward one). (Merging straight
+        // blocks is not counted as a change.)
         let instrs = &pre.ir.instrs;
-        let unconditional = |i: usize| {
+        let jump_on_line = |k: usize, line: i32| {
             instrs
-                .get(i)
-                .is_some_and(|t| jump_kind(t.op) == Some(Kind::Unconditional))
+                .get(k)
+                .is_some_and(|t| jump_kind(t.op) == Some(Kind::Unconditional) && t.loc.line == line)
         };
         instrs
             .iter()
@@ -73,11 +77,15 @@ impl Pass for JumpThreading {
                 None => false,
                 Some(kind) => {
                     let t = x.arg as usize;
-                    unconditional(t)
-                        || t == i + 1
+                    let line = x.loc.line;
+                    (t > i && jump_on_line(t, line))
+                        || (kind == Kind::Unconditional && t == i + 1)
                         || (kind == Kind::PopJump
                             && pre.ir.version >= PyVersion::V3_10
-                            && unconditional(i + 1))
+                            && t == i + 2
+                            && jump_on_line(i + 1, line)
+                            && (pre.ir.version < PyVersion::V3_12
+                                || instrs[i + 1].arg as usize > i + 1))
                 }
             })
     }

@@ -57,7 +57,22 @@ impl Pass for NopRemoval {
         include_str!("nop_removal.rs")
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
-        pre.any(|i| i.op == Op::NOP)
+        // At `safe` every rule needs the NOP's line on a neighbour in the
+        // layout: (b) on the instruction kept before it, which is the one
+        // laid out before it or a removed NOP of the same line; (c) and (d)
+        // on the instruction laid out after it.
+        let instrs = &pre.ir.instrs;
+        let aggressive = pre.level >= Level::Aggressive;
+        let same_line = |k: Option<usize>, line: i32| {
+            k.and_then(|k| instrs.get(k))
+                .is_some_and(|n| n.loc.line == line)
+        };
+        instrs.iter().enumerate().any(|(k, i)| {
+            i.op == Op::NOP
+                && (aggressive
+                    || same_line(k.checked_sub(1), i.loc.line)
+                    || same_line(Some(k + 1), i.loc.line))
+        })
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let has_nop =
