@@ -357,13 +357,23 @@ fn optimize_file(
         let sizes = TableSizes::of(file, id);
         report.instructions_before += ir.instrs.len() as u64;
         let pre = crate::pipeline::Precheck::new(ir, pipeline.level, sizes.locals, &mut ws.scratch);
-        if !pipeline.may_change(&pre) {
+        let maybe = pipeline.may_change(&pre);
+        if !maybe.any() {
             report.instructions_after += ir.instrs.len() as u64;
             continue;
         }
         let qualname = file.qualname(id);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            optimize_code(file, id, ir, &qualname, sizes, pipeline, &mut report.stats)
+            optimize_code(
+                file,
+                id,
+                ir,
+                &qualname,
+                sizes,
+                pipeline,
+                maybe,
+                &mut report.stats,
+            )
         }));
         match outcome {
             Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
@@ -424,6 +434,7 @@ fn optimize_code(
     qualname: &str,
     sizes: TableSizes,
     pipeline: &Pipeline,
+    maybe: crate::pipeline::MayChange,
     stats: &mut Stats,
 ) -> Result<Option<CodeIr>, Rejection> {
     let arena = &mut file.module.arena;
@@ -493,7 +504,7 @@ fn optimize_code(
         let _ = std::io::stderr().write_all(text.as_bytes());
     };
     let changes = pipeline
-        .run(&mut unit, stats, &check, &mut dump)
+        .run(&mut unit, stats, &check, &mut dump, maybe)
         .map_err(|r| reject(r.pass, r.reason))?;
     if changes == 0 {
         return Ok(None);

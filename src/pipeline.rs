@@ -136,6 +136,27 @@ impl CodeUnit<'_, '_> {
     }
 }
 
+/// The set of a pipeline's passes (by position) that may change a code
+/// object, from their [`Pass::may_change`]. Past 64 passes every pass is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MayChange(u64);
+
+impl MayChange {
+    pub const NONE: MayChange = MayChange(0);
+
+    pub fn set(&mut self, k: usize) {
+        self.0 |= 1u64.checked_shl(k as u32).unwrap_or(u64::MAX);
+    }
+
+    pub fn get(self, k: usize) -> bool {
+        k >= 64 || self.0 & (1u64 << k) != 0
+    }
+
+    pub fn any(self) -> bool {
+        self.0 != 0
+    }
+}
+
 /// A code object as read, before any CFG is built: what
 /// [`Pass::may_change`] looks at to tell, cheaply, that a pass has nothing
 /// to do (most code objects of a compiled tree give every pass nothing).
@@ -365,31 +386,39 @@ impl Pipeline {
         self.passes.iter().any(|p| p.supports(v))
     }
 
-    /// Whether some enabled pass may change this code object (see
-    /// [`Pass::may_change`]); always true with `Debug::no_precheck`.
-    pub fn may_change(&self, pre: &Precheck<'_>) -> bool {
-        self.debug.no_precheck
-            || self
-                .passes
-                .iter()
-                .any(|p| p.supports(pre.ir.version) && p.may_change(pre))
+    /// Which enabled passes may change this code object as read (see
+    /// [`Pass::may_change`]); every pass with `Debug::no_precheck`.
+    pub fn may_change(&self, pre: &Precheck<'_>) -> MayChange {
+        let mut m = MayChange::NONE;
+        for (k, p) in self.passes.iter().enumerate() {
+            if self.debug.no_precheck || (p.supports(pre.ir.version) && p.may_change(pre)) {
+                m.set(k);
+            }
+        }
+        m
     }
 
     /// Runs the passes on one code object until a round changes nothing.
     /// `check` verifies a CFG (the driver passes the structural verifier).
+    /// `maybe` says which passes may change the code as read
+    /// ([`Pipeline::may_change`]): until the first change the code is
+    /// still that code, so the others are skipped (a pass that reports no
+    /// change leaves the code as it is, up to block boundaries that code as
+    /// read does not have); after it every pass runs.
     pub fn run(
         &self,
         unit: &mut CodeUnit<'_, '_>,
         stats: &mut Stats,
         check: &dyn Fn(&CodeUnit<'_, '_>) -> Result<(), String>,
         dump: &mut dyn FnMut(&str, &CodeUnit<'_, '_>),
+        maybe: MayChange,
     ) -> Result<u64, Rejected> {
         let v = unit.cfg.version;
         let mut total = 0u64;
         'rounds: for _round in 0..self.max_rounds {
             let mut round_changes = 0u64;
-            for &p in &self.passes {
-                if !p.supports(v) {
+            for (k, &p) in self.passes.iter().enumerate() {
+                if !p.supports(v) || (total + round_changes == 0 && !maybe.get(k)) {
                     continue;
                 }
                 if let Some(limit) = self.debug.bisect_limit {
