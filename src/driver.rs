@@ -34,7 +34,7 @@ use crate::error::{Error, ErrorKind};
 use crate::marshal::{CodeId, NodeId, Value};
 use crate::pipeline::{CodeUnit, Pipeline, Stats};
 use crate::roundtrip::PycFile;
-use crate::verify::{check_ir_encoded, TableSizes};
+use crate::verify::{check_ir_encoded_with, TableSizes};
 use crate::version::PyVersion;
 
 /// Marker in the names of temporary files, so that a later run can remove
@@ -372,6 +372,7 @@ fn optimize_file(
                 sizes,
                 pipeline,
                 maybe,
+                &mut ws.verify,
                 &mut report.stats,
             )
         }));
@@ -435,8 +436,10 @@ fn optimize_code(
     sizes: TableSizes,
     pipeline: &Pipeline,
     maybe: crate::pipeline::MayChange,
+    buffers: &mut crate::verify::Buffers,
     stats: &mut Stats,
 ) -> Result<Option<CodeIr>, Rejection> {
+    let buffers = RefCell::new(buffers);
     let arena = &mut file.module.arena;
     let c = arena.code(id).clone();
     let tuple = |n: NodeId| {
@@ -485,7 +488,7 @@ fn optimize_code(
             names: u.names.len(),
             ..sizes
         };
-        match check_ir_encoded(&ir, u.flags, None, sizes) {
+        match check_ir_encoded_with(&ir, u.flags, None, sizes, &mut buffers.borrow_mut()) {
             (problems, Some(enc), depth) if problems.is_empty() => {
                 *verified.borrow_mut() = Some((ir, enc, depth));
                 Ok(())

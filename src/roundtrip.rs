@@ -160,6 +160,7 @@ pub struct Workspace {
     pub ir: CodeIr,
     pub encoded: Encoded,
     pub stack: StackReport,
+    pub verify: crate::verify::Buffers,
 }
 
 impl Default for Workspace {
@@ -175,6 +176,7 @@ impl Default for Workspace {
                 exceptiontable: Vec::new(),
             },
             stack: StackReport::default(),
+            verify: crate::verify::Buffers::default(),
         }
     }
 }
@@ -239,6 +241,7 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<R
         ir,
         encoded,
         stack,
+        verify: _,
     } = ws;
     let mut file = PycFile::parse_with(data, recycled)?;
     let mut rt = RoundTrip {

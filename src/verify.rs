@@ -93,8 +93,30 @@ pub fn check_ir_encoded(
     stacksize: Option<i32>,
     sizes: TableSizes,
 ) -> (Vec<String>, Option<bytecode::Encoded>, u32) {
+    check_ir_encoded_with(ir, flags, stacksize, sizes, &mut Buffers::default())
+}
+
+/// What the checks reuse from one code object to the next (a driver keeps
+/// one per thread): the walk's and codec's scratch, the stack report and
+/// the IR the encoding is decoded back into.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    scratch: bytecode::Scratch,
+    stack: bytecode::StackReport,
+    back: Option<CodeIr>,
+}
+
+/// [`check_ir_encoded`] with reused buffers.
+pub fn check_ir_encoded_with(
+    ir: &CodeIr,
+    flags: i32,
+    stacksize: Option<i32>,
+    sizes: TableSizes,
+    buf: &mut Buffers,
+) -> (Vec<String>, Option<bytecode::Encoded>, u32) {
     let mut problems = Vec::new();
-    let report = bytecode::stack_depth(ir, flags);
+    bytecode::stack_depth_into(ir, flags, &mut buf.scratch, &mut buf.stack);
+    let report = &buf.stack;
     for (i, msg) in &report.problems {
         problems.push(format!("instruction {i}: {msg}"));
     }
@@ -165,18 +187,34 @@ pub fn check_ir_encoded(
         }
         prev_end = e.end;
     }
-    let encoded = match bytecode::encode(ir) {
+    let max_depth = report.max_depth;
+    let mut enc = bytecode::Encoded {
+        code: Vec::new(),
+        linetable: Vec::new(),
+        exceptiontable: Vec::new(),
+    };
+    let encoded = match bytecode::encode_into(ir, &mut buf.scratch, &mut enc) {
         Err(e) => {
             problems.push(format!("cannot encode: {e}"));
             None
         }
-        Ok(enc) => {
+        Ok(()) => {
             let et = ir
                 .version
                 .has_exception_table()
                 .then_some(&enc.exceptiontable[..]);
-            match bytecode::decode(ir.version, &enc.code, &enc.linetable, et, ir.firstlineno) {
-                Ok(back) if same_code(&back, ir) => {}
+            let back = buf.back.get_or_insert_with(|| CodeIr::new(ir.version));
+            back.version = ir.version;
+            let decoded = bytecode::decode_into(
+                back,
+                &mut buf.scratch,
+                &enc.code,
+                &enc.linetable,
+                et,
+                ir.firstlineno,
+            );
+            match decoded.map(|()| &*back) {
+                Ok(back) if same_code(back, ir) => {}
                 Ok(_) => {
                     problems.push("encoding does not decode back to the same instructions".into())
                 }
@@ -185,7 +223,7 @@ pub fn check_ir_encoded(
             Some(enc)
         }
     };
-    (problems, encoded, report.max_depth)
+    (problems, encoded, max_depth)
 }
 
 /// Instructions (op, argument, location) and exception entries equal; the
