@@ -364,17 +364,14 @@ fn optimize_file(
         }
         let qualname = file.qualname(id);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            optimize_code(
-                file,
+            let code = CodeObject {
                 id,
                 ir,
-                &qualname,
+                qualname: &qualname,
                 sizes,
-                pipeline,
                 maybe,
-                &mut ws.verify,
-                &mut report.stats,
-            )
+            };
+            optimize_code(file, code, pipeline, &mut ws.verify, &mut report.stats)
         }));
         match outcome {
             Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
@@ -425,20 +422,33 @@ fn optimize_file(
     Ok((report, Some(out)))
 }
 
+/// One code object of a file, as the driver hands it to [`optimize_code`].
+struct CodeObject<'c> {
+    id: CodeId,
+    ir: &'c CodeIr,
+    qualname: &'c str,
+    sizes: TableSizes,
+    /// Which passes may change it ([`Pipeline::may_change`]).
+    maybe: crate::pipeline::MayChange,
+}
+
 /// Runs the pipeline on one code object. `Ok(Some(ir))` when it changed and
 /// passed verification (the file's arena already holds the new code),
 /// `Ok(None)` when nothing changed, `Err` when it was rejected.
 fn optimize_code(
     file: &mut PycFile<'_>,
-    id: CodeId,
-    ir: &CodeIr,
-    qualname: &str,
-    sizes: TableSizes,
+    code: CodeObject<'_>,
     pipeline: &Pipeline,
-    maybe: crate::pipeline::MayChange,
     buffers: &mut crate::verify::Buffers,
     stats: &mut Stats,
 ) -> Result<Option<CodeIr>, Rejection> {
+    let CodeObject {
+        id,
+        ir,
+        qualname,
+        sizes,
+        maybe,
+    } = code;
     let buffers = RefCell::new(buffers);
     let arena = &mut file.module.arena;
     let c = arena.code(id).clone();
