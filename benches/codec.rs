@@ -70,11 +70,7 @@ fn bench_codec(c: &mut Criterion) {
             .iter()
             .map(|&id| file.decode_code(id).expect("decode IR"))
             .collect();
-        let mut enc = Encoded {
-            code: Vec::new(),
-            linetable: Vec::new(),
-            exceptiontable: Vec::new(),
-        };
+        let mut enc = Encoded::default();
         g.bench_function("IR encode (all code objects)", |b| {
             b.iter(|| {
                 let mut total = 0;

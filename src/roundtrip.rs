@@ -170,11 +170,7 @@ impl Default for Workspace {
             out: Vec::new(),
             scratch: Scratch::default(),
             ir: CodeIr::new(PyVersion::V3_13),
-            encoded: Encoded {
-                code: Vec::new(),
-                linetable: Vec::new(),
-                exceptiontable: Vec::new(),
-            },
+            encoded: Encoded::default(),
             stack: StackReport::default(),
             verify: crate::verify::Buffers::default(),
         }

@@ -188,11 +188,7 @@ pub fn check_ir_encoded_with(
         prev_end = e.end;
     }
     let max_depth = report.max_depth;
-    let mut enc = bytecode::Encoded {
-        code: Vec::new(),
-        linetable: Vec::new(),
-        exceptiontable: Vec::new(),
-    };
+    let mut enc = bytecode::Encoded::default();
     let encoded = match bytecode::encode_into(ir, &mut buf.scratch, &mut enc) {
         Err(e) => {
             problems.push(format!("cannot encode: {e}"));

@@ -116,7 +116,7 @@ pub struct CodeIr {
 }
 
 /// The three byte strings an encoded [`CodeIr`] consists of.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Encoded {
     pub code: Vec<u8>,
     pub linetable: Vec<u8>,
@@ -402,11 +402,7 @@ pub(crate) fn index_at_unit(starts: &[u32], unit: usize) -> Option<u32> {
 /// Encodes a code object's IR back to `co_code`, its line table and (3.11+)
 /// its exception table.
 pub fn encode(ir: &CodeIr) -> Result<Encoded, BytecodeError> {
-    let mut out = Encoded {
-        code: Vec::new(),
-        linetable: Vec::new(),
-        exceptiontable: Vec::new(),
-    };
+    let mut out = Encoded::default();
     encode_into(ir, &mut Scratch::default(), &mut out)?;
     Ok(out)
 }
