@@ -32,7 +32,7 @@
 //! reachable blocks, so they are reachable by construction).
 
 use crate::cfg::{BlockId, Cfg};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct DeadCode;

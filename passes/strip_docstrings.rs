@@ -23,7 +23,7 @@
 //! removed too.
 
 use crate::marshal::Value;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::opt::{Changed, CodeUnit, Level, Pass};
 use crate::version::{ArgKind, Op};
 
 /// `CO_NEWLOCALS`: set on function code objects only.

@@ -160,7 +160,6 @@ pub struct Workspace {
     pub ir: CodeIr,
     pub encoded: Encoded,
     pub stack: StackReport,
-    pub verify: crate::verify::Buffers,
 }
 
 impl Default for Workspace {
@@ -172,7 +171,6 @@ impl Default for Workspace {
             ir: CodeIr::new(PyVersion::V3_13),
             encoded: Encoded::default(),
             stack: StackReport::default(),
-            verify: crate::verify::Buffers::default(),
         }
     }
 }
@@ -237,7 +235,6 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<R
         ir,
         encoded,
         stack,
-        verify: _,
     } = ws;
     let mut file = PycFile::parse_with(data, recycled)?;
     let mut rt = RoundTrip {
