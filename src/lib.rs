@@ -22,6 +22,7 @@ pub mod pyc;
 pub mod roundtrip;
 pub mod verify;
 pub mod version;
+pub mod walk;
 
 pub use error::{Error, ErrorKind};
 pub use version::PyVersion;

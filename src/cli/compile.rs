@@ -4,7 +4,6 @@
 //! called with an argument list built here (see [`optimize_invocation`]).
 
 use std::ffi::OsString;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -14,7 +13,7 @@ use clap::{Args, ValueEnum};
 use pyopt::difftest;
 use pyopt::PyVersion;
 
-use crate::optimize::{OptimizeArgs, PassSelection};
+use super::optimize::{OptimizeArgs, PassSelection};
 
 const COMPILE_HELP: &str = "\
 What it does:
@@ -172,7 +171,7 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
         eprintln!("pyopt: no .pyc file to optimize");
         ExitCode::from(2)
     } else {
-        crate::optimize::run(optimize_invocation(&args, &targets)?)?
+        super::optimize::run(optimize_invocation(&args, &targets)?)?
     };
     Ok(if compiled_ok {
         optimized

@@ -1,20 +1,18 @@
-//! The `optimize` and `passes` commands of the CLI: arguments, configuration
-//! resolution, progress, summary, `--report` JSON and exit codes. The work
-//! itself is `pyopt::driver`.
+//! `pyopt optimize PATH...`: arguments, configuration resolution, progress,
+//! summary, `--diff` output, `--report` JSON and exit codes. The work itself
+//! is `pyopt::driver`.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use pyopt::config::{self, CliOverrides, Level, RawOptions};
 use pyopt::driver::{self, Mode, Options, Status, TreeReport};
-use pyopt::pipeline::{self, Debug, Pipeline};
-use pyopt::version::PyVersion;
+use pyopt::pipeline::{Debug, Pipeline};
+
+use super::Progress;
 
 /// Schema identifier and version of `--report` JSON (see README).
 pub const REPORT_SCHEMA: &str = "pyopt-report";
@@ -106,65 +104,6 @@ pub struct OptimizeArgs {
     pub(crate) verbose: bool,
 }
 
-fn versions_of(p: &dyn pipeline::Pass) -> String {
-    let v: Vec<PyVersion> = PyVersion::ALL
-        .into_iter()
-        .filter(|v| p.supports(*v))
-        .collect();
-    // A contiguous run of versions is a range ("3.12-3.14").
-    let contiguous = v.windows(2).all(|w| w[1].minor() == w[0].minor() + 1);
-    match (v.first(), v.last()) {
-        (Some(a), Some(b)) if contiguous && a != b => format!("{a}-{b}"),
-        _ => v
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-    }
-}
-
-/// `pyopt passes [--explain NAME]`.
-pub fn passes(explain: Option<&str>) -> Result<ExitCode> {
-    let registry = pyopt::passes::registry();
-    if let Some(name) = explain {
-        let Some(p) = pyopt::passes::find(name) else {
-            let valid: Vec<&str> = registry.iter().map(|p| p.name()).collect();
-            bail!(
-                "unknown pass \"{name}\" (valid: {})",
-                if valid.is_empty() {
-                    "none yet".to_string()
-                } else {
-                    valid.join(", ")
-                }
-            );
-        };
-        outln!(
-            "{} (level {}, CPython {})\n",
-            p.name(),
-            p.level(),
-            versions_of(p)
-        );
-        outln!("{}", pipeline::doc_text(p));
-        return Ok(ExitCode::SUCCESS);
-    }
-    if registry.is_empty() {
-        outln!("No optimization pass is available yet: `pyopt optimize` decodes, verifies and");
-        outln!("re-encodes every code object, and leaves every file byte-identical.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!("{:<28} {:<11} {:<10} summary", "pass", "level", "versions");
-    for p in registry {
-        outln!(
-            "{:<28} {:<11} {:<10} {}",
-            p.name(),
-            p.level().to_string(),
-            versions_of(*p),
-            pipeline::summary(*p)
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 fn load_config(args: &OptimizeArgs) -> Result<RawOptions> {
     if let Some(path) = &args.config {
         return Ok(config::load_file(path)?);
@@ -224,30 +163,17 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         follow_symlinks: args.follow_symlinks,
         diff: args.diff,
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(j) = jobs {
-        pool = pool.num_threads(j.max(1));
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
-    let done = AtomicUsize::new(0);
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let last = std::sync::Mutex::new(Instant::now());
-    let tick = || {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if show_progress {
-            if let Ok(mut l) = last.try_lock() {
-                if l.elapsed() >= Duration::from_millis(200) {
-                    *l = Instant::now();
-                    eprint!("\roptimizing: {n} files");
-                    let _ = std::io::stderr().flush();
-                }
-            }
-        }
-    };
-    let report = pool.install(|| driver::optimize_tree(&args.paths, &opts, &tick));
-    if show_progress {
-        eprint!("\r{}\r", " ".repeat(40));
-    }
+    let pool = super::thread_pool(jobs)?;
+    let progress = Progress::new(0, !args.quiet).with_prefix("optimizing: ");
+    let report = pool.install(|| {
+        driver::optimize_tree_with(
+            &args.paths,
+            &opts,
+            &|total| progress.set_total(total),
+            &|| progress.tick(),
+        )
+    });
+    progress.finish();
     print_outcome(&args, &report, &opts);
     if let Some(limit) = args.bisect_limit {
         let last = opts.pipeline.debug.last_application();
