@@ -14,6 +14,7 @@ pub mod difftest;
 pub mod dis;
 pub mod driver;
 pub mod error;
+pub mod interpreters;
 pub mod marshal;
 #[path = "../passes/mod.rs"]
 pub mod passes;

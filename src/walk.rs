@@ -181,11 +181,17 @@ mod tests {
         touch(&d.join(format!(".a.pyc{}1-0", crate::driver::TEMP_MARKER)));
         touch(&d.join("named.txt"));
         let f = collect(&[d.clone(), d.join("named.txt")], &Walk::new(PYC));
-        assert_eq!(f.files, vec![d.join("a.pyc"), d.join("b/z.pyc"), d.join("named.txt")]);
+        assert_eq!(
+            f.files,
+            vec![d.join("a.pyc"), d.join("b/z.pyc"), d.join("named.txt")]
+        );
         assert_eq!(f.stale.len(), 1);
         assert!(f.errors.is_empty());
         let f = collect(std::slice::from_ref(&d), &Walk::new(PYC_AND_WHEELS));
-        assert_eq!(f.files, vec![d.join("a.pyc"), d.join("b/z.pyc"), d.join("w.whl")]);
+        assert_eq!(
+            f.files,
+            vec![d.join("a.pyc"), d.join("b/z.pyc"), d.join("w.whl")]
+        );
         let missing = d.join("missing");
         let f = collect(std::slice::from_ref(&missing), &Walk::new(PYC));
         assert_eq!(f.errors.len(), 1);
@@ -203,7 +209,10 @@ mod tests {
         let f = collect(std::slice::from_ref(&d), &Walk::new(PYC));
         assert_eq!(f.files, vec![d.join("real/x.pyc")]);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
-        let f = collect(std::slice::from_ref(&d), &Walk::new(PYC).follow_symlinks(true));
+        let f = collect(
+            std::slice::from_ref(&d),
+            &Walk::new(PYC).follow_symlinks(true),
+        );
         assert_eq!(f.files, vec![d.join("link/x.pyc"), d.join("real/x.pyc")]);
         assert!(
             f.errors.iter().any(|(_, r)| r == "symbolic link loop"),

@@ -13,6 +13,7 @@ use pyopt::config::{self, Level};
 
 use super::optimize::PassSelection;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
+use pyopt::interpreters;
 use pyopt::pipeline::{Debug, Pipeline};
 use pyopt::walk::{self, Walk};
 use pyopt::PyVersion;
@@ -117,11 +118,10 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
     let mut failures = 0u64;
     let mut ran_any = false;
     for v in versions {
-        let Some(python) = difftest::find_interpreter(v) else {
+        let Some(python) = interpreters::find(v) else {
             eprintln!(
-                "pyopt: skipping {v}: no interpreter found (PYOPT_PYTHON3_{}, python{v} on PATH, \
-                 or pyenv's versions/{v}.*)",
-                v.minor()
+                "pyopt: skipping {v}: no interpreter found ({})",
+                interpreters::search_order(v)
             );
             if !args.pythons.is_empty() {
                 failures += 1;
