@@ -10,6 +10,7 @@ pub mod bytecode;
 pub mod cfg;
 pub mod config;
 pub mod consts;
+pub mod diff;
 pub mod difftest;
 pub mod dis;
 pub mod driver;

@@ -104,6 +104,15 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Writes `text` to stdout as it is; like [`outln!`], a closed stdout ends
+/// the process quietly.
+pub fn print_out(text: &str) {
+    use std::io::Write as _;
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        std::process::exit(141);
+    }
+}
+
 /// A pool of `jobs` worker threads (default: one per core).
 pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut b = rayon::ThreadPoolBuilder::new();

@@ -238,8 +238,7 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
             );
         }
         if let Some(d) = &f.diff {
-            outln!("=== {}", f.path.display());
-            outln!("{d}");
+            super::print_out(&pyopt::diff::name_file(d, &f.path.display().to_string()));
         }
     }
     if args.quiet {
