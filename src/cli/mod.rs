@@ -131,23 +131,32 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A display for `total` files (the total may be set later, see
-    /// [`Progress::set_total`]); hidden when `show` is false or stderr is
-    /// not a terminal.
+    /// A display for `total` files (0: not known yet, see
+    /// [`Progress::set_total`]); never shown when `show` is false or stderr
+    /// is not a terminal.
     pub fn new(total: usize, show: bool) -> Progress {
         let bar = (show && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
+            let bar = indicatif::ProgressBar::hidden();
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{prefix}[{bar:30}] {pos}/{len} files, {per_sec:.0}, {elapsed}",
+                    "{prefix}[{bar:30}] {pos}/{len} files, {rate}, {elapsed}",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} files/s", state.per_sec());
+                    },
+                )
                 .progress_chars("#> "),
             );
-            bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar }
+        let progress = Progress { bar };
+        if total > 0 {
+            progress.set_total(total);
+        }
+        progress
     }
 
     /// Shows `text` before the bar (`optimizing: `).
@@ -158,9 +167,12 @@ impl Progress {
         self
     }
 
+    /// The number of files; the display appears from now on.
     pub fn set_total(&self, total: usize) {
         if let Some(bar) = &self.bar {
             bar.set_length(total as u64);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(200));
         }
     }
 

@@ -244,11 +244,25 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
     if args.quiet {
         return;
     }
-    let before: u64 = report.files.iter().map(|f| f.bytes_before).sum();
-    let after: u64 = report.files.iter().map(|f| f.bytes_after).sum();
+    let sum = |field: fn(&driver::FileReport) -> u64| report.files.iter().map(field).sum::<u64>();
     let changed = report.count(Status::Changed);
+    // Counted only where some enabled pass supports the file's version.
+    let (ins_before, ins_after) = (
+        sum(|f| f.instructions_before),
+        sum(|f| f.instructions_after),
+    );
+    let instructions = if ins_before == 0 && ins_after == 0 {
+        String::new()
+    } else {
+        format!(
+            "{} -> {} instructions{}, ",
+            thousands(ins_before),
+            thousands(ins_after),
+            change(ins_before, ins_after)
+        )
+    };
     outln!(
-        "{} files: {} {}, {} unchanged, {} failed{}; {:.1} MB -> {:.1} MB in {:.2}s ({} passes enabled)",
+        "{} files: {} {}, {} unchanged, {} failed{}; {}{} -> {} bytes{} in {:.2}s ({} passes enabled)",
         report.files.len(),
         changed,
         if opts.mode == Mode::Write { "optimized" } else { "would change" },
@@ -259,8 +273,10 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
         } else {
             String::new()
         },
-        before as f64 / 1e6,
-        after as f64 / 1e6,
+        instructions,
+        thousands(sum(|f| f.bytes_before)),
+        thousands(sum(|f| f.bytes_after)),
+        change(sum(|f| f.bytes_before), sum(|f| f.bytes_after)),
         report.elapsed.as_secs_f64(),
         opts.pipeline.passes.len()
     );
@@ -280,6 +296,29 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
             report.stale_removed.len()
         );
     }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The relative change from `before` to `after`: ` (-1.25%)`; nothing when
+/// there is nothing to compare or no change.
+fn change(before: u64, after: u64) -> String {
+    if before == 0 || before == after {
+        return String::new();
+    }
+    let pct = (after as f64 - before as f64) * 100.0 / before as f64;
+    format!(" ({pct:+.2}%)")
 }
 
 fn write_report(
@@ -329,4 +368,21 @@ fn write_report(
     std::fs::write(path, text + "\n")
         .with_context(|| format!("cannot write report {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_the_summary() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(change(0, 5), "");
+        assert_eq!(change(400, 400), "");
+        assert_eq!(change(400, 395), " (-1.25%)");
+        assert_eq!(change(100, 101), " (+1.00%)");
+    }
 }
