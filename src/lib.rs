@@ -3,7 +3,9 @@
 //! The layers, bottom up: [`pyc`] (header), [`marshal`] (exact object codec),
 //! [`version`] (per-version opcode tables), [`bytecode`] (instruction IR,
 //! line and exception tables, stack depth). [`roundtrip`] ties them together
-//! for one file; the CLI in `main.rs` drives it over trees.
+//! for one file; [`walk`] finds the files of a tree, [`driver`] optimizes
+//! them, [`interpreters`] finds the CPython of each version, and the CLI
+//! (`src/main.rs`, `src/cli/`) drives it all.
 
 pub mod archive;
 pub mod bytecode;
