@@ -52,6 +52,111 @@ pub fn listing_ir(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr) -
     out
 }
 
+/// A code object's listing, line by line, kept apart so that two listings
+/// of the same code object can be compared ([`Listing::unified_diff`]).
+pub struct Listing {
+    rows: Vec<Row>,
+    /// Rows `0..instructions` are the instructions (row `i` is instruction `i`).
+    instructions: usize,
+    /// Width of the opname column.
+    width: usize,
+}
+
+/// One line of a listing.
+struct Row {
+    /// What the line says, without byte offsets: two rows with the same
+    /// key and corresponding [`Row::refs`] are the same line.
+    key: String,
+    /// Instructions the line points at (a jump's target; an exception
+    /// entry's start, end and handler), by index; `instructions` = the end.
+    refs: Vec<usize>,
+    text: RowText,
+}
+
+enum RowText {
+    /// Line-number column, offset, opname, the rest (argument and meaning).
+    Instruction(String, u32, &'static str, String),
+    Other(String),
+}
+
+impl Listing {
+    /// The listing of `ir`, a version of code object `id` of `file` (names
+    /// resolve through the file's current tables).
+    pub fn of(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr) -> Listing {
+        build(file, id, ir)
+    }
+
+    fn line(&self, row: &Row, width: usize) -> String {
+        match &row.text {
+            RowText::Instruction(line_col, offset, op, rest) => {
+                format!("{line_col:>6} {offset:>6} {op:<width$}{rest}")
+            }
+            RowText::Other(text) => text.clone(),
+        }
+    }
+
+    fn lines(&self, width: usize) -> Vec<String> {
+        self.rows.iter().map(|r| self.line(r, width)).collect()
+    }
+
+    /// A unified diff from this listing to `after` (see [`crate::diff`]),
+    /// headed `--- LABEL (before)` / `+++ LABEL (after)`; empty when they
+    /// say the same. Lines are compared without their byte offsets, which
+    /// move whenever an instruction before them is added or removed; a jump
+    /// or exception entry is unchanged only if it points at the
+    /// corresponding instruction. When nothing but offsets changed
+    /// (EXTENDED_ARG prefixes), the lines are compared as printed. A change
+    /// the listing does not show (a constant no instruction loads, flags,
+    /// stack size) gives an empty diff.
+    pub fn unified_diff(&self, after: &Listing, label: &str) -> String {
+        let old_keys: Vec<&str> = self.rows.iter().map(|r| r.key.as_str()).collect();
+        let new_keys: Vec<&str> = after.rows.iter().map(|r| r.key.as_str()).collect();
+        let mut edits = crate::diff::edits(&old_keys, &new_keys);
+        // Which new instruction each old instruction became.
+        let mut map: Vec<Option<usize>> = vec![None; self.instructions + 1];
+        map[self.instructions] = Some(after.instructions);
+        for e in &edits {
+            if let crate::diff::Edit::Equal(a, b) = *e {
+                if a < self.instructions && b < after.instructions {
+                    map[a] = Some(b);
+                }
+            }
+        }
+        let mut split = Vec::with_capacity(edits.len());
+        for e in edits.drain(..) {
+            match e {
+                crate::diff::Edit::Equal(a, b)
+                    if !self.rows[a]
+                        .refs
+                        .iter()
+                        .map(|&r| map.get(r).copied().flatten())
+                        .eq(after.rows[b].refs.iter().map(|&r| Some(r))) =>
+                {
+                    split.push(crate::diff::Edit::Delete(a));
+                    split.push(crate::diff::Edit::Insert(b));
+                }
+                e => split.push(e),
+            }
+        }
+        crate::diff::normalize(&mut split);
+        let width = self.width.max(after.width);
+        let (old_lines, new_lines) = (self.lines(width), after.lines(width));
+        let mut hunks = crate::diff::hunks(&split, crate::diff::CONTEXT);
+        if hunks.is_empty() {
+            // Only offsets moved (EXTENDED_ARG prefixes came or went): show
+            // where, by comparing the lines as printed.
+            split = crate::diff::edits(&old_lines, &new_lines);
+            hunks = crate::diff::hunks(&split, crate::diff::CONTEXT);
+        }
+        if hunks.is_empty() {
+            return String::new();
+        }
+        let mut out = format!("--- {label} (before)\n+++ {label} (after)\n");
+        crate::diff::write_hunks(&mut out, &split, &hunks, &old_lines, &new_lines);
+        out
+    }
+}
+
 /// Names visible to an instruction argument of a code object.
 struct Names<'f> {
     arena: &'f Arena<'f>,
@@ -63,6 +168,14 @@ struct Names<'f> {
 }
 
 fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mut String) {
+    let l = build(file, id, ir);
+    for row in &l.rows {
+        out.push_str(&l.line(row, l.width));
+        out.push('\n');
+    }
+}
+
+fn build(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr) -> Listing {
     let arena = &file.module.arena;
     let c = arena.code(id);
     let tuple = |n: Option<NodeId>| n.and_then(|n| arena.as_tuple(n)).unwrap_or(&[]);
@@ -90,6 +203,7 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
         .max()
         .unwrap_or(10)
         .max(10);
+    let mut rows = Vec::with_capacity(ir.instrs.len() + ir.exceptions.len() + 1);
     for (i, ins) in ir.instrs.iter().enumerate() {
         let line = ins.loc.line;
         let line_col = if line != last_line {
@@ -104,39 +218,61 @@ fn listing(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr, out: &mu
         };
         let info = table.info(ins.op);
         let has_arg = info.is_some_and(|i| i.has_arg);
-        let _ = write!(
-            out,
-            "{line_col:>6} {:>6} {:<width$}",
-            starts[i] * 2,
-            ins.op.name()
-        );
+        let mut rest = String::new();
+        let mut refs = Vec::new();
         if has_arg {
             let shown = match info.map(|i| i.jump) {
                 Some(JumpKind::None) | None => ins.arg.to_string(),
-                Some(_) => format!("-> {}", starts[ins.arg as usize] * 2),
+                Some(_) => {
+                    refs.push(ins.arg as usize);
+                    format!("-> {}", starts.get(ins.arg as usize).map_or(0, |s| s * 2))
+                }
             };
-            let _ = write!(out, " {shown}");
+            let _ = write!(rest, " {shown}");
             if let Some(meaning) = info.and_then(|inf| {
                 meaning(&names, ins.op, inf.arg_kind, inf.name_shift, ins.arg, table)
             }) {
-                let _ = write!(out, " ({meaning})");
+                let _ = write!(rest, " ({meaning})");
             }
         }
-        out.push('\n');
+        // A jump target's offset is not part of what is compared.
+        let key = if refs.is_empty() {
+            format!("{line} {}{rest}", ins.op.name())
+        } else {
+            format!("{line} {} ->", ins.op.name())
+        };
+        rows.push(Row {
+            key,
+            refs,
+            text: RowText::Instruction(line_col, starts[i] * 2, ins.op.name(), rest),
+        });
     }
     if !ir.exceptions.is_empty() {
-        out.push_str("ExceptionTable:\n");
+        rows.push(Row {
+            key: "ExceptionTable:".to_string(),
+            refs: Vec::new(),
+            text: RowText::Other("ExceptionTable:".to_string()),
+        });
         for e in &ir.exceptions {
-            let _ = writeln!(
-                out,
-                "  {} to {} -> {} [{}]{}",
-                starts[e.start as usize] * 2,
-                starts[e.end as usize] * 2,
-                starts[e.target as usize] * 2,
-                e.depth,
-                if e.lasti { " lasti" } else { "" }
-            );
+            let lasti = if e.lasti { " lasti" } else { "" };
+            let offset = |i: u32| starts.get(i as usize).map_or(0, |s| s * 2);
+            rows.push(Row {
+                key: format!("exception [{}]{lasti}", e.depth),
+                refs: vec![e.start as usize, e.end as usize, e.target as usize],
+                text: RowText::Other(format!(
+                    "  {} to {} -> {} [{}]{lasti}",
+                    offset(e.start),
+                    offset(e.end),
+                    offset(e.target),
+                    e.depth,
+                )),
+            });
         }
+    }
+    Listing {
+        rows,
+        instructions: ir.instrs.len(),
+        width,
     }
 }
 

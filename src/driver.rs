@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::atomic::{write_atomically, TEMP_MARKER};
+use crate::atomic::write_atomically;
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
 use crate::opt::file::panic_message;
 use crate::opt::{optimize_bytes, FileReport, Pipeline, Stats, Status};
 use crate::version::PyVersion;
+use crate::walk::{self, Walk};
 
 /// What the run does with changed files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -67,82 +68,29 @@ impl TreeReport {
     }
 }
 
-/// Finds the `.pyc` files and wheels under `roots`: plain files are taken
-/// as given (a `.zip`/`.pyz` archive only this way), directories are walked
-/// (symlinks followed only when asked, loops detected), excluded paths
-/// skipped.
-pub fn collect(
-    roots: &[PathBuf],
-    settings: &Settings,
-    follow_symlinks: bool,
-) -> (Vec<PathBuf>, Vec<(PathBuf, String)>, Vec<PathBuf>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut stale = Vec::new();
-    for root in roots {
-        // Paths named on the command line are always followed (like `find -H`).
-        match std::fs::metadata(root) {
-            Err(e) => {
-                errors.push((root.clone(), e.to_string()));
-                continue;
-            }
-            Ok(m) if m.is_file() => {
-                files.push(root.clone());
-                continue;
-            }
-            Ok(_) => {}
-        }
-        // Exclude patterns are matched on canonical paths: the configuration
-        // file was found from the canonical target, and `..` or a symlinked
-        // target must not make its patterns miss.
-        let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-        let excluded = |p: &Path| {
-            let rel = p.strip_prefix(root).unwrap_or(p);
-            settings.is_excluded(&canon_root.join(rel), &canon_root)
-        };
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(follow_symlinks)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !excluded(e.path()));
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let name = e.file_name().to_string_lossy();
-                    if !e.file_type().is_file() {
-                        continue;
-                    }
-                    if name.contains(TEMP_MARKER) {
-                        stale.push(e.into_path());
-                    } else if name.ends_with(".pyc") || name.ends_with(".whl") {
-                        files.push(e.into_path());
-                    }
-                }
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone());
-                    let reason = if e.loop_ancestor().is_some() {
-                        "symbolic link loop".to_string()
-                    } else {
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    };
-                    errors.push((path, reason));
-                }
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors, stale)
-}
-
 /// Optimizes every `.pyc` under `roots`. `tick` is called once per file done.
 pub fn optimize_tree(roots: &[PathBuf], opts: &Options, tick: &(dyn Fn() + Sync)) -> TreeReport {
+    optimize_tree_with(roots, opts, &|_| {}, tick)
+}
+
+/// [`optimize_tree`], telling `found` how many files there are before the
+/// first one is done (for a progress display).
+pub fn optimize_tree_with(
+    roots: &[PathBuf],
+    opts: &Options,
+    found: &dyn Fn(usize),
+    tick: &(dyn Fn() + Sync),
+) -> TreeReport {
     let start = Instant::now();
-    let (files, walk_errors, stale) = collect(roots, &opts.settings, opts.follow_symlinks);
+    let walk = Walk::new(walk::PYC_AND_WHEELS)
+        .follow_symlinks(opts.follow_symlinks)
+        .exclude(&opts.settings);
+    let walk::Found {
+        files,
+        errors: walk_errors,
+        stale,
+    } = walk::collect(roots, &walk);
+    found(files.len());
     let mut stale_removed = Vec::new();
     if opts.mode == Mode::Write {
         for s in stale {

@@ -5,7 +5,9 @@
 //! line and exception tables, stack depth), [`cfg`] (control-flow graph and
 //! its edit API). [`roundtrip`] ties the codec together for one file; [`opt`]
 //! owns one code object's and one file's optimization; `passes/` are the
-//! passes; [`driver`] walks trees; the CLI in `main.rs` parses and dispatches.
+//! passes; [`walk`] finds the files of a tree, [`driver`] optimizes them
+//! (writing through [`atomic`]), [`interpreters`] finds the CPython of each
+//! version, and the CLI (`src/main.rs`, `src/cli/`) parses and dispatches.
 
 pub mod archive;
 pub mod atomic;
@@ -13,10 +15,12 @@ pub mod bytecode;
 pub mod cfg;
 pub mod config;
 pub mod consts;
+pub mod diff;
 pub mod difftest;
 pub mod dis;
 pub mod driver;
 pub mod error;
+pub mod interpreters;
 pub mod marshal;
 pub mod opt;
 #[path = "../passes/mod.rs"]
@@ -24,6 +28,7 @@ pub mod passes;
 pub mod pyc;
 pub mod roundtrip;
 pub mod version;
+pub mod walk;
 
 pub use error::{Error, ErrorKind};
 pub use version::PyVersion;

@@ -936,25 +936,80 @@ fn dry_run_report_and_diff() {
     assert_same(&contents(&tree), &original, "--dry-run");
     assert_eq!(stamps(&tree), stamps0, "--dry-run touched files");
 
-    // --diff (with --dry-run): before/after listings, still nothing written.
+    // --diff (with --dry-run): a unified diff per changed code object,
+    // still nothing written. The padding pass changes nothing but offsets,
+    // which is what the diff then shows.
     let r = pyopt(&["optimize", "--enable", PAD, "--dry-run", "--diff", s(&tree)]);
     assert_eq!(r.code, Some(0), "{r}");
-    assert!(r.out.lines().any(|l| l.starts_with("=== ")), "{r}");
     assert!(
         r.out
             .lines()
-            .any(|l| l.starts_with("--- ") && l.ends_with("(before)")),
+            .any(|l| l.starts_with(&format!("--- {}", s(&tree))) && l.ends_with("(before)")),
         "{r}"
     );
     assert!(
         r.out
             .lines()
-            .any(|l| l.starts_with("+++ ") && l.ends_with("(after)")),
+            .any(|l| l.starts_with(&format!("+++ {}", s(&tree))) && l.ends_with("(after)")),
+        "{r}"
+    );
+    assert!(r.out.lines().any(|l| l.starts_with("@@ -")), "{r}");
+    assert!(
+        r.out.contains("LOAD_CONST") || r.out.contains("LOAD_FAST"),
+        "{r}"
+    );
+    assert_same(&contents(&tree), &original, "--diff --dry-run");
+
+    // A real pass: hunks with their context, not whole listings.
+    let init = files_below(&tree)
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("__init__.") && !n.contains(".opt-"))
+        })
+        .map(|p| tree.join(p))
+        .expect("json/__init__ pyc");
+    let r = pyopt(&[
+        "optimize",
+        "--enable",
+        "strip-docstrings",
+        "--dry-run",
+        "--diff",
+        s(&init),
+    ]);
+    assert_eq!(r.code, Some(0), "{r}");
+    let header = format!("--- {}: <module> (before)", s(&init));
+    let module: Vec<&str> = r
+        .out
+        .lines()
+        .skip_while(|l| *l != header)
+        .skip(1)
+        .take_while(|l| !l.starts_with("--- "))
+        .collect();
+    assert!(!module.is_empty(), "no diff of <module>: {r}");
+    assert!(
+        module[0].starts_with("+++ ") && module[0].ends_with(": <module> (after)"),
         "{r}"
     );
     assert!(
-        r.out.contains("EXTENDED_ARG") || r.out.contains("LOAD_CONST"),
+        module[1].starts_with("@@ -1,") && module[1].ends_with(" @@"),
         "{r}"
+    );
+    // The docstring's store is removed...
+    assert!(
+        module
+            .iter()
+            .any(|l| l.starts_with('-') && l.contains("STORE_NAME") && l.contains("__doc__")),
+        "{r}"
+    );
+    // ... with a few lines of context, not the whole module.
+    let listing = pyopt(&["dis", s(&init), "--function", "<module>"]);
+    let instructions = listing.out.lines().filter(|l| l.starts_with(' ')).count();
+    let context = module.iter().filter(|l| l.starts_with(' ')).count();
+    assert!(
+        context > 0 && context < instructions / 2,
+        "context {context}, instructions {instructions}: {r}"
     );
     assert_same(&contents(&tree), &original, "--diff --dry-run");
 

@@ -32,13 +32,14 @@ import subprocess
 import sys
 import tempfile
 
+from pyopt_tools import find_interpreter, search_order
+
 
 def find_python(minor):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    cands = sorted(glob.glob(os.path.join(root, "versions", "3.%d.*" % minor, "bin", "python")))
-    if not cands:
-        sys.exit("bench_roundtrip: no CPython 3.%d under %s/versions" % (minor, root))
-    return cands[-1]
+    python = find_interpreter(minor)
+    if not python:
+        sys.exit("bench_roundtrip: no CPython 3.%d found (looked at %s)" % (minor, search_order(minor)))
+    return python
 
 
 BASELINE = r"""

@@ -9,8 +9,9 @@ version and optimization level, and compares them.
 
 Method
 ------
-For each selected version 3.X (default: the newest installed patch release
-of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``, and 3.14 as
+For each selected version 3.X (default: every one of 3.8 ... 3.14 whose
+interpreter ``pyopt_tools.find_interpreter`` finds, pyopt's own rule: the
+newest installed patch release under ``$PYENV_ROOT/versions``, and 3.14 as
 pyodide's WebAssembly build once ``tools/py314/setup.sh`` ran — counted,
 never timed, since its wall time says nothing about a native 3.14):
 
@@ -85,13 +86,14 @@ import concurrent.futures
 import json
 import math
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from pyopt_tools import find_interpreter, search_order
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO_ROOT, "benches", "python")
@@ -173,41 +175,24 @@ def log(msg):
     sys.stderr.flush()
 
 
-def pyenv_root():
-    root = os.environ.get("PYENV_ROOT")
-    if root:
-        return root
-    try:
-        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, universal_newlines=True)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except OSError:
-        pass
-    return os.path.expanduser("~/.pyenv")
-
-
 def installed_interpreters():
-    """Map '3.X' -> (full version, interpreter path) of the newest 3.X.Y."""
-    vdir = os.path.join(pyenv_root(), "versions")
+    """Map '3.X' -> (full version, interpreter path), the interpreter found
+    by pyopt_tools.find_interpreter (pyopt's own rule)."""
     found = {}
-    if not os.path.isdir(vdir):
-        return found
-    for name in os.listdir(vdir):
-        m = re.match(r"^3\.(\d+)\.(\d+)$", name)
-        if not m:
+    for minor in ALL_MINORS:
+        python = find_interpreter(int(minor.split(".")[1]))
+        if not python:
             continue
-        minor = "3.%s" % m.group(1)
-        exe = os.path.join(vdir, name, "bin", "python")
-        if not os.access(exe, os.X_OK):
+        if is_pyodide(python):
+            found[minor] = ("3.14 (pyodide)", python)
             continue
-        key = (int(m.group(1)), int(m.group(2)))
-        if minor not in found or key > found[minor][0]:
-            found[minor] = (key, name, exe)
-    found = {k: (v[1], v[2]) for k, v in found.items()}
-    ready = os.path.join(PY314_DIR, "node_modules", "pyodide", "pyodide.mjs")
-    if "3.14" not in found and os.path.isfile(ready):
-        found["3.14"] = ("3.14 (pyodide)", PY314_PYTHON)
+        try:
+            full = subprocess.run([python, "-I", "-c", "import platform; print(platform.python_version())"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  universal_newlines=True, timeout=60).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            continue
+        found[minor] = (full or minor, python)
     return found
 
 
@@ -383,11 +368,12 @@ def run(args):
             if v not in ALL_MINORS:
                 raise SetupError("unsupported version %r" % v)
             if v not in interps:
-                raise SetupError("CPython %s is not installed under %s" % (v, pyenv_root()))
+                raise SetupError("CPython %s not found (looked at %s)"
+                                 % (v, search_order(int(v.split(".")[1]))))
     else:
         minors = [v for v in ALL_MINORS if v in interps]
         if not minors:
-            raise SetupError("no CPython 3.8-3.14 under %s/versions" % pyenv_root())
+            raise SetupError("no CPython 3.8-3.14 found (looked at %s, ...)" % search_order(8))
 
     started = time.time()
     workdir = tempfile.mkdtemp(prefix="pyopt-bench-runtime-")

@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+from pyopt_tools import find_interpreter, search_order
+
 BASELINE = r"""
 import marshal, sys, time
 paths = [l.rstrip("\n") for l in open(sys.argv[1])]
@@ -59,11 +61,10 @@ print(best, best_read)
 
 
 def find_python(minor):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    cands = sorted(glob.glob(os.path.join(root, "versions", "3.%d.*" % minor, "bin", "python")))
-    if not cands:
-        sys.exit("bench_tree: no CPython 3.%d under %s/versions" % (minor, root))
-    return cands[-1]
+    python = find_interpreter(minor)
+    if not python:
+        sys.exit("bench_tree: no CPython 3.%d found (looked at %s)" % (minor, search_order(minor)))
+    return python
 
 
 def timed(cmd):

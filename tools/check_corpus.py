@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Quick checker for the differential-testing corpus (runs under any python3).
 
-For every installed CPython 3.8+ (``$PYENV_ROOT/versions/3.X.Y/bin/python``,
-newest patch release of each minor version) and every corpus program
+For every installed CPython 3.8+ (found as pyopt finds it,
+``pyopt_tools.find_interpreter``: ``$PYOPT_PYTHON3_X``, pyenv's newest
+``$PYENV_ROOT/versions/3.X.Y/bin/python``, ...) and every corpus program
 (``corpus/NNN_*.py``) whose ``# min-version: 3.X`` header allows that
 version, it runs the program
 
@@ -31,13 +32,14 @@ than 50,000 trace events. Exit status 0 when nothing was reported.
 """
 import argparse
 import concurrent.futures
-import glob
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+
+from pyopt_tools import find_interpreter, search_order
 
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "corpus")
 PROGRAM_RE = re.compile(r"^\d{3}_[A-Za-z0-9_]+(\.py)?$")
@@ -154,19 +156,15 @@ def harness_main(path):
 
 
 def interpreters(wanted=None):
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    """{minor: interpreter} of 3.8+ by pyopt_tools.find_interpreter (pyopt's own rule)."""
     found = {}
-    for d in glob.glob(os.path.join(root, "versions", "3.*")):
-        m = re.match(r"^3\.(\d+)\.(\d+)$", os.path.basename(d))
-        exe = os.path.join(d, "bin", "python")
-        if not m or not os.access(exe, os.X_OK):
+    for minor in range(8, 15):
+        if wanted and minor not in wanted:
             continue
-        minor, patch = int(m.group(1)), int(m.group(2))
-        if minor < 8 or (wanted and minor not in wanted):
-            continue
-        if minor not in found or patch > found[minor][0]:
-            found[minor] = (patch, exe)
-    return {minor: exe for minor, (patch, exe) in sorted(found.items())}
+        python = find_interpreter(minor)
+        if python:
+            found[minor] = python
+    return found
 
 
 def min_version(path):
@@ -314,7 +312,7 @@ def run_checks():
         wanted = {int(v.split(".")[1]) for v in args.versions.split(",")}
     interps = interpreters(wanted)
     if not interps:
-        print("no CPython 3.8+ found under $PYENV_ROOT/versions")
+        print("no CPython 3.8+ found (looked at %s, ...)" % search_order(8))
         return 2
     files = programs(args.files)
     jobs = []

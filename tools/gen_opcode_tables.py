@@ -19,9 +19,12 @@ opcode map, the `has*` lists, inline cache sizes, `dis.cmp_op`,
   with `dis`;
 * writes the Rust file and runs `rustfmt` on it.
 
-Interpreters are found as `$PYENV_ROOT/versions/3.X.*/bin/python` (the newest
-patch release of each minor); `PYENV_ROOT` defaults to `pyenv root`, then to
-`~/.pyenv`. The script itself needs Python 3.8+ (run it with python3.11).
+Interpreters are found by `pyopt_tools.find_interpreter`, the same rule as
+pyopt's own (src/interpreters.rs): `$PYOPT_PYTHON3_X`, else the newest
+`$PYENV_ROOT/versions/3.X.Y/bin/python` (`PYENV_ROOT` defaulting to
+`~/.pyenv`), else for 3.14 `tools/py314/bin/python3.14` once
+`tools/py314/setup.sh` ran, else `python3.X` on PATH. The script itself
+needs Python 3.8+ (run it with python3.11).
 
 Usage:
     python3 tools/gen_opcode_tables.py           # regenerate src/version/generated.rs
@@ -35,14 +38,14 @@ interpreters are missing.
 import argparse
 import collections
 import difflib
-import glob
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+
+from pyopt_tools import find_interpreters, search_order
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROBE = os.path.join(ROOT, "tools", "opcode_probe.py")
@@ -50,9 +53,6 @@ OUTPUT = os.path.join(ROOT, "src", "version", "generated.rs")
 OUTPUT_REL = "src/version/generated.rs"
 
 MINORS = [8, 9, 10, 11, 12, 13, 14]
-# CPython 3.14 when pyenv has none: pyodide's, set up by tools/py314/setup.sh.
-PY314 = os.path.join(ROOT, "tools", "py314", "bin", "python3.14")
-PY314_READY = os.path.join(ROOT, "tools", "py314", "node_modules", "pyodide", "pyodide.mjs")
 INTERNAL = ("RESERVED", "INTERPRETER_EXIT", "ENTER_EXECUTOR")
 # Ops whose stack effect `dis.stack_effect` may refuse entirely; they get Fixed(0).
 MAY_RAISE_ENTIRELY = ("CACHE", "EXTENDED_ARG")
@@ -66,50 +66,6 @@ class GenError(Exception):
 
 # --------------------------------------------------------------------------
 # Interpreters and probing
-
-
-def pyenv_root():
-    root = os.environ.get("PYENV_ROOT")
-    if root:
-        return root
-    try:
-        out = subprocess.run(
-            ["pyenv", "root"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return os.path.expanduser("~/.pyenv")
-
-
-def _version_key(path):
-    name = os.path.basename(os.path.dirname(os.path.dirname(path)))
-    return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.]", name))
-
-
-def find_interpreters():
-    """Returns ({minor: python path}, [missing minors])."""
-    root = pyenv_root()
-    found, missing = {}, []
-    for minor in MINORS:
-        pattern = os.path.join(root, "versions", "3.%d.*" % minor, "bin", "python")
-        candidates = [
-            p
-            for p in glob.glob(pattern)
-            if re.fullmatch(
-                r"3\.%d\.\d+" % minor,
-                os.path.basename(os.path.dirname(os.path.dirname(p))),
-            )
-            and os.access(p, os.X_OK)
-        ]
-        if candidates:
-            found[minor] = max(candidates, key=_version_key)
-        elif minor == 14 and os.path.isfile(PY314_READY):
-            found[minor] = PY314
-        else:
-            missing.append(minor)
-    return root, found, missing
 
 
 def probe(python):
@@ -685,14 +641,14 @@ def main(argv=None):
     ap.add_argument("-v", "--verbose", action="store_true", help="print every non-Fixed shape")
     args = ap.parse_args(argv)
 
-    root, found, missing = find_interpreters()
+    found, missing = find_interpreters(MINORS)
     for minor in MINORS:
         if minor in found:
             print("using CPython 3.%d: %s" % (minor, found[minor]))
     if missing:
         print(
-            "missing interpreters: %s (looked for %s/versions/3.X.*/bin/python)"
-            % (", ".join("3.%d" % m for m in missing), root),
+            "missing interpreters: %s (looked at %s)"
+            % (", ".join("3.%d" % m for m in missing), "; ".join(search_order(m) for m in missing)),
             file=sys.stderr,
         )
         return 2

@@ -328,7 +328,7 @@ def main():
                     ".pyc of os, codecs, site, ... are used too)")
     ap.add_argument("-O", dest="optimize", action="count", default=0,
                     help="run the imports with -O (or -OO): exercises the .opt-1/.opt-2.pyc files")
-    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, `pyenv root`, ~/.pyenv")
+    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, else ~/.pyenv")
     ap.add_argument("--tmpdir", help="where to create the temporary copy")
     ap.add_argument("--keep", action="store_true", help="keep the temporary copy")
     args = ap.parse_args()

@@ -62,6 +62,8 @@ PYODIDE = "pyodide (tools/py314)"
 
 def installed_versions(root):
     """Map '3.X' -> prefix of the newest installed 3.X.Y (plain releases only)."""
+    if not root:
+        raise SetupError("no pyenv root: set PYENV_ROOT (or HOME), or pass --pyenv-root")
     vdir = os.path.join(root, "versions")
     if not os.path.isdir(vdir):
         raise SetupError("no pyenv versions directory at %s (use --pyenv-root)" % vdir)
@@ -234,7 +236,7 @@ def main():
                     help="pyopt binary (default: %(default)s)")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="--jobs passed to pyopt (default: %(default)s)")
-    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, `pyenv root`, ~/.pyenv")
+    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, else ~/.pyenv")
     ap.add_argument("--tmpdir", help="where to create the temporary copies")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary copies and reports (path is printed)")

@@ -9,9 +9,13 @@ What it holds:
 * ``REPO_ROOT``, ``DEFAULT_PYOPT``: the repository and its release binary;
 * ``SetupError`` (the run is impossible: the scripts exit 2) and the
   argument checks ``check_minor`` and ``check_pyopt``;
+* ``find_interpreter``, ``find_interpreters``, ``search_order``: the
+  interpreter of each version, by the same rule as pyopt's
+  ``src/interpreters.rs``;
 * ``pyenv_root``, ``find_prefix``: locating CPython installations;
-* ``PY314_PYTHON``, ``py314_ready``, ``py314_corpus``: CPython 3.14 as
-  pyodide's WebAssembly build (``tools/py314``) and its compiled corpus;
+* ``PY314_PYTHON``, ``py314_ready``, ``pyodide_python``, ``py314_corpus``:
+  CPython 3.14 as pyodide's WebAssembly build (``tools/py314``) and its
+  compiled corpus;
 * ``temp_workdir``: a temporary directory removed afterwards unless kept;
 * ``copy_installation``, ``probe_copy``: copying an installation prefix
   (without ``site-packages``) and checking that the copy's interpreter
@@ -26,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -52,30 +57,119 @@ def check_pyopt(path):
                          "`cargo build --release` or pass --pyopt)" % path)
 
 
-def pyenv_root(explicit=None):
-    """explicit if given, else $PYENV_ROOT, else `pyenv root`, else ~/.pyenv."""
+def pyenv_root(explicit=None, environ=None):
+    """explicit if given, else $PYENV_ROOT, else $HOME/.pyenv (as pyenv itself
+    defaults it); None when neither variable is set."""
     if explicit:
         return explicit
-    if os.environ.get("PYENV_ROOT"):
-        return os.environ["PYENV_ROOT"]
-    try:
-        out = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, universal_newlines=True,
-                             check=True).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return os.path.expanduser("~/.pyenv")
+    env = os.environ if environ is None else environ
+    if env.get("PYENV_ROOT"):
+        return env["PYENV_ROOT"]
+    if env.get("HOME"):
+        return os.path.join(env["HOME"], ".pyenv")
+    return None
 
 
 PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
 PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
+MINORS = range(8, 15)
+
+
+def _is_executable(path):
+    """An executable regular file (symbolic links followed)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_mode & 0o111 != 0
+
+
+def _newest_pyenv(root, minor):
+    """root/versions/3.X.Y/bin/python with the highest Y (plain 3.X.Y only;
+    ties between spellings of one number go to the greater name)."""
+    prefix = "3.%d." % minor
+    try:
+        names = os.listdir(os.path.join(root, "versions"))
+    except OSError:
+        return None
+    best = None
+    for name in names:
+        if not name.startswith(prefix) or not re.fullmatch(r"[0-9]+", name[len(prefix):]):
+            continue
+        python = os.path.join(root, "versions", name, "bin", "python")
+        key = (int(name[len(prefix):]), name)
+        if (best is None or key > best[0]) and _is_executable(python):
+            best = (key, python)
+    return best[1] if best else None
+
+
+def pyodide_python(repo=REPO_ROOT):
+    """repo's tools/py314/bin/python3.14 once tools/py314/setup.sh installed pyodide, else None."""
+    d = os.path.join(repo, "tools", "py314")
+    python = os.path.join(d, "bin", "python3.14")
+    ready = os.path.join(d, "node_modules", "pyodide", "pyodide.mjs")
+    return python if os.path.isfile(ready) and _is_executable(python) else None
+
+
+def find_interpreter(minor, environ=None, repo=REPO_ROOT):
+    """The interpreter of CPython 3.<minor>, or None.
+
+    The same rule as pyopt's own (``pyopt::interpreters::find`` in
+    src/interpreters.rs, used by ``pyopt difftest``, ``pyopt compile`` and
+    the Rust tests; tests/interpreters.rs checks that both agree). The first
+    that exists (an executable regular file) wins:
+
+    1. $PYOPT_PYTHON3_X when set and not empty: that file, or None;
+    2. the newest $PYENV_ROOT/versions/3.X.Y/bin/python (PYENV_ROOT
+       defaulting to $HOME/.pyenv);
+    3. 3.14 only: repo's tools/py314/bin/python3.14 once tools/py314/setup.sh ran;
+    4. python3.X on PATH, skipping pyenv's ``shims`` directories.
+
+    environ defaults to os.environ."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("PYOPT_PYTHON3_%d" % minor)
+    if explicit:
+        return explicit if _is_executable(explicit) else None
+    root = pyenv_root(environ=env)
+    python = _newest_pyenv(root, minor) if root else None
+    if python:
+        return python
+    if minor == 14 and repo:
+        python = pyodide_python(repo)
+        if python:
+            return python
+    for d in (env.get("PATH") or "").split(os.pathsep):
+        if not d or os.path.basename(os.path.normpath(d)) == "shims":
+            continue
+        python = os.path.join(d, "python3.%d" % minor)
+        if _is_executable(python):
+            return python
+    return None
+
+
+def search_order(minor):
+    """Where find_interpreter looks, for messages."""
+    s = "$PYOPT_PYTHON3_%d, pyenv's $PYENV_ROOT/versions/3.%d.*/bin/python" % (minor, minor)
+    if minor == 14:
+        s += ", tools/py314/bin/python3.14 (after tools/py314/setup.sh)"
+    return s + ", python3.%d on PATH" % minor
+
+
+def find_interpreters(minors=MINORS):
+    """({minor: interpreter}, [missing minors]) by find_interpreter."""
+    found, missing = {}, []
+    for minor in minors:
+        python = find_interpreter(minor)
+        if python:
+            found[minor] = python
+        else:
+            missing.append(minor)
+    return found, missing
 
 
 def py314_ready():
     """Whether tools/py314/setup.sh has installed pyodide's CPython 3.14."""
-    return os.path.isfile(os.path.join(PY314_DIR, "node_modules", "pyodide", "pyodide.mjs"))
+    return pyodide_python() is not None
 
 
 def py314_corpus():
@@ -92,6 +186,8 @@ def py314_corpus():
 
 def find_prefix(root, minor):
     """The prefix root/versions/3.X.Y of the newest installed 3.X.Y (minor = "3.X")."""
+    if not root:
+        raise SetupError("no pyenv root: set PYENV_ROOT (or HOME), or pass --pyenv-root")
     vdir = os.path.join(root, "versions")
     best = None
     if os.path.isdir(vdir):

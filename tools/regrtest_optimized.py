@@ -175,7 +175,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=900.0,
                     help="seconds per test run (default: 900)")
     ap.add_argument("--pyopt", default=DEFAULT_PYOPT, help="default: %(default)s")
-    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, `pyenv root`, ~/.pyenv")
+    ap.add_argument("--pyenv-root", help="default: $PYENV_ROOT, else ~/.pyenv")
     ap.add_argument("--tmpdir", help="where to create the temporary copy")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary copy (and every test's output.txt)")

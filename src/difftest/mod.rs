@@ -559,47 +559,6 @@ pub fn safe_only(source: &str) -> Option<&str> {
     })
 }
 
-/// Finds the interpreter of a version: the file named by
-/// `PYOPT_PYTHON3_X` (e.g. `PYOPT_PYTHON3_14=tools/py314/bin/python3.14`;
-/// when it is set, that file or none), then `python3.X` on `PATH`, then the newest
-/// `$PYENV_ROOT/versions/3.X.*/bin/python` (`PYENV_ROOT` defaulting to
-/// `~/.pyenv`).
-pub fn find_interpreter(v: crate::PyVersion) -> Option<PathBuf> {
-    let var = format!("PYOPT_PYTHON3_{}", v.minor());
-    if let Some(p) = std::env::var_os(&var).filter(|p| !p.is_empty()) {
-        // Named explicitly: that file or nothing.
-        let p = PathBuf::from(p);
-        return p.is_file().then_some(p);
-    }
-    let name = format!("python{v}");
-    if let Some(paths) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&paths) {
-            let p = dir.join(&name);
-            // pyenv shims dispatch on the selected version; skip them.
-            if p.is_file() && !dir.ends_with("shims") {
-                return Some(p);
-            }
-        }
-    }
-    let root = std::env::var_os("PYENV_ROOT")
-        .filter(|r| !r.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))?;
-    let prefix = format!("{v}.");
-    let mut best: Option<(u32, PathBuf)> = None;
-    for e in std::fs::read_dir(root.join("versions")).ok()?.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let Some(patch) = n.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        let py = e.path().join("bin").join("python");
-        if py.is_file() && best.as_ref().map_or(true, |(b, _)| patch > *b) {
-            best = Some((patch, py));
-        }
-    }
-    best.map(|(_, p)| p)
-}
-
 /// The pass application that breaks a program: binary search over the
 /// number of pass applications (the pipeline's bisect limit) for the first
 /// one after which the program behaves differently. Returns

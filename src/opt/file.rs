@@ -165,6 +165,8 @@ fn optimize_file(
             continue;
         }
         let qualname = file.qualname(id);
+        // The listing before, while the file's tables are still the old ones.
+        let before = want_diff.then(|| crate::dis::Listing::of(file, id, ir));
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let code = CodeObject {
                 id,
@@ -179,11 +181,9 @@ fn optimize_file(
             Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
             Ok(Ok(Some(new_ir))) => {
                 report.instructions_after += new_ir.instrs.len() as u64;
-                if want_diff {
-                    let _ = writeln!(diff, "--- {qualname} (before)");
-                    diff.push_str(&crate::dis::listing_ir(file, id, ir));
-                    let _ = writeln!(diff, "+++ {qualname} (after)");
-                    diff.push_str(&crate::dis::listing_ir(file, id, &new_ir));
+                if let Some(before) = &before {
+                    let after = crate::dis::Listing::of(file, id, &new_ir);
+                    diff.push_str(&before.unified_diff(&after, &qualname));
                 }
                 report.changed_code_objects += 1;
             }

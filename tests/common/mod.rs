@@ -1,16 +1,20 @@
 //! Helpers shared by the integration tests that run real CPython
 //! interpreters (`mod common;` in the test file).
 //!
-//! Interpreters are looked up as pyenv installs them:
-//! `$PYENV_ROOT/versions/3.X.Y/bin/python`, with `PYENV_ROOT` defaulting to
-//! `$HOME/.pyenv`; for each minor version the newest patch release wins.
-//! CPython 3.14, when pyenv has none, is pyodide's WebAssembly build run by
-//! Node.js through `tools/py314/bin/python3.14`, available once
-//! `tools/py314/setup.sh` has installed it (`.ci/run` does).
+//! Interpreters are found by the library's one rule,
+//! [`pyopt::interpreters::find`]: `$PYOPT_PYTHON3_X` when set, else pyenv's
+//! newest `$PYENV_ROOT/versions/3.X.Y/bin/python` (`PYENV_ROOT` defaulting
+//! to `$HOME/.pyenv`), else for CPython 3.14 pyodide's WebAssembly build run
+//! by Node.js through `tools/py314/bin/python3.14` (available once
+//! `tools/py314/setup.sh` has installed it; `.ci/run` does), else
+//! `python3.X` on `PATH`.
 
 #![allow(dead_code)] // each test binary uses its own subset
 
 use std::path::PathBuf;
+
+use pyopt::interpreters::{self, Lookup};
+use pyopt::PyVersion;
 
 /// Whether the environment variable `CI` is `true` (as CI services set it).
 pub fn on_ci() -> bool {
@@ -19,26 +23,17 @@ pub fn on_ci() -> bool {
 
 /// `$PYENV_ROOT`, or `$HOME/.pyenv` when unset or empty.
 pub fn pyenv_root() -> Option<PathBuf> {
-    match std::env::var_os("PYENV_ROOT") {
-        Some(root) if !root.is_empty() => Some(PathBuf::from(root)),
-        _ => std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(|h| PathBuf::from(h).join(".pyenv")),
-    }
+    interpreters::pyenv_root(&Lookup::current())
 }
 
-/// The interpreter of the newest installed `3.<minor>.*` under
-/// `$PYENV_ROOT/versions`, if any. Only plain `3.X.Y` directories count (not
-/// `3.13.0t`, `3.12-dev`, virtualenvs, ...).
+/// The interpreter of CPython `3.<minor>` ([`pyopt::interpreters::find`]).
 pub fn find_python(minor: u8) -> Option<PathBuf> {
-    find_pyenv_python(minor).or_else(|| if minor == 14 { py314() } else { None })
+    PyVersion::from_minor(minor).and_then(interpreters::find)
 }
 
 /// The repository's pyodide-backed `python3.14`, if `tools/py314/setup.sh` ran.
 pub fn py314() -> Option<PathBuf> {
-    let dir = repo().join("tools").join("py314");
-    let ready = dir.join("node_modules").join("pyodide").join("pyodide.mjs");
-    ready.is_file().then(|| dir.join("bin").join("python3.14"))
+    interpreters::pyodide(&repo())
 }
 
 /// The repository root.
@@ -97,61 +92,23 @@ pub fn pycs(dir: &std::path::Path) -> Vec<PathBuf> {
     v
 }
 
-fn find_pyenv_python(minor: u8) -> Option<PathBuf> {
-    let versions = pyenv_root()?.join("versions");
-    let mut best: Option<(u32, PathBuf)> = None;
-    for entry in std::fs::read_dir(versions).ok()?.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let mut parts = name.split('.');
-        let (Some("3"), Some(m), Some(patch), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        if m.parse::<u8>().ok() != Some(minor) {
-            continue;
-        }
-        let Ok(patch) = patch.parse::<u32>() else {
-            continue;
-        };
-        let python = entry.path().join("bin").join("python");
-        let newer = match &best {
-            Some((p, _)) => patch > *p,
-            None => true,
-        };
-        if newer && python.is_file() {
-            best = Some((patch, python));
-        }
-    }
-    best.map(|(_, python)| python)
-}
-
 /// [`find_python`], or `None` after printing `skipping 3.X: interpreter not
 /// found`. Under `CI=true` a missing interpreter panics instead.
 pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
     if let Some(python) = find_python(minor) {
         return Some(python);
     }
+    let looked = PyVersion::from_minor(minor).map_or_else(
+        || format!("3.{minor} is not a version pyopt supports"),
+        interpreters::search_order,
+    );
     if on_ci() {
         panic!(
-            "3.{minor}: interpreter not found under {}/versions{} (CI=true, so this is an error)",
-            pyenv_root().map_or("$PYENV_ROOT".into(), |r| r.display().to_string()),
-            if minor == 14 {
-                " nor as tools/py314/bin/python3.14 (run tools/py314/setup.sh)"
-            } else {
-                ""
-            }
+            "3.{minor}: interpreter not found (looked at {looked}; for 3.14 run \
+             tools/py314/setup.sh) (CI=true, so this is an error)"
         );
     }
-    println!(
-        "skipping 3.{minor}: interpreter not found{}",
-        if minor == 14 {
-            " (run tools/py314/setup.sh for pyodide's 3.14)"
-        } else {
-            ""
-        }
-    );
+    println!("skipping 3.{minor}: interpreter not found (looked at {looked})");
     None
 }
 

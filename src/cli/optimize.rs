@@ -1,21 +1,18 @@
-//! The `optimize` and `passes` commands of the CLI: arguments, configuration
-//! resolution, progress, summary, `--report` JSON and exit codes. The work
-//! itself is `pyopt::driver`.
+//! `pyopt optimize PATH...`: arguments, configuration resolution, progress,
+//! summary, `--diff` output, `--report` JSON and exit codes. The work itself
+//! is `pyopt::driver`.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use pyopt::config::{self, CliOverrides, Level, RawOptions};
 use pyopt::driver::{self, Mode, Options, TreeReport};
-use pyopt::opt::Status;
-use pyopt::opt::{self as pipeline, Debug, Pipeline};
-use pyopt::version::PyVersion;
+use pyopt::opt::{Debug, Pipeline, Status};
+
+use super::Progress;
 
 /// Schema identifier and version of `--report` JSON (see README).
 pub const REPORT_SCHEMA: &str = "pyopt-report";
@@ -107,65 +104,6 @@ pub struct OptimizeArgs {
     pub(crate) verbose: bool,
 }
 
-fn versions_of(p: &dyn pipeline::Pass) -> String {
-    let v: Vec<PyVersion> = PyVersion::ALL
-        .into_iter()
-        .filter(|v| p.supports(*v))
-        .collect();
-    // A contiguous run of versions is a range ("3.12-3.14").
-    let contiguous = v.windows(2).all(|w| w[1].minor() == w[0].minor() + 1);
-    match (v.first(), v.last()) {
-        (Some(a), Some(b)) if contiguous && a != b => format!("{a}-{b}"),
-        _ => v
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-    }
-}
-
-/// `pyopt passes [--explain NAME]`.
-pub fn passes(explain: Option<&str>) -> Result<ExitCode> {
-    let registry = pyopt::passes::registry();
-    if let Some(name) = explain {
-        let Some(p) = pyopt::passes::find(name) else {
-            let valid: Vec<&str> = registry.iter().map(|p| p.name()).collect();
-            bail!(
-                "unknown pass \"{name}\" (valid: {})",
-                if valid.is_empty() {
-                    "none yet".to_string()
-                } else {
-                    valid.join(", ")
-                }
-            );
-        };
-        outln!(
-            "{} (level {}, CPython {})\n",
-            p.name(),
-            p.level(),
-            versions_of(p)
-        );
-        outln!("{}", pipeline::doc_text(p));
-        return Ok(ExitCode::SUCCESS);
-    }
-    if registry.is_empty() {
-        outln!("No optimization pass is available yet: `pyopt optimize` decodes, verifies and");
-        outln!("re-encodes every code object, and leaves every file byte-identical.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!("{:<28} {:<11} {:<10} summary", "pass", "level", "versions");
-    for p in registry {
-        outln!(
-            "{:<28} {:<11} {:<10} {}",
-            p.name(),
-            p.level().to_string(),
-            versions_of(*p),
-            pipeline::summary(*p)
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 fn load_config(args: &OptimizeArgs) -> Result<RawOptions> {
     if let Some(path) = &args.config {
         return Ok(config::load_file(path)?);
@@ -225,30 +163,17 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         follow_symlinks: args.follow_symlinks,
         diff: args.diff,
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(j) = jobs {
-        pool = pool.num_threads(j.max(1));
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
-    let done = AtomicUsize::new(0);
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let last = std::sync::Mutex::new(Instant::now());
-    let tick = || {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if show_progress {
-            if let Ok(mut l) = last.try_lock() {
-                if l.elapsed() >= Duration::from_millis(200) {
-                    *l = Instant::now();
-                    eprint!("\roptimizing: {n} files");
-                    let _ = std::io::stderr().flush();
-                }
-            }
-        }
-    };
-    let report = pool.install(|| driver::optimize_tree(&args.paths, &opts, &tick));
-    if show_progress {
-        eprint!("\r{}\r", " ".repeat(40));
-    }
+    let pool = super::thread_pool(jobs)?;
+    let progress = Progress::new(0, !args.quiet).with_prefix("optimizing: ");
+    let report = pool.install(|| {
+        driver::optimize_tree_with(
+            &args.paths,
+            &opts,
+            &|total| progress.set_total(total),
+            &|| progress.tick(),
+        )
+    });
+    progress.finish();
     print_outcome(&args, &report, &opts);
     if let Some(limit) = args.bisect_limit {
         let last = opts.pipeline.debug.last_application();
@@ -313,18 +238,32 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
             );
         }
         if let Some(d) = &f.diff {
-            outln!("=== {}", f.path.display());
-            outln!("{d}");
+            super::print_out(&pyopt::diff::name_file(d, &f.path.display().to_string()));
         }
     }
     if args.quiet {
         return;
     }
-    let before: u64 = report.files.iter().map(|f| f.bytes_before).sum();
-    let after: u64 = report.files.iter().map(|f| f.bytes_after).sum();
+    let sum =
+        |field: fn(&pyopt::opt::FileReport) -> u64| report.files.iter().map(field).sum::<u64>();
     let changed = report.count(Status::Changed);
+    // Counted only where some enabled pass supports the file's version.
+    let (ins_before, ins_after) = (
+        sum(|f| f.instructions_before),
+        sum(|f| f.instructions_after),
+    );
+    let instructions = if ins_before == 0 && ins_after == 0 {
+        String::new()
+    } else {
+        format!(
+            "{} -> {} instructions{}, ",
+            thousands(ins_before),
+            thousands(ins_after),
+            change(ins_before, ins_after)
+        )
+    };
     outln!(
-        "{} files: {} {}, {} unchanged, {} failed{}; {:.1} MB -> {:.1} MB in {:.2}s ({} passes enabled)",
+        "{} files: {} {}, {} unchanged, {} failed{}; {}{} -> {} bytes{} in {:.2}s ({} passes enabled)",
         report.files.len(),
         changed,
         if opts.mode == Mode::Write { "optimized" } else { "would change" },
@@ -335,8 +274,10 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
         } else {
             String::new()
         },
-        before as f64 / 1e6,
-        after as f64 / 1e6,
+        instructions,
+        thousands(sum(|f| f.bytes_before)),
+        thousands(sum(|f| f.bytes_after)),
+        change(sum(|f| f.bytes_before), sum(|f| f.bytes_after)),
         report.elapsed.as_secs_f64(),
         opts.pipeline.passes.len()
     );
@@ -356,6 +297,29 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
             report.stale_removed.len()
         );
     }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The relative change from `before` to `after`: ` (-1.25%)`; nothing when
+/// there is nothing to compare or no change.
+fn change(before: u64, after: u64) -> String {
+    if before == 0 || before == after {
+        return String::new();
+    }
+    let pct = (after as f64 - before as f64) * 100.0 / before as f64;
+    format!(" ({pct:+.2}%)")
 }
 
 fn write_report(
@@ -405,4 +369,21 @@ fn write_report(
     std::fs::write(path, text + "\n")
         .with_context(|| format!("cannot write report {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_the_summary() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(change(0, 5), "");
+        assert_eq!(change(400, 400), "");
+        assert_eq!(change(400, 395), " (-1.25%)");
+        assert_eq!(change(100, 101), " (+1.00%)");
+    }
 }

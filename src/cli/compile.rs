@@ -4,17 +4,16 @@
 //! called with an argument list built here (see [`optimize_invocation`]).
 
 use std::ffi::OsString;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 
-use pyopt::difftest;
+use pyopt::interpreters;
 use pyopt::PyVersion;
 
-use crate::optimize::{OptimizeArgs, PassSelection};
+use super::optimize::{OptimizeArgs, PassSelection};
 
 const COMPILE_HELP: &str = "\
 What it does:
@@ -32,10 +31,11 @@ What it does:
      PATH, and prints the usual summary. The configuration file
      (pyopt.toml, pyproject.toml [tool.pyopt]) is found as by `optimize`.
 
-The interpreter: --python 3.X uses $PYOPT_PYTHON3_X if set, else python3.X
-from PATH, else the newest 3.X.Y under $PYENV_ROOT/versions (as `pyopt
-difftest` finds it); without
---python, the `python3` on PATH. The interpreter used and its version are
+The interpreter: --python 3.X uses $PYOPT_PYTHON3_X if set, else the newest
+3.X.Y under $PYENV_ROOT/versions (default ~/.pyenv), else for 3.14 the
+repository's tools/py314/bin/python3.14 (once tools/py314/setup.sh ran),
+else python3.X on PATH (as `pyopt difftest` finds it); without --python,
+the `python3` on PATH. The interpreter used and its version are
 printed. It must be CPython 3.8-3.14. It runs in isolated mode (-I), so
 PYTHON* environment variables (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...)
 are ignored and the pycs land next to the sources; SOURCE_DATE_EPOCH is
@@ -75,8 +75,8 @@ pub struct CompileArgs {
     /// Source files or directories (searched recursively for *.py by compileall).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// CPython to compile with: python3.X on PATH, else pyenv's newest 3.X.Y
-    /// (default: `python3` on PATH).
+    /// CPython to compile with: pyenv's newest 3.X.Y, else python3.X on PATH
+    /// (see below; default: `python3` on PATH).
     #[arg(long, value_name = "3.X")]
     python: Option<String>,
     /// The pycs' invalidation mode (default: compileall's: timestamp, or
@@ -172,7 +172,7 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
         eprintln!("pyopt: no .pyc file to optimize");
         ExitCode::from(2)
     } else {
-        crate::optimize::run(optimize_invocation(&args, &targets)?)?
+        super::optimize::run(optimize_invocation(&args, &targets)?)?
     };
     Ok(if compiled_ok {
         optimized
@@ -188,11 +188,10 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
         Some(s) => {
             let v = PyVersion::parse(s)
                 .with_context(|| format!("--python {s}: not a version 3.8–3.14"))?;
-            let Some(p) = difftest::find_interpreter(v) else {
+            let Some(p) = interpreters::find(v) else {
                 bail!(
-                    "--python {v}: no CPython {v} found (looked at $PYOPT_PYTHON3_{}, for \
-                     python{v} on PATH and for {v}.* under $PYENV_ROOT/versions)",
-                    v.minor()
+                    "--python {v}: no CPython {v} found (looked at {})",
+                    interpreters::search_order(v)
                 );
             };
             (p, Some(v))

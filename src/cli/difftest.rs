@@ -2,8 +2,7 @@
 //! vs optimized, under each installed CPython; on a difference, bisection to
 //! the pass application and code object responsible.
 
-use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -12,9 +11,11 @@ use clap::Args;
 
 use pyopt::config::{self, Level};
 
-use crate::optimize::PassSelection;
+use super::optimize::PassSelection;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
+use pyopt::interpreters;
 use pyopt::opt::{Debug, Pipeline};
+use pyopt::walk::{self, Walk};
 use pyopt::PyVersion;
 
 #[derive(Args, Debug)]
@@ -49,20 +50,36 @@ pub struct DifftestArgs {
 
 /// The programs under `paths`: each `.py` file is one; a directory with a
 /// `__main__.py` is one multi-module program (its `__main__.py` and modules).
+/// Directories are walked by [`pyopt::walk`] (symbolic links not followed).
 fn programs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<difftest::Module>)>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut walk = walkdir::WalkDir::new(p).sort_by_file_name().into_iter();
-            while let Some(e) = walk.next() {
-                let e = e.with_context(|| format!("cannot walk {}", p.display()))?;
-                if e.file_type().is_dir() && e.path().join("__main__.py").is_file() {
-                    let modules = difftest::modules_of(e.path())?;
-                    out.push((e.path().join("__main__.py"), modules));
-                    walk.skip_current_dir();
-                } else if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "py")
-                {
-                    out.push((e.into_path(), Vec::new()));
+            let found = walk::collect(std::slice::from_ref(p), &Walk::new(walk::PY));
+            if let Some((path, reason)) = found.errors.first() {
+                bail!("cannot walk {}: {}: {reason}", p.display(), path.display());
+            }
+            // The files come sorted, so a program's files follow each other.
+            let mut program: Option<PathBuf> = None;
+            for file in found.files {
+                if program.as_ref().is_some_and(|d| file.starts_with(d)) {
+                    continue;
+                }
+                // The outermost directory (from `p` down) with a `__main__.py`.
+                let dir = file
+                    .ancestors()
+                    .skip(1)
+                    .take_while(|a| a.starts_with(p))
+                    .filter(|a| a.join("__main__.py").is_file())
+                    .last()
+                    .map(Path::to_path_buf);
+                match dir {
+                    Some(dir) => {
+                        let modules = difftest::modules_of(&dir)?;
+                        out.push((dir.join("__main__.py"), modules));
+                        program = Some(dir);
+                    }
+                    None => out.push((file, Vec::new())),
                 }
             }
         } else if p.is_file() {
@@ -101,11 +118,10 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
     let mut failures = 0u64;
     let mut ran_any = false;
     for v in versions {
-        let Some(python) = difftest::find_interpreter(v) else {
+        let Some(python) = interpreters::find(v) else {
             eprintln!(
-                "pyopt: skipping {v}: no interpreter found (PYOPT_PYTHON3_{}, python{v} on PATH, \
-                 or pyenv's versions/{v}.*)",
-                v.minor()
+                "pyopt: skipping {v}: no interpreter found ({})",
+                interpreters::search_order(v)
             );
             if !args.pythons.is_empty() {
                 failures += 1;
