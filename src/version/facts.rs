@@ -87,9 +87,9 @@ pub struct Facts {
     /// `RETURN_GENERATOR` pushes it itself).
     pub generator_entry_depth: u8,
     /// CPython's `stackdepth()` accepts a block reached with different stack
-    /// depths and keeps the largest (`stackdepth_push` only asserts, in debug
-    /// builds; 3.8/3.9). From 3.10 different depths are an error ("Invalid
-    /// CFG, inconsistent stackdepth").
+    /// depths and keeps the largest (3.8/3.9: `stackdepth_push` only asserts
+    /// equality, in debug builds). From 3.10 the compiler rejects different
+    /// depths as an invalid CFG, and the stack walk reports them.
     pub stackdepth_keeps_max_at_joins: bool,
     /// The smallest `co_stacksize` the compiler writes: 1 from 3.13 (even for
     /// code that pushes nothing, `def f(): raise`; measured on every code
