@@ -4,7 +4,7 @@
 //!
 //! Inputs (`benches/common/inputs.rs`): `typing` of every installed
 //! CPython 3.8–3.13 and of the 3.14 corpus, `_pydecimal` of 3.8 and 3.13; a
-//! missing one is skipped with a message. A "pass" bench runs `driver::optimize_bytes` with
+//! missing one is skipped with a message. A "pass" bench runs `opt::optimize_bytes` with
 //! that pass alone, so it includes the per-file work every run does (parse,
 //! decode, the pass's precheck on every code object, CFG, verify and encode
 //! of the code objects the precheck lets through);
@@ -21,7 +21,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use pyopt::cfg::Cfg;
 use pyopt::config::Level;
-use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::opt::{Debug, Pipeline};
 use pyopt::roundtrip::PycFile;
 
 /// The passes of the registry that run at `level` (opt-in ones never).
@@ -64,7 +64,7 @@ fn bench_passes(c: &mut Criterion) {
             g.bench_function(format!("pass {pass} (whole file)"), |b| {
                 b.iter(|| {
                     let (report, out) =
-                        pyopt::driver::optimize_bytes(&data, &pipeline, false).expect("optimize");
+                        pyopt::opt::optimize_bytes(&data, &pipeline, false).expect("optimize");
                     black_box((report.changed_code_objects, out.map(|o| o.len())))
                 })
             });
@@ -76,7 +76,7 @@ fn bench_passes(c: &mut Criterion) {
             g.bench_function(format!("pipeline {name} (whole file)"), |b| {
                 b.iter(|| {
                     let (report, out) =
-                        pyopt::driver::optimize_bytes(&data, &pipeline, false).expect("optimize");
+                        pyopt::opt::optimize_bytes(&data, &pipeline, false).expect("optimize");
                     black_box((report.changed_code_objects, out.map(|o| o.len())))
                 })
             });

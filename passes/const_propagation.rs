@@ -29,7 +29,7 @@
 //!
 //! Versions: 3.8–3.14 (3.14: `LOAD_SMALL_INT` stores count as constant stores).
 
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
 
 pub struct ConstPropagation;

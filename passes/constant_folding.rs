@@ -45,7 +45,7 @@
 use crate::bytecode::Instr;
 use crate::cfg::BlockId;
 use crate::consts::{self, BinOp, CmpOp, Const};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct ConstantFolding;

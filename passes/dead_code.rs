@@ -10,14 +10,6 @@
 //! CPython 3.11–3.13 leave such code behind: the handlers of `try` bodies
 //! that compiled to nothing (and size the stack for them).
 //!
-//! Versions: pairs on 3.8–3.14; unreachable blocks on 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
-//! — `frame.f_lineno = N` may jump onto a line after an endless loop, and its
-//! linear block-stack scan needs the dead `SETUP_*`/`POP_BLOCK`s balanced;
-//! removing them made CPython 3.8's own test_sys_settrace fail (measured:
-//! `test_jump_infinite_while_loop`, and an "XXX block stack underflow" abort).
-//! 3.10+ check jumps by following control flow and remove unreachable code
-//! themselves.
-//!
 //! What it assumes: the CFG's edges are all the ways control moves (true for
 //! CPython bytecode: no computed jumps; `END_FINALLY`'s return address in 3.8
 //! is the fall-through of the `CALL_FINALLY` that pushed it).
@@ -30,9 +22,17 @@
 //! What it must never do: remove a handler that a reachable instruction can
 //! raise into, or the `END_FOR` a `FOR_ITER` jumps to (both are edges of
 //! reachable blocks, so they are reachable by construction).
+//!
+//! Versions: pairs on 3.8–3.14; unreachable blocks on 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
+//! — `frame.f_lineno = N` may jump onto a line after an endless loop, and its
+//! linear block-stack scan needs the dead `SETUP_*`/`POP_BLOCK`s balanced;
+//! removing them made CPython 3.8's own test_sys_settrace fail (measured:
+//! `test_jump_infinite_while_loop`, and an "XXX block stack underflow" abort).
+//! 3.10+ check jumps by following control flow and remove unreachable code
+//! themselves.
 
 use crate::cfg::{BlockId, Cfg};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
 
 pub struct DeadCode;

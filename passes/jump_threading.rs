@@ -40,7 +40,7 @@
 //! Versions: 3.8–3.14.
 
 use crate::cfg::{unconditional_jump, BlockId};
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
 
 pub struct JumpThreading;

@@ -10,7 +10,7 @@
 //! in builds with the `test-passes` feature (the test suite's), to exercise
 //! the pipeline, the verifier and the driver.
 
-use crate::pipeline::Pass;
+use crate::opt::{Debug, Pass, Pipeline};
 
 mod const_propagation;
 mod constant_folding;
@@ -67,6 +67,19 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         #[cfg(feature = "test-passes")]
         &test_passes::UncheckedLoad,
     ]
+}
+
+impl Pipeline {
+    /// The passes of the registry whose names are in `enabled`, in registry
+    /// order (the pass manager itself does not know the registry).
+    pub fn new(enabled: &[&str], debug: Debug) -> Pipeline {
+        let passes = registry()
+            .iter()
+            .copied()
+            .filter(|p| enabled.contains(&p.name()))
+            .collect();
+        Pipeline::with_passes(passes, debug)
+    }
 }
 
 /// Looks a pass up by name.

@@ -41,7 +41,7 @@
 
 use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
 
 pub struct NopRemoval;

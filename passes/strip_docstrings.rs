@@ -21,9 +21,11 @@
 //! case differs from `-OO`: an explicit `__doc__ = "..."` as the very first
 //! statement of a module or class compiles exactly like a docstring and is
 //! removed too.
+//!
+//! Versions: 3.8–3.14 (3.14: through `CO_HAS_DOCSTRING`).
 
 use crate::marshal::Value;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::opt::{Changed, CodeUnit, Level, Pass};
 use crate::version::{ArgKind, Op};
 
 /// `CO_NEWLOCALS`: set on function code objects only.

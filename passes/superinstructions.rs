@@ -42,7 +42,7 @@
 //! loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct Superinstructions;

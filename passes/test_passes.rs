@@ -7,7 +7,7 @@
 //! passes can be seen to work.
 
 use crate::bytecode::ext_needed;
-use crate::pipeline::{Changed, CodeUnit, Level, Pass};
+use crate::opt::{Changed, CodeUnit, Level, Pass};
 use crate::version::{Op, PyVersion};
 
 /// Gives `LOAD_CONST`, `LOAD_FAST`, `STORE_FAST`, `LOAD_NAME` and

@@ -23,7 +23,8 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::driver::{self, FileReport, Mode, Options, Status};
+use crate::atomic::write_atomically;
+use crate::opt::{optimize_bytes, FileReport, Pipeline, Status};
 
 /// Whether a path names an archive pyopt opens (by extension).
 pub fn is_archive(path: &Path) -> bool {
@@ -34,13 +35,14 @@ pub fn is_archive(path: &Path) -> bool {
 
 /// One archive: optimize its `.pyc` entries and (in write mode) replace it.
 /// The report covers the whole archive; `rejected` entries name the entry.
-pub fn optimize_archive(path: &Path, opts: &Options) -> FileReport {
+/// `write`: replace the archive when it changed; `diff`: collect listings.
+pub fn optimize_archive(path: &Path, pipeline: &Pipeline, write: bool, diff: bool) -> FileReport {
     let data = match std::fs::read(path) {
         Ok(d) => d,
         Err(e) => return FileReport::failed(path, None, format!("cannot read: {e}"), 0),
     };
     let size = data.len() as u64;
-    match rewrite(&data, opts) {
+    match rewrite(&data, pipeline, diff) {
         Err(e) => FileReport::failed(path, None, e, size),
         Ok((mut report, out)) => {
             report.path = path.to_path_buf();
@@ -48,8 +50,8 @@ pub fn optimize_archive(path: &Path, opts: &Options) -> FileReport {
             if let Some(out) = out {
                 report.bytes_after = out.len() as u64;
                 report.status = Status::Changed;
-                if opts.mode == Mode::Write {
-                    if let Err(e) = driver::write_atomically(path, &out) {
+                if write {
+                    if let Err(e) = write_atomically(path, &out) {
                         return FileReport::failed(path, None, e, size);
                     }
                 }
@@ -60,7 +62,11 @@ pub fn optimize_archive(path: &Path, opts: &Options) -> FileReport {
 }
 
 /// The archive's new bytes, if any entry changed.
-fn rewrite(data: &[u8], opts: &Options) -> Result<(FileReport, Option<Vec<u8>>), String> {
+fn rewrite(
+    data: &[u8],
+    pipeline: &Pipeline,
+    diff: bool,
+) -> Result<(FileReport, Option<Vec<u8>>), String> {
     let mut zip =
         ZipArchive::new(Cursor::new(data)).map_err(|e| format!("corrupt archive: {e}"))?;
     let mut report = FileReport::unchanged(Path::new(""), None, data.len() as u64);
@@ -83,8 +89,8 @@ fn rewrite(data: &[u8], opts: &Options) -> Result<(FileReport, Option<Vec<u8>>),
         entry
             .read_to_end(&mut bytes)
             .map_err(|e| format!("entry {name}: cannot read: {e}"))?;
-        let (r, out) = driver::optimize_bytes(&bytes, &opts.pipeline, opts.diff)
-            .map_err(|e| format!("entry {name}: {e}"))?;
+        let (r, out) =
+            optimize_bytes(&bytes, pipeline, diff).map_err(|e| format!("entry {name}: {e}"))?;
         if let Some(v) = &r.version {
             if !versions.contains(v) {
                 versions.push(v.clone());

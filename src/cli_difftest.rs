@@ -14,7 +14,7 @@ use pyopt::config::{self, Level};
 
 use crate::optimize::PassSelection;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
-use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::opt::{Debug, Pipeline};
 use pyopt::PyVersion;
 
 #[derive(Args, Debug)]

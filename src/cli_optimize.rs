@@ -12,8 +12,9 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use pyopt::config::{self, CliOverrides, Level, RawOptions};
-use pyopt::driver::{self, Mode, Options, Status, TreeReport};
-use pyopt::pipeline::{self, Debug, Pipeline};
+use pyopt::driver::{self, Mode, Options, TreeReport};
+use pyopt::opt::Status;
+use pyopt::opt::{self as pipeline, Debug, Pipeline};
 use pyopt::version::PyVersion;
 
 /// Schema identifier and version of `--report` JSON (see README).

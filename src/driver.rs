@@ -1,45 +1,28 @@
-//! `pyopt optimize`: walk trees of `.pyc` files, optimize each in parallel,
-//! and write the changed ones atomically.
-//!
-//! Per file: read; parse (the version comes from the file's own magic, so a
-//! tree may mix versions); for every code object decode → CFG → passes →
-//! linearize → verify → encode, each code object under `catch_unwind`; a code
-//! object whose pass panics or whose result fails verification keeps its
-//! original bytes and is reported. A file whose bytes come out unchanged is
-//! not touched. A changed file is written to a temporary file in the same
-//! directory, synced, given the original's permissions and renamed over the
-//! original, so a reader (or a kill at any moment) sees either the old or
-//! the new file, never half of one. Temporary files left by a killed run are
-//! removed by the next run over the same tree.
+//! `pyopt optimize` over trees: walk them for `.pyc` files and archives,
+//! optimize each file in parallel (one file: [`crate::opt::optimize_bytes`];
+//! an archive: [`crate::archive`]), and write the changed ones atomically
+//! ([`crate::atomic`]). The version comes from each file's own magic, so a
+//! tree may mix versions. A file whose bytes come out unchanged is not
+//! touched. Temporary files left by a killed run are removed by the next run
+//! over the same tree.
 //!
 //! Output bytes never depend on the number of threads: every file is
 //! processed independently and results are reported in path order.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use std::cell::RefCell;
-
-use crate::bytecode::{CodeIr, Encoded};
-use crate::cfg::Cfg;
+use crate::atomic::{write_atomically, TEMP_MARKER};
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
-use crate::marshal::{CodeId, NodeId, Value};
-use crate::pipeline::{CodeUnit, Pipeline, Stats};
-use crate::roundtrip::PycFile;
-use crate::verify::{check_ir_encoded_with, TableSizes};
+use crate::opt::file::panic_message;
+use crate::opt::{optimize_bytes, FileReport, Pipeline, Stats, Status};
 use crate::version::PyVersion;
-
-/// Marker in the names of temporary files, so that a later run can remove
-/// the ones a killed run left behind.
-pub const TEMP_MARKER: &str = ".pyopt-tmp-";
 
 /// What the run does with changed files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -59,85 +42,6 @@ pub struct Options {
     pub follow_symlinks: bool,
     /// Collect a before/after listing of every changed code object.
     pub diff: bool,
-}
-
-/// What happened to one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Changed,
-    Unchanged,
-    Failed,
-}
-
-/// A code object left unchanged because a pass broke it or panicked.
-#[derive(Clone, Debug, Serialize)]
-pub struct Rejection {
-    pub code_object: String,
-    /// The pass after which it was found (`null`: at the final verification).
-    pub pass: Option<String>,
-    pub reason: String,
-}
-
-/// The outcome for one file.
-#[derive(Clone, Debug, Serialize)]
-pub struct FileReport {
-    pub path: PathBuf,
-    pub version: Option<String>,
-    pub status: Status,
-    /// Why the file failed, when it did.
-    pub error: Option<String>,
-    pub bytes_before: u64,
-    pub bytes_after: u64,
-    pub code_objects: u64,
-    pub changed_code_objects: u64,
-    /// Instructions (without EXTENDED_ARG and caches) of every code object
-    /// the passes looked at, before and after.
-    pub instructions_before: u64,
-    pub instructions_after: u64,
-    pub rejected: Vec<Rejection>,
-    /// Per-pass changes in this file.
-    pub pass_changes: std::collections::BTreeMap<String, u64>,
-    #[serde(skip)]
-    pub stats: Stats,
-    /// Before/after listings of changed code objects (`--diff`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diff: Option<String>,
-}
-
-impl FileReport {
-    /// A file nothing was done to (yet): unchanged, no statistics.
-    pub(crate) fn unchanged(path: &Path, version: Option<PyVersion>, size: u64) -> FileReport {
-        FileReport {
-            path: path.to_path_buf(),
-            version: version.map(|v| v.to_string()),
-            status: Status::Unchanged,
-            error: None,
-            bytes_before: size,
-            bytes_after: size,
-            code_objects: 0,
-            changed_code_objects: 0,
-            instructions_before: 0,
-            instructions_after: 0,
-            rejected: Vec::new(),
-            pass_changes: Default::default(),
-            stats: Stats::default(),
-            diff: None,
-        }
-    }
-
-    pub(crate) fn failed(
-        path: &Path,
-        version: Option<PyVersion>,
-        error: String,
-        size: u64,
-    ) -> FileReport {
-        FileReport {
-            status: Status::Failed,
-            error: Some(error),
-            ..FileReport::unchanged(path, version, size)
-        }
-    }
 }
 
 /// The outcome of a whole run.
@@ -274,7 +178,12 @@ pub fn optimize_tree(roots: &[PathBuf], opts: &Options, tick: &(dyn Fn() + Sync)
 /// One file: read, optimize, write if changed. Never panics.
 pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
     if crate::archive::is_archive(path) {
-        return crate::archive::optimize_archive(path, opts);
+        return crate::archive::optimize_archive(
+            path,
+            &opts.pipeline,
+            opts.mode == Mode::Write,
+            opts.diff,
+        );
     }
     let data = match std::fs::read(path) {
         Ok(d) => d,
@@ -318,317 +227,6 @@ pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
         }
     }
     report
-}
-
-/// Optimizes a whole file in memory. Returns the report and the new bytes
-/// when they differ from `data`.
-pub fn optimize_bytes(
-    data: &[u8],
-    pipeline: &Pipeline,
-    want_diff: bool,
-) -> Result<(FileReport, Option<Vec<u8>>), Error> {
-    crate::roundtrip::with_workspace(|ws| {
-        let mut file = PycFile::parse_with(data, &mut ws.recycled)?;
-        let result = optimize_file(&mut file, data, pipeline, want_diff, ws);
-        ws.recycled.recycle(file.module);
-        result
-    })
-}
-
-fn optimize_file(
-    file: &mut PycFile<'_>,
-    data: &[u8],
-    pipeline: &Pipeline,
-    want_diff: bool,
-    ws: &mut crate::roundtrip::Workspace,
-) -> Result<(FileReport, Option<Vec<u8>>), Error> {
-    let version = file.version();
-    let mut report = FileReport {
-        code_objects: file.module.arena.codes.len() as u64,
-        ..FileReport::unchanged(Path::new(""), Some(version), data.len() as u64)
-    };
-    if !pipeline.any_for(version) {
-        return Ok((report, None));
-    }
-    let mut diff = String::new();
-    for id in file.code_ids().collect::<Vec<_>>() {
-        file.decode_code_into(id, &mut ws.ir, &mut ws.scratch)?;
-        let ir = &ws.ir;
-        let sizes = TableSizes::of(file, id);
-        report.instructions_before += ir.instrs.len() as u64;
-        let pre = crate::pipeline::Precheck::new(ir, pipeline.level, sizes.locals, &mut ws.scratch);
-        let maybe = pipeline.may_change(&pre);
-        if !maybe.any() {
-            report.instructions_after += ir.instrs.len() as u64;
-            continue;
-        }
-        let qualname = file.qualname(id);
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let code = CodeObject {
-                id,
-                ir,
-                qualname: &qualname,
-                sizes,
-                maybe,
-            };
-            optimize_code(file, code, pipeline, &mut ws.verify, &mut report.stats)
-        }));
-        match outcome {
-            Ok(Ok(None)) => report.instructions_after += ir.instrs.len() as u64,
-            Ok(Ok(Some(new_ir))) => {
-                report.instructions_after += new_ir.instrs.len() as u64;
-                if want_diff {
-                    let _ = writeln!(diff, "--- {qualname} (before)");
-                    diff.push_str(&crate::dis::listing_ir(file, id, ir));
-                    let _ = writeln!(diff, "+++ {qualname} (after)");
-                    diff.push_str(&crate::dis::listing_ir(file, id, &new_ir));
-                }
-                report.changed_code_objects += 1;
-            }
-            Ok(Err(rejection)) => {
-                report.instructions_after += ir.instrs.len() as u64;
-                report.rejected.push(rejection);
-            }
-            Err(panic) => {
-                report.instructions_after += ir.instrs.len() as u64;
-                report.rejected.push(Rejection {
-                    code_object: qualname.clone(),
-                    pass: None,
-                    reason: format!("panic: {}", panic_message(&panic)),
-                });
-            }
-        }
-    }
-    for (name, s) in &report.stats.passes {
-        if s.changes > 0 {
-            report.pass_changes.insert(name.to_string(), s.changes);
-        }
-    }
-    // Nothing changed: the file stays as it is (the codec is exact, so
-    // encoding it would only give back `data`).
-    if report.changed_code_objects == 0 {
-        return Ok((report, None));
-    }
-    let mut out = Vec::with_capacity(data.len());
-    file.write(&mut out)?;
-    report.bytes_after = out.len() as u64;
-    if want_diff && !diff.is_empty() {
-        report.diff = Some(diff);
-    }
-    if out == data {
-        return Ok((report, None));
-    }
-    report.status = Status::Changed;
-    Ok((report, Some(out)))
-}
-
-/// One code object of a file, as the driver hands it to [`optimize_code`].
-struct CodeObject<'c> {
-    id: CodeId,
-    ir: &'c CodeIr,
-    qualname: &'c str,
-    sizes: TableSizes,
-    /// Which passes may change it ([`Pipeline::may_change`]).
-    maybe: crate::pipeline::MayChange,
-}
-
-/// Runs the pipeline on one code object. `Ok(Some(ir))` when it changed and
-/// passed verification (the file's arena already holds the new code),
-/// `Ok(None)` when nothing changed, `Err` when it was rejected.
-fn optimize_code(
-    file: &mut PycFile<'_>,
-    code: CodeObject<'_>,
-    pipeline: &Pipeline,
-    buffers: &mut crate::verify::Buffers,
-    stats: &mut Stats,
-) -> Result<Option<CodeIr>, Rejection> {
-    let CodeObject {
-        id,
-        ir,
-        qualname,
-        sizes,
-        maybe,
-    } = code;
-    let buffers = RefCell::new(buffers);
-    let arena = &mut file.module.arena;
-    let c = arena.code(id).clone();
-    let tuple = |n: NodeId| {
-        arena
-            .as_tuple(n)
-            .map(<[NodeId]>::to_vec)
-            .unwrap_or_default()
-    };
-    let consts = tuple(c.consts);
-    let names = tuple(c.names);
-    let (old_consts, old_names, old_flags) = (consts.clone(), names.clone(), c.flags);
-    let mut cfg = Cfg::build(ir);
-    // EXTENDED_ARG widths as read are a hint for reproducing unchanged code;
-    // changed code gets the minimal widths, as CPython writes them (a prefix
-    // an instruction does not need can change behaviour, see
-    // `verify::check_ir`).
-    for b in &mut cfg.blocks {
-        for ins in &mut b.instrs {
-            ins.ext = 0;
-        }
-    }
-    let mut unit = CodeUnit {
-        cfg,
-        arena,
-        id,
-        consts,
-        names,
-        flags: c.flags,
-        nargs: parameter_count(c.argcount, c.kwonlyargcount, c.flags),
-        nlocals: sizes.locals,
-        qualname: qualname.to_string(),
-        level: pipeline.level,
-    };
-    let reject = |pass: Option<&str>, reason: String| Rejection {
-        code_object: qualname.to_string(),
-        pass: pass.map(str::to_string),
-        reason,
-    };
-    // The last verified layout and encoding: after the pipeline's final
-    // check it is exactly what gets written, so nothing is encoded twice.
-    let verified: RefCell<Option<(CodeIr, Encoded, u32)>> = RefCell::new(None);
-    let check = |u: &CodeUnit<'_, '_>| -> Result<(), String> {
-        let ir = u.cfg.linearize().map_err(|e| e.to_string())?;
-        let sizes = TableSizes {
-            consts: u.consts.len(),
-            names: u.names.len(),
-            ..sizes
-        };
-        match check_ir_encoded_with(&ir, u.flags, None, sizes, &mut buffers.borrow_mut()) {
-            (problems, Some(enc), depth) if problems.is_empty() => {
-                *verified.borrow_mut() = Some((ir, enc, depth));
-                Ok(())
-            }
-            (problems, _, _) => Err(problems.join("; ")),
-        }
-    };
-    let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {
-        let mut text = format!("# after {pass}: {}\n", u.qualname);
-        for &b in &u.cfg.order {
-            let _ = writeln!(text, "{b}:");
-            for ins in &u.cfg.block(b).instrs {
-                let _ = writeln!(text, "    {} {}", ins.op.name(), ins.arg);
-            }
-        }
-        let _ = std::io::stderr().write_all(text.as_bytes());
-    };
-    let changes = pipeline
-        .run(&mut unit, stats, &check, &mut dump, maybe)
-        .map_err(|r| reject(r.pass, r.reason))?;
-    if changes == 0 {
-        return Ok(None);
-    }
-    // The pipeline's final check verified exactly this layout and encoding.
-    let Some((new_ir, enc, max_depth)) = verified.borrow_mut().take() else {
-        return Err(reject(None, "changed code was not verified".into()));
-    };
-    let consts = unit.consts;
-    let names = unit.names;
-    let new_flags = unit.flags;
-    // The new stack size is exactly what the code needs.
-    let stacksize = i32::try_from(max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
-    // A changed table becomes a new tuple node (the old one may be shared).
-    if consts != old_consts {
-        let items = file.module.arena.push_items(&consts);
-        let small = consts.len() < 256;
-        let node = file.module.arena.push(Value::Tuple { small, items }, false);
-        file.module.arena.codes[id.0 as usize].consts = node;
-    }
-    if names != old_names {
-        let items = file.module.arena.push_items(&names);
-        let small = names.len() < 256;
-        let node = file.module.arena.push(Value::Tuple { small, items }, false);
-        file.module.arena.codes[id.0 as usize].names = node;
-    }
-    // Passes may clear flags (3.14's CO_HAS_DOCSTRING, strip-docstrings).
-    if new_flags != old_flags {
-        file.module.arena.codes[id.0 as usize].flags = new_flags;
-    }
-    file.store_code(id, &enc, stacksize);
-    Ok(Some(new_ir))
-}
-
-/// Locals bound on entry: positional (incl. positional-only) and keyword-only
-/// parameters, then `*args` and `**kwargs` when the flags say they exist.
-fn parameter_count(argcount: i32, kwonly: i32, flags: i32) -> usize {
-    const CO_VARARGS: i32 = 0x04;
-    const CO_VARKEYWORDS: i32 = 0x08;
-    argcount.max(0) as usize
-        + kwonly.max(0) as usize
-        + usize::from(flags & CO_VARARGS != 0)
-        + usize::from(flags & CO_VARKEYWORDS != 0)
-}
-
-fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = p.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Replaces `path` with `data`: temporary file in the same directory, fsync,
-/// the original's permissions and owner, rename. A read-only file is an error (pyopt
-/// does not override a file someone protected).
-pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
-    // Through a symlink, rewrite the file it points to, not the link.
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            resolved =
-                std::fs::canonicalize(path).map_err(|e| format!("cannot resolve link: {e}"))?;
-            resolved.as_path()
-        }
-        _ => path,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat: {e}"))?;
-    if meta.permissions().readonly() {
-        return Err("read-only file: not rewritten".into());
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}{TEMP_MARKER}{}-{}",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        f.set_permissions(meta.permissions())?;
-        #[cfg(unix)]
-        {
-            // Keep the owner too (a root build step must not take over files);
-            // an unprivileged user can only "change" to its own ids, which is a no-op.
-            use std::os::unix::fs::MetadataExt;
-            let _ = std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()));
-        }
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write: {e}"));
-    }
-    Ok(())
 }
 
 /// Seconds, for reports.

@@ -11,8 +11,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
+use pyopt::opt::verify;
 use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
-use pyopt::{dis, verify, PyVersion};
+use pyopt::{dis, PyVersion};
 
 /// mimalloc: the codec allocates many small vectors per code object; glibc's
 /// allocator spent a fifth of a run in malloc/free and scaled worse across threads.

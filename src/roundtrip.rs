@@ -160,7 +160,6 @@ pub struct Workspace {
     pub ir: CodeIr,
     pub encoded: Encoded,
     pub stack: StackReport,
-    pub verify: crate::verify::Buffers,
 }
 
 impl Default for Workspace {
@@ -173,7 +172,6 @@ impl Default for Workspace {
             ir: CodeIr::new(PyVersion::ALL[0]),
             encoded: Encoded::default(),
             stack: StackReport::default(),
-            verify: crate::verify::Buffers::default(),
         }
     }
 }
@@ -238,7 +236,6 @@ pub fn roundtrip_with(data: &[u8], ws: &mut Workspace, depth: Depth) -> Result<R
         ir,
         encoded,
         stack,
-        verify: _,
     } = ws;
     let mut file = PycFile::parse_with(data, recycled)?;
     let mut rt = RoundTrip {

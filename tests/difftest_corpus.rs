@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use pyopt::config::{self, CliOverrides, Level};
 use pyopt::difftest::{self, Mode, Verdict, Worker};
-use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::opt::{Debug, Pipeline};
 use pyopt::PyVersion;
 
 /// Corpus programs: `(path, __main__ source, other modules)`. A directory

@@ -21,8 +21,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
+use pyopt::opt::verify::verify_bytes;
 use pyopt::roundtrip::{roundtrip_bytes, PycFile};
-use pyopt::verify::verify_bytes;
 use pyopt::ErrorKind;
 
 // ------------------------------------------------------------ allocation probe

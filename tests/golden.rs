@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use pyopt::config::Level;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
-use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::opt::{Debug, Pipeline};
 use pyopt::PyVersion;
 
 fn golden_dir() -> PathBuf {
@@ -122,7 +122,7 @@ fn golden_listings_match() {
             let pyc = worker.compile(&source, "input.py").expect("compile");
             let names: Vec<&str> = spec.passes.iter().map(String::as_str).collect();
             let pipeline = Pipeline::new(&names, Debug::default()).with_level(spec.level);
-            let (_, out) = pyopt::driver::optimize_bytes(&pyc, &pipeline, false).expect("optimize");
+            let (_, out) = pyopt::opt::optimize_bytes(&pyc, &pipeline, false).expect("optimize");
             let after = out.unwrap_or_else(|| pyc.clone());
             // The snapshot is also a differential test: the optimized input
             // must behave like the original (line events included at safe).
@@ -182,7 +182,7 @@ fn strip_docstrings_prints_what_python_oo_prints() {
         let mut worker = Worker::new(&python, &scratch, Duration::from_secs(20)).expect("worker");
         let pyc = worker.compile(&source, "input.py").expect("compile");
         let pipeline = Pipeline::new(&["strip-docstrings"], Debug::default());
-        let (_, out) = pyopt::driver::optimize_bytes(&pyc, &pipeline, false).expect("optimize");
+        let (_, out) = pyopt::opt::optimize_bytes(&pyc, &pipeline, false).expect("optimize");
         let stripped = out.expect("docstrings were stripped");
         let ours = worker.run(&stripped, "input.py", false).expect("run");
         let oo = Command::new(&python)

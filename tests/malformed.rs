@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use pyopt::marshal::{self, decode_module, encode_module, Module, NodeId, StrKind, Value};
+use pyopt::opt::verify::verify_bytes;
 use pyopt::roundtrip::{roundtrip_bytes, PycFile};
-use pyopt::verify::verify_bytes;
 use pyopt::{Error, ErrorKind, PyVersion};
 
 // ------------------------------------------------------------ allocation probe

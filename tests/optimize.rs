@@ -1466,7 +1466,7 @@ fn precheck_agrees(
     passes: &[&str],
     files: &[&std::path::PathBuf],
 ) -> u64 {
-    use pyopt::pipeline::{Debug, Pipeline};
+    use pyopt::opt::{Debug, Pipeline};
     use rayon::prelude::*;
     let with = Pipeline::new(passes, Debug::default()).with_level(level);
     let without = Pipeline::new(
@@ -1481,8 +1481,8 @@ fn precheck_agrees(
         .par_iter()
         .map(|p| {
             let data = fs::read(p).expect("read pyc");
-            let a = pyopt::driver::optimize_bytes(&data, &with, false);
-            let b = pyopt::driver::optimize_bytes(&data, &without, false);
+            let a = pyopt::opt::optimize_bytes(&data, &with, false);
+            let b = pyopt::opt::optimize_bytes(&data, &without, false);
             let mut problems = Vec::new();
             let changed = match (a, b) {
                 (Ok((ra, oa)), Ok((rb, ob))) => {

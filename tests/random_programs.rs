@@ -24,7 +24,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 
 use pyopt::config::Level;
 use pyopt::difftest::{self, Mode, Verdict, Worker};
-use pyopt::pipeline::{Debug, Pipeline};
+use pyopt::opt::{Debug, Pipeline};
 use pyopt::PyVersion;
 
 const VARS: [&str; 4] = ["a", "b", "c", "d"];

@@ -176,7 +176,7 @@ fn every_stdlib_code_object_verifies() {
             .par_iter()
             .flat_map_iter(|p| {
                 let data = std::fs::read(p).expect("read pyc");
-                match pyopt::verify::verify_bytes(&data) {
+                match pyopt::opt::verify::verify_bytes(&data) {
                     Ok(verdict) => verdict
                         .problems
                         .into_iter()

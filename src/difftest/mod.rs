@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::driver;
-use crate::pipeline::Pipeline;
+use crate::opt;
+use crate::opt::Pipeline;
 
 /// The worker script, embedded in the binary.
 pub const WORKER_PY: &str = include_str!("worker.py");
@@ -388,7 +388,7 @@ pub fn check_pyc(
     pipeline: &Pipeline,
     mode: Mode,
 ) -> Verdict {
-    let optimized = match driver::optimize_bytes(pyc, pipeline, false) {
+    let optimized = match opt::optimize_bytes(pyc, pipeline, false) {
         Ok((_, Some(bytes))) => Some(bytes),
         Ok((_, None)) => None,
         Err(e) => return Verdict::Unusable(format!("optimize: {e}")),
@@ -475,7 +475,7 @@ pub fn check_program(
         Ok(p) => p,
         Err(e) => return Verdict::Unusable(format!("compile {main_filename}: {e}")),
     };
-    let opt = |pyc: &[u8]| match driver::optimize_bytes(pyc, pipeline, false) {
+    let opt = |pyc: &[u8]| match opt::optimize_bytes(pyc, pipeline, false) {
         Ok((_, Some(b))) => Ok((b, true)),
         Ok((_, None)) => Ok((pyc.to_vec(), false)),
         Err(e) => Err(Verdict::Unusable(format!("optimize: {e}"))),
@@ -615,7 +615,7 @@ pub fn bisect(
     let fails = |worker: &mut Worker, limit: Option<u64>| {
         let pipeline = Pipeline::new(
             enabled,
-            crate::pipeline::Debug {
+            crate::opt::Debug {
                 bisect_limit: limit,
                 ..Default::default()
             },
