@@ -175,17 +175,13 @@ fn classify(v: PyVersion, ins: &Instr) -> Option<Fold> {
         Op::BINARY_XOR | Op::INPLACE_XOR => binary(Xor),
         Op::BINARY_OP => BinOp::from_binary_op_arg(ins.arg).map(Fold::Binary),
         Op::COMPARE_OP => {
-            let index = match v {
-                PyVersion::V3_8 => match ins.arg {
-                    6 => return Some(Fold::Contains { negate: false }),
-                    7 => return Some(Fold::Contains { negate: true }),
-                    a => a,
-                },
-                v if v <= PyVersion::V3_11 => ins.arg,
-                PyVersion::V3_12 => ins.arg >> 4,
-                _ => ins.arg >> 5,
-            };
-            CmpOp::from_index(index).map(Fold::Compare)
+            let index = ins.arg >> v.facts().compare_op_arg_shift;
+            // 3.8's `dis.cmp_op` also holds the membership tests.
+            match v.table().cmp_op.get(index as usize) {
+                Some(&"in") => Some(Fold::Contains { negate: false }),
+                Some(&"not in") => Some(Fold::Contains { negate: true }),
+                _ => CmpOp::from_index(index).map(Fold::Compare),
+            }
         }
         Op::CONTAINS_OP => Some(Fold::Contains {
             negate: ins.arg == 1,
@@ -268,7 +264,7 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
                 return false;
             };
             // 3.13 jumps test identity with True/False: exact bools only.
-            if v >= PyVersion::V3_13
+            if v.facts().conditional_jumps_need_exact_bool
                 && matches!(branch, Branch::IfTruth { .. })
                 && !matches!(c, Const::Bool(_))
             {

@@ -33,7 +33,7 @@
 
 use crate::cfg::{BlockId, Cfg};
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::{Op, PyVersion};
+use crate::version::Op;
 
 pub struct DeadCode;
 
@@ -49,11 +49,11 @@ impl Pass for DeadCode {
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         pre.any_pair(|p, i| i.op == Op::POP_TOP && pushes_copy(p))
-            || (pre.ir.version >= PyVersion::V3_10 && pre.has_unreachable())
+            || (!pre.ir.version.facts().unreachable_code_observable && pre.has_unreachable())
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = no_effect_pairs(code);
-        if code.cfg.version >= PyVersion::V3_10 && code.cfg.order.len() > 1 {
+        if !code.cfg.version.facts().unreachable_code_observable && code.cfg.order.len() > 1 {
             let keep = blocks_to_keep(code);
             let before = code.cfg.order.len();
             code.cfg.order.retain(|b| keep[b.index()]);
@@ -82,7 +82,8 @@ fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
     if cfg.order.iter().all(|b| keep[b.index()]) {
         return keep;
     }
-    let layout_marks = cfg.version >= PyVersion::V3_12 && code.level < Level::Aggressive;
+    let layout_marks =
+        cfg.version.facts().line_starts_follow_layout && code.level < Level::Aggressive;
     if !layout_marks {
         return keep;
     }

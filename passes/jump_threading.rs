@@ -41,7 +41,7 @@
 
 use crate::cfg::{unconditional_jump, BlockId};
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::{Op, PyVersion};
+use crate::version::Op;
 
 pub struct JumpThreading;
 
@@ -65,6 +65,7 @@ impl Pass for JumpThreading {
         // conditional jumps, only over a forward one). (Merging straight
         // blocks is not counted as a change.)
         let instrs = &pre.ir.instrs;
+        let facts = pre.ir.version.facts();
         let jump_on_line = |k: usize, line: i32| {
             instrs
                 .get(k)
@@ -81,16 +82,15 @@ impl Pass for JumpThreading {
                     (t > i && jump_on_line(t, line))
                         || (kind == Kind::Unconditional && t == i + 1)
                         || (kind == Kind::PopJump
-                            && pre.ir.version >= PyVersion::V3_10
+                            && !facts.unreachable_code_observable
                             && t == i + 2
                             && jump_on_line(i + 1, line)
-                            && (pre.ir.version < PyVersion::V3_12
-                                || instrs[i + 1].arg as usize > i + 1))
+                            && (facts.pop_jump_backward || instrs[i + 1].arg as usize > i + 1))
                 }
             })
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
-        let v = code.cfg.version;
+        let facts = code.cfg.version.facts();
         let mut changes = 0u32;
         let pos = code.cfg.positions();
         let mut jumpers = code.cfg.jumpers();
@@ -132,7 +132,7 @@ impl Pass for JumpThreading {
                 continue;
             }
             // A conditional jump over a lone unconditional jump: invert it.
-            if kind == Kind::PopJump && v >= PyVersion::V3_10 {
+            if kind == Kind::PopJump && !facts.unreachable_code_observable {
                 if let Some(b) = invertible_over(code, a, k, &order, &pos, &preds, &jumpers) {
                     let j = code.cfg.block(b).instrs[0];
                     let l2 = BlockId(j.arg);
@@ -178,13 +178,15 @@ impl Pass for JumpThreading {
             if code.cfg.starts_lnotab_entry(landing, 0, &pos) {
                 continue;
             }
-            if v >= PyVersion::V3_11 && code.cfg.block(a).handler != jb.handler {
+            if facts.exception_table && code.cfg.block(a).handler != jb.handler {
                 continue;
             }
             let direction_ok = !new_backward
-                || kind == Kind::Unconditional
-                || v <= PyVersion::V3_10
-                || (v == PyVersion::V3_11 && kind == Kind::PopJump);
+                || match kind {
+                    Kind::Unconditional => true,
+                    Kind::PopJump => facts.pop_jump_backward,
+                    Kind::OrPop => facts.or_pop_jump_backward,
+                };
             if !direction_ok || !may_leave(&jumpers, landing) {
                 continue;
             }
@@ -246,7 +248,7 @@ fn invertible_over(
     preds: &crate::cfg::Predecessors,
     jumpers: &[u32],
 ) -> Option<BlockId> {
-    let v = code.cfg.version;
+    let facts = code.cfg.version.facts();
     let blk = code.cfg.block(a);
     let x = *blk.instrs.last()?;
     let b = blk.fallthrough?;
@@ -269,13 +271,13 @@ fn invertible_over(
     if preds.of(b) != [(a, crate::cfg::EdgeKind::Fallthrough)] || jumpers[b.index()] > 0 {
         return None;
     }
-    if v >= PyVersion::V3_11 && bb.handler != blk.handler {
+    if facts.exception_table && bb.handler != blk.handler {
         return None;
     }
     // The new conditional jump must exist in the version: 3.12+ have no
     // backward conditional jumps.
     let backward = pos[l2.index()] <= pos[a.index()];
-    if backward && v >= PyVersion::V3_12 {
+    if backward && !facts.pop_jump_backward {
         return None;
     }
     Some(b)

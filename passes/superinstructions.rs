@@ -65,7 +65,7 @@ impl Pass for Superinstructions {
         // under the same line rule as `fuse_pairs`.
         let across_lines = pre.level >= Level::Aggressive;
         pre.any(|i| i.op == Op::LOAD_FAST_CHECK)
-            || (pre.ir.version >= PyVersion::V3_13
+            || (pre.ir.version.facts().local_pair_superinstructions
                 && pre
                     .ir
                     .instrs
@@ -74,7 +74,7 @@ impl Pass for Superinstructions {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = unchecked_loads(code);
-        if code.cfg.version >= PyVersion::V3_13 {
+        if code.cfg.version.facts().local_pair_superinstructions {
             changes += fuse_pairs(code, code.level >= Level::Aggressive);
         }
         Changed(changes)

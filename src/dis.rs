@@ -11,7 +11,7 @@ use crate::bytecode::{CodeIr, NO_POS};
 use crate::error::Error;
 use crate::marshal::{Arena, NodeId, Value};
 use crate::roundtrip::PycFile;
-use crate::version::{ArgKind, JumpKind, PyVersion};
+use crate::version::{ArgKind, CodeLayout, JumpKind};
 
 /// Disassembles a whole `.pyc`; `filter` keeps code objects whose qualified
 /// name contains it.
@@ -180,7 +180,7 @@ fn build(file: &PycFile<'_>, id: crate::marshal::CodeId, ir: &CodeIr) -> Listing
     let c = arena.code(id);
     let tuple = |n: Option<NodeId>| n.and_then(|n| arena.as_tuple(n)).unwrap_or(&[]);
     let mut free: Vec<NodeId> = Vec::new();
-    if ir.version <= PyVersion::V3_10 {
+    if ir.version.facts().code_layout == CodeLayout::SeparateNames {
         free.extend_from_slice(tuple(c.cellvars));
         free.extend_from_slice(tuple(c.freevars));
     } else {
@@ -300,11 +300,7 @@ fn meaning(
         }
         ArgKind::Free => get(&n.free, arg).and_then(|s| n.arena.as_string(s)),
         ArgKind::Compare => {
-            let idx = match table.version {
-                PyVersion::V3_12 => arg >> 4,
-                PyVersion::V3_13 | PyVersion::V3_14 => arg >> 5,
-                _ => arg,
-            };
+            let idx = arg >> table.version.facts().compare_op_arg_shift;
             table.cmp_op.get(idx as usize).map(|s| s.to_string())
         }
         _ => None,

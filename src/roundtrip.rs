@@ -168,7 +168,8 @@ impl Default for Workspace {
             recycled: Recycled::default(),
             out: Vec::new(),
             scratch: Scratch::default(),
-            ir: CodeIr::new(PyVersion::V3_13),
+            // A placeholder: `decode_code_into` sets the file's version.
+            ir: CodeIr::new(PyVersion::ALL[0]),
             encoded: Encoded::default(),
             stack: StackReport::default(),
         }

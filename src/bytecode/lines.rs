@@ -17,24 +17,24 @@
 //! or delta must not panic, and wrapping both ways keeps the tables exact.
 
 use super::{err, BytecodeError, CodeIr, LineEntry, Loc, NO_POS};
-use crate::version::PyVersion;
+use crate::version::LineTable;
 
 /// Fills in `ir.instrs[*].loc` (and the 3.8/3.9 hints) from a line table.
 /// `starts[i]` is the code-unit offset of instruction `i`; `starts[n]` the end.
 pub(super) fn decode(ir: &mut CodeIr, table: &[u8], starts: &[u32]) -> Result<(), BytecodeError> {
-    match ir.version {
-        PyVersion::V3_8 | PyVersion::V3_9 => decode_lnotab(ir, table, starts),
-        PyVersion::V3_10 => decode_310(ir, table, starts),
-        _ => decode_locations(ir, table, starts),
+    match ir.version.facts().line_table {
+        LineTable::Lnotab => decode_lnotab(ir, table, starts),
+        LineTable::Linetable310 => decode_310(ir, table, starts),
+        LineTable::Locations { .. } => decode_locations(ir, table, starts),
     }
 }
 
 /// Encodes the line table of `ir` for instruction offsets `starts` (code units).
 pub(super) fn encode(ir: &CodeIr, starts: &[u32], out: &mut Vec<u8>) {
-    match ir.version {
-        PyVersion::V3_8 | PyVersion::V3_9 => encode_lnotab(ir, starts, out),
-        PyVersion::V3_10 => encode_310(ir, starts, out),
-        v => encode_locations(ir, starts, v >= PyVersion::V3_12, out),
+    match ir.version.facts().line_table {
+        LineTable::Lnotab => encode_lnotab(ir, starts, out),
+        LineTable::Linetable310 => encode_310(ir, starts, out),
+        LineTable::Locations { merge_runs } => encode_locations(ir, starts, merge_runs, out),
     }
 }
 
@@ -434,7 +434,7 @@ fn location_entry(out: &mut Vec<u8>, a_lineno: &mut i32, loc: Loc, size: u32) {
 mod tests {
     use super::*;
     use crate::bytecode::{self, Instr};
-    use crate::version::Op;
+    use crate::version::{Op, PyVersion};
 
     fn ins(op: Op, arg: u32, line: i32, line_start: bool) -> Instr {
         Instr {

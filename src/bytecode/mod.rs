@@ -347,7 +347,7 @@ pub fn decode_into(
     }
     starts.push(units as u32);
     // Byte-addressed jumps (3.8/3.9) vs code-unit-addressed (3.10+).
-    let unit_bytes = if version <= PyVersion::V3_9 { 2 } else { 1 };
+    let unit_bytes = version.facts().jump_arg_per_code_unit as usize;
     let count = instrs.len();
     for &(idx, start, end) in jumps.iter() {
         let (start, end) = (start as usize, end as usize);
@@ -458,7 +458,7 @@ pub fn encode_into(
         off += width as u32 + 1 + info.caches as u32;
     }
     starts.push(off);
-    let unit_bytes: i64 = if version <= PyVersion::V3_9 { 2 } else { 1 };
+    let unit_bytes = version.facts().jump_arg_per_code_unit as i64;
     // Relaxation: widths only grow, so this terminates (each of n widths
     // grows at most 3 times).
     if any_jump {

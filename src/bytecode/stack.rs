@@ -165,17 +165,16 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
     problems.clear();
     let handler = &mut scratch.handler;
     handler_table(ir, handler);
-    let entry = if (PyVersion::V3_10..=PyVersion::V3_12).contains(&ir.version)
-        && flags & GENERATOR_LIKE != 0
-    {
-        1
+    let facts = ir.version.facts();
+    let entry = if flags & GENERATOR_LIKE != 0 {
+        facts.generator_entry_depth as i64
     } else {
         0
     };
     let mut max: i64 = 0;
     let work = &mut scratch.work;
     work.clear();
-    let revisit_larger = ir.version <= PyVersion::V3_9;
+    let revisit_larger = facts.stackdepth_keeps_max_at_joins;
     let push = |work: &mut Vec<(usize, i64)>,
                 depth_at: &mut [i64],
                 problems: &mut Vec<(usize, String)>,
@@ -270,12 +269,9 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
             i = next;
         }
     }
-    if ir.version >= PyVersion::V3_13 {
-        // 3.13 never stores a stack size below 1, even for code that pushes
-        // nothing (`def f(): raise`, a bare `while True: pass`); measured on
-        // every code object of the 3.13 standard library.
-        max = max.max(1);
-    }
+    // 3.13+ never store a stack size below 1, even for code that pushes
+    // nothing (`def f(): raise`, a bare `while True: pass`).
+    max = max.max(facts.min_stacksize as i64);
     report.max_depth = max.clamp(0, u32::MAX as i64) as u32;
     report.depth_at.clear();
     report.depth_at.extend(

@@ -13,7 +13,7 @@ use fixedbitset::FixedBitSet;
 
 use super::{is_jump, BlockId, Cfg};
 use crate::bytecode::Instr;
-use crate::version::{ArgKind, Op, PyVersion};
+use crate::version::{ArgKind, CodeLayout, Op};
 
 impl Cfg {
     /// Turns instruction `i` of block `b` into a `NOP` with the same
@@ -136,7 +136,7 @@ impl Cfg {
     /// line-start mark). On 3.10+ line events follow the previously
     /// executed instruction instead, and this is false.
     pub fn starts_lnotab_entry(&self, b: BlockId, i: usize, pos: &[usize]) -> bool {
-        if self.version >= PyVersion::V3_10 {
+        if !self.version.facts().line_events_at_lnotab_entries {
             return false;
         }
         let blk = self.block(b);
@@ -190,7 +190,7 @@ impl Cfg {
     /// Whether line events depend on which instructions are jump targets
     /// (CPython 3.12, see [`Cfg::jumpers`]).
     pub fn marks_jump_targets(&self) -> bool {
-        self.version == PyVersion::V3_12
+        self.version.facts().jump_targets_start_lines
     }
 
     /// Locals that are bound on every path to the entry of each block
@@ -331,7 +331,8 @@ impl Cfg {
                 continue;
             };
             let names_local = info.arg_kind == ArgKind::Local
-                || (self.version >= PyVersion::V3_11 && info.arg_kind == ArgKind::Free);
+                || (self.version.facts().code_layout == CodeLayout::LocalsPlus
+                    && info.arg_kind == ArgKind::Free);
             if !names_local {
                 continue;
             }

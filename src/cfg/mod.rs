@@ -348,11 +348,7 @@ pub fn is_jump(table: &VersionTable, op: Op) -> bool {
 /// The unconditional jump linearization adds for a displaced fall-through
 /// (`linearize` then fixes its direction).
 pub fn unconditional_jump(v: PyVersion) -> Op {
-    if v <= PyVersion::V3_10 {
-        Op::JUMP_ABSOLUTE
-    } else {
-        Op::JUMP_FORWARD
-    }
+    v.facts().unconditional_jump
 }
 
 /// The opcode that reaches a target on the given side (`backward` = the
@@ -371,8 +367,7 @@ fn direction_fixed(v: PyVersion, op: Op, backward: bool) -> Result<Op, CfgError>
         return Ok(op);
     }
     let swapped = match (op, backward) {
-        (Op::JUMP_FORWARD, true) if v <= PyVersion::V3_10 => Some(Op::JUMP_ABSOLUTE),
-        (Op::JUMP_FORWARD, true) => Some(Op::JUMP_BACKWARD),
+        (Op::JUMP_FORWARD, true) => Some(v.facts().backward_jump),
         (Op::JUMP_BACKWARD | Op::JUMP_BACKWARD_NO_INTERRUPT, false) => Some(Op::JUMP_FORWARD),
         (Op::POP_JUMP_FORWARD_IF_FALSE, true) => Some(Op::POP_JUMP_BACKWARD_IF_FALSE),
         (Op::POP_JUMP_FORWARD_IF_TRUE, true) => Some(Op::POP_JUMP_BACKWARD_IF_TRUE),

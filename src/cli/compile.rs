@@ -282,7 +282,7 @@ fn compileall(python: &Interpreter, args: &CompileArgs, levels: &[u8]) -> Result
     // One run for all levels (-o, 3.9+), or one per level with the
     // interpreter's -O flags (3.8, whose compileall has no -o).
     let mut runs: Vec<(Vec<OsString>, String)> = Vec::new();
-    if python.version >= PyVersion::V3_9 {
+    if python.version.facts().compileall_opt_levels {
         let mut argv: Vec<OsString> = vec!["-I".into(), "-m".into(), "compileall".into()];
         argv.extend(common.iter().cloned());
         for l in levels {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::{Arena, CodeId, CodeObj, Items, Node, NodeId, StrKind, Value, FLAG_REF, MAX_DEPTH};
 use crate::error::{Error, ErrorKind};
-use crate::version::PyVersion;
+use crate::version::{CodeLayout, PyVersion};
 
 /// A decoded marshal stream: the arena, the root object and any bytes after it
 /// (CPython's reader ignores them; we keep them so the file round-trips).
@@ -459,7 +459,7 @@ impl<'a> Reader<'a> {
             exceptiontable: None,
             offset,
         });
-        let c = if self.version >= PyVersion::V3_11 {
+        let c = if self.version.facts().code_layout == CodeLayout::LocalsPlus {
             let argcount = self.i32("co_argcount")?;
             let posonlyargcount = self.i32("co_posonlyargcount")?;
             let kwonlyargcount = self.i32("co_kwonlyargcount")?;

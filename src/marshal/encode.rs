@@ -7,7 +7,7 @@
 
 use super::{Arena, NodeId, Value, FLAG_REF, MAX_DEPTH};
 use crate::error::{Error, ErrorKind};
-use crate::version::PyVersion;
+use crate::version::{CodeLayout, PyVersion};
 
 const NO_SLOT: u32 = u32::MAX;
 
@@ -155,7 +155,7 @@ impl Writer<'_, '_> {
                 self.i32(c.argcount);
                 self.i32(c.posonlyargcount);
                 self.i32(c.kwonlyargcount);
-                if self.version >= PyVersion::V3_11 {
+                if self.version.facts().code_layout == CodeLayout::LocalsPlus {
                     self.i32(c.stacksize);
                     self.i32(c.flags);
                     let kinds = c.localspluskinds.ok_or_else(|| {

@@ -7,7 +7,6 @@
 use crate::cfg::Cfg;
 use crate::config::Level;
 use crate::marshal::{Arena, CodeId, NodeId, Value};
-use crate::version::PyVersion;
 
 /// One code object as a pass sees it.
 pub struct CodeUnit<'f, 'a> {
@@ -92,7 +91,7 @@ impl CodeUnit<'_, '_> {
     pub fn set_const_load(&self, ins: &mut crate::bytecode::Instr, index: u32) {
         use crate::version::Op;
         ins.ext = 0;
-        if self.cfg.version >= PyVersion::V3_14 {
+        if self.cfg.version.facts().loads_small_ints_by_value {
             if let Some(crate::consts::Const::Int(n @ 0..=255)) = self.const_value(index) {
                 ins.op = Op::LOAD_SMALL_INT;
                 ins.arg = n as u32;

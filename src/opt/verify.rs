@@ -11,7 +11,7 @@ use crate::bytecode::{self, CodeIr};
 use crate::error::Error;
 use crate::marshal::{CodeId, NodeId};
 use crate::roundtrip::PycFile;
-use crate::version::{ArgKind, Op, PyVersion};
+use crate::version::{ArgKind, CodeLayout, Op};
 
 /// Findings for one file.
 #[derive(Clone, Debug, Default)]
@@ -62,7 +62,7 @@ impl TableSizes {
             consts: len(Some(c.consts)),
             names: len(Some(c.names)),
             locals,
-            free: if file.version() <= PyVersion::V3_10 {
+            free: if file.version().facts().code_layout == CodeLayout::SeparateNames {
                 len(c.cellvars) + len(c.freevars)
             } else {
                 locals
@@ -151,7 +151,8 @@ pub fn check_ir_encoded_with(
         // CPython 3.10 itself writes `EXTENDED_ARG; NOP` (a NOP that kept a
         // large argument), which is harmless.
         let suspends = matches!(ins.op, Op::YIELD_VALUE | Op::YIELD_FROM);
-        if !info.has_arg && ins.ext > 0 && (ir.version >= PyVersion::V3_11 || suspends) {
+        let skips = ir.version.facts().skips_over_argless_ops;
+        if !info.has_arg && ins.ext > 0 && (skips || suspends) {
             problems.push(format!(
                 "instruction {i}: EXTENDED_ARG prefix on {}, which takes no argument",
                 ins.op.name()
@@ -237,6 +238,7 @@ fn same_code(a: &CodeIr, b: &CodeIr) -> bool {
 mod tests {
     use super::*;
     use crate::bytecode::{Instr, Loc};
+    use crate::version::PyVersion;
 
     fn ir(v: PyVersion, ops: &[(Op, u32, u8)]) -> CodeIr {
         let mut ir = CodeIr::new(v);

@@ -5,10 +5,13 @@
 //! effects, the specialized/instrumented opcodes that must never be written —
 //! lives in `generated.rs`, produced by `tools/gen_opcode_tables.py` from the
 //! installed CPython 3.8–3.13 and pyodide's 3.14 (`tools/py314`) and checked for staleness by a test. This file
-//! holds the hand-written types those tables are made of.
+//! holds the hand-written types those tables are made of; `facts.rs` holds
+//! the hand-written behaviour of each version that no table can read.
 
+mod facts;
 mod generated;
 
+pub use facts::{CodeLayout, Facts, LineTable};
 pub use generated::Op;
 
 use std::fmt;
@@ -70,9 +73,15 @@ impl PyVersion {
         generated::table(self)
     }
 
-    /// 3.11+ code objects: localsplus, qualname, location and exception tables.
+    /// The hand-written behaviour of this version (`facts.rs`).
+    pub fn facts(self) -> &'static Facts {
+        facts::of(self)
+    }
+
+    /// 3.11+ code objects: localsplus, qualname, location and exception
+    /// tables (`Facts::exception_table`).
     pub fn has_exception_table(self) -> bool {
-        self >= PyVersion::V3_11
+        self.facts().exception_table
     }
 }
 
