@@ -58,6 +58,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // `pyopt_test_miscompile`, so the verifier must reject them.
         #[cfg(feature = "test-passes")]
         &test_passes::BreakStackOnMarker,
+        // Test-only: takes a jump target out of the layout in code objects
+        // named `pyopt_test_badcfg`, so the CFG verifier must name it.
+        #[cfg(feature = "test-passes")]
+        &test_passes::BreakCfgOnMarker,
         // Test-only, deliberately wrong: `a - b` computed as `a + b`, so the
         // differential tests can be seen to catch a miscompile.
         #[cfg(feature = "test-passes")]

@@ -466,11 +466,7 @@ fn optimize_code(
     // changed code gets the minimal widths, as CPython writes them (a prefix
     // an instruction does not need can change behaviour, see
     // `verify::check_ir`).
-    for b in &mut cfg.blocks {
-        for ins in &mut b.instrs {
-            ins.ext = 0;
-        }
-    }
+    cfg.clear_ext();
     let mut unit = CodeUnit {
         cfg,
         arena,
@@ -508,10 +504,14 @@ fn optimize_code(
     };
     let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {
         let mut text = format!("# after {pass}: {}\n", u.qualname);
-        for &b in &u.cfg.order {
+        for &b in u.cfg.order() {
             let _ = writeln!(text, "{b}:");
-            for ins in &u.cfg.block(b).instrs {
-                let _ = writeln!(text, "    {} {}", ins.op.name(), ins.arg);
+            let blk = u.cfg.block(b);
+            for (i, ins) in blk.instrs().iter().enumerate() {
+                let _ = match blk.target().filter(|_| i + 1 == blk.len()) {
+                    Some(t) => writeln!(text, "    {} {t}", ins.op.name()),
+                    None => writeln!(text, "    {} {}", ins.op.name(), ins.arg),
+                };
             }
         }
         let _ = std::io::stderr().write_all(text.as_bytes());

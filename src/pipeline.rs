@@ -433,7 +433,14 @@ impl Pipeline {
                 let e = stats.passes.entry(p.name()).or_default();
                 e.runs += 1;
                 e.time += t.elapsed();
+                let cfg_rejected = |issues: Vec<crate::cfg::CfgIssue>| Rejected {
+                    pass: Some(p.name()),
+                    reason: crate::cfg::describe_issues(&issues),
+                };
                 if !changed.any() {
+                    if self.debug.verify_each {
+                        unit.cfg.verify().map_err(cfg_rejected)?;
+                    }
                     continue;
                 }
                 if let Some(limit) = self.debug.bisect_limit {
@@ -458,6 +465,7 @@ impl Pipeline {
                     dump(p.name(), unit);
                 }
                 if self.debug.verify_each {
+                    unit.cfg.verify_stack(unit.flags).map_err(cfg_rejected)?;
                     check(unit).map_err(|reason| Rejected {
                         pass: Some(p.name()),
                         reason,
