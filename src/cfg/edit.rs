@@ -540,3 +540,235 @@ pub fn bound_by(ins: &Instr) -> Vec<u32> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{CodeIr, Loc};
+
+    fn ins(op: Op, arg: u32, line: i32) -> Instr {
+        Instr {
+            op,
+            ext: 0,
+            arg,
+            loc: Loc::line(line),
+            line_start: false,
+        }
+    }
+
+    /// 3.12: B0 = [RESUME, LOAD_FAST x, POP_JUMP_IF_FALSE → B2],
+    /// B1 = [LOAD_FAST x, STORE_FAST y] (falls through to B2),
+    /// B2 = [LOAD_FAST_CHECK y, RETURN_VALUE].
+    fn sample() -> Cfg {
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.firstlineno = 1;
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_FAST, 0, 3),
+            ins(Op::STORE_FAST, 1, 3),
+            ins(Op::LOAD_FAST_CHECK, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+        ];
+        Cfg::build(&ir)
+    }
+
+    const B0: BlockId = BlockId(0);
+    const B1: BlockId = BlockId(1);
+    const B2: BlockId = BlockId(2);
+
+    fn ops(cfg: &Cfg, b: BlockId) -> Vec<Op> {
+        cfg.block(b).instrs().iter().map(|i| i.op).collect()
+    }
+
+    #[test]
+    fn build_keeps_the_target_apart_from_the_oparg() {
+        let cfg = sample();
+        assert_eq!(cfg.block(B0).target(), Some(B2));
+        assert_eq!(cfg.block(B0).instrs()[2].arg, 0, "a jump's arg is unused");
+        assert_eq!(cfg.block(B1).target(), None);
+        assert_eq!(cfg.block(B1).fallthrough(), Some(B2));
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn nop_out_keeps_the_location_and_drops_a_jump_target() {
+        let mut cfg = sample();
+        cfg.set_ext(B1, 0, 1);
+        cfg.nop_out(B1, 0);
+        let n = cfg.block(B1).instrs()[0];
+        assert_eq!((n.op, n.arg, n.ext, n.loc), (Op::NOP, 0, 0, Loc::line(3)));
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.block(B0).target(), None);
+        assert_eq!(cfg.block(B0).len(), 3, "nothing is deleted");
+        assert_eq!(cfg.verify(), Ok(()));
+        // Out of range: nothing happens.
+        cfg.nop_out(B0, 9);
+        assert_eq!(cfg.block(B0).len(), 3);
+    }
+
+    #[test]
+    fn set_op_keeps_argument_and_target() {
+        let mut cfg = sample();
+        cfg.set_op(B0, 2, Op::POP_JUMP_IF_TRUE);
+        assert_eq!(cfg.block(B0).instrs()[2].op, Op::POP_JUMP_IF_TRUE);
+        assert_eq!(cfg.block(B0).target(), Some(B2));
+        cfg.set_op(B2, 0, Op::LOAD_FAST);
+        assert_eq!(cfg.block(B2).instrs()[0].arg, 1);
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn replace_sets_op_and_oparg_at_the_same_location() {
+        let mut cfg = sample();
+        cfg.set_ext(B1, 0, 2);
+        cfg.replace(B1, 0, Op::LOAD_CONST, 7);
+        let r = cfg.block(B1).instrs()[0];
+        assert_eq!(
+            (r.op, r.arg, r.ext, r.loc),
+            (Op::LOAD_CONST, 7, 0, Loc::line(3))
+        );
+        // Replacing the jump drops the block's target.
+        cfg.replace(B0, 2, Op::POP_TOP, 0);
+        assert_eq!(cfg.block(B0).target(), None);
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn fuse_makes_one_superinstruction_of_two() {
+        let mut cfg = sample();
+        cfg.fuse(B1, 0, Op::LOAD_FAST_LOAD_FAST, 0x01);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST_LOAD_FAST]);
+        let f = cfg.block(B1).instrs()[0];
+        assert_eq!((f.arg, f.loc), (0x01, Loc::line(3)));
+        // Without a second instruction there is nothing to fuse.
+        cfg.fuse(B1, 0, Op::STORE_FAST_STORE_FAST, 0x11);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST_LOAD_FAST]);
+    }
+
+    #[test]
+    fn retarget_and_set_fallthrough_rewire_edges() {
+        let mut cfg = sample();
+        cfg.retarget(B0, B1);
+        assert_eq!(cfg.block(B0).target(), Some(B1));
+        cfg.set_fallthrough(B1, None);
+        assert_eq!(cfg.block(B1).fallthrough(), None);
+        // B1 now runs into B2 without a fall-through edge.
+        assert!(cfg.verify().is_err());
+        cfg.set_fallthrough(B1, Some(B2));
+        assert_eq!(cfg.verify(), Ok(()));
+        let out = cfg.linearize().expect("linearize");
+        assert_eq!(
+            out.instrs[2].arg, 3,
+            "the jump goes to B1's first instruction"
+        );
+    }
+
+    #[test]
+    fn unlink_blocks_takes_blocks_out_of_the_layout_only() {
+        let mut cfg = sample();
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.unlink_blocks(|b| b == B1), 1);
+        assert_eq!(cfg.order(), [B0, B2]);
+        assert_eq!(cfg.block_count(), 3, "the arena keeps it");
+        assert_eq!(cfg.block(B1).len(), 2);
+    }
+
+    #[test]
+    fn insert_adds_an_instruction() {
+        let mut cfg = sample();
+        cfg.insert(B1, 0, ins(Op::NOP, 0, 3));
+        cfg.insert(B1, 99, ins(Op::NOP, 0, 3));
+        assert_eq!(
+            ops(&cfg, B1),
+            [Op::NOP, Op::LOAD_FAST, Op::STORE_FAST, Op::NOP]
+        );
+    }
+
+    #[test]
+    fn ext_hints_and_line_start_marks() {
+        let mut cfg = sample();
+        cfg.set_ext(B2, 0, 1);
+        cfg.mark_line_start(B2, 1);
+        assert_eq!(cfg.block(B2).instrs()[0].ext, 1);
+        assert!(cfg.block(B2).instrs()[1].line_start);
+        cfg.clear_ext();
+        assert!(cfg
+            .block_ids()
+            .all(|b| cfg.block(b).instrs().iter().all(|i| i.ext == 0)));
+    }
+
+    #[test]
+    fn remove_nops_removes_nothing_but_nops() {
+        let mut cfg = sample();
+        cfg.nop_out(B1, 1);
+        // Asked to remove everything: only the NOP goes.
+        assert_eq!(cfg.remove_nops(B1, |_, _| true), 1);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST]);
+        // Indices are those before the call.
+        let mut cfg = sample();
+        cfg.insert(B2, 0, ins(Op::NOP, 0, 4));
+        cfg.insert(B2, 2, ins(Op::NOP, 0, 4));
+        let mut seen = Vec::new();
+        let gone = cfg.remove_nops(B2, |k, n| {
+            seen.push((k, n.op));
+            k == 2
+        });
+        assert_eq!(gone, 1);
+        assert_eq!(seen, [(0, Op::NOP), (2, Op::NOP)]);
+        assert_eq!(
+            ops(&cfg, B2),
+            [Op::NOP, Op::LOAD_FAST_CHECK, Op::RETURN_VALUE]
+        );
+    }
+
+    #[test]
+    fn rewrite_with_bound_replaces_where_visit_says() {
+        let mut cfg = sample();
+        // x (local 0) is a parameter; y (local 1) is unbound on the jump path.
+        let n = cfg.rewrite_with_bound(1, 2, |ins, bound| {
+            let check = ins.op == Op::LOAD_FAST_CHECK && bound.contains(ins.arg as usize);
+            let plain = ins.op == Op::LOAD_FAST && bound.contains(ins.arg as usize);
+            (check || plain).then_some((Op::LOAD_FAST_BORROW, ins.arg))
+        });
+        assert_eq!(n, 2, "the two loads of x");
+        assert_eq!(ops(&cfg, B1)[0], Op::LOAD_FAST_BORROW);
+        assert_eq!(ops(&cfg, B2)[0], Op::LOAD_FAST_CHECK);
+    }
+
+    #[test]
+    fn merging_blocks_moves_the_jump_target() {
+        let mut cfg = sample();
+        // B1 → B2 by falling through only once B0's jump is gone.
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.merge_straight_blocks(), 2);
+        assert_eq!(cfg.order(), [B0]);
+        assert_eq!(cfg.block(B0).len(), 7);
+        assert_eq!(cfg.verify(), Ok(()));
+        // A block ending in a jump, merged into its predecessor, hands it
+        // its target.
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_CONST, 0, 3),
+            ins(Op::JUMP_FORWARD, 7, 3),
+            ins(Op::LOAD_CONST, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+            ins(Op::RETURN_VALUE, 0, 5),
+        ];
+        let mut cfg = Cfg::build(&ir);
+        let b3 = BlockId(3);
+        assert_eq!(cfg.block(B1).target(), Some(b3));
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.merge_straight_blocks(), 1);
+        assert_eq!(cfg.order(), [B0, B2, b3]);
+        assert_eq!(cfg.block(B0).target(), Some(b3));
+        assert_eq!(cfg.block(B1).target(), None);
+        assert_eq!(cfg.verify(), Ok(()));
+        let out = cfg.linearize().expect("linearize");
+        assert_eq!((out.instrs[4].op, out.instrs[4].arg), (Op::JUMP_FORWARD, 7));
+    }
+}

@@ -383,7 +383,10 @@ mod tests {
         cfg.replace(BlockId(1), 1, Op::JUMP_FORWARD, 0);
         assert_eq!(
             shown(cfg.verify()),
-            ["B1[1] JUMP_FORWARD: a jump without a target"]
+            [
+                "B1[1] JUMP_FORWARD: a jump without a target",
+                "B1[1] JUMP_FORWARD: the block ends in a terminator but falls through to B2"
+            ]
         );
         // A target on a block that does not end in a jump.
         let mut cfg = sample();
