@@ -241,6 +241,9 @@ impl Cfg {
                 h.target = resolved[h.target.index()];
             }
         }
+        if let Some(&e) = resolved.get(self.entry.index()) {
+            self.entry = e;
+        }
         let before = self.order.len();
         self.order.retain(|b| !empty[b.index()]);
         (before - self.order.len()) as u32
@@ -720,6 +723,25 @@ mod tests {
         assert_eq!(
             ops(&cfg, B2),
             [Op::NOP, Op::LOAD_FAST_CHECK, Op::RETURN_VALUE]
+        );
+    }
+
+    #[test]
+    fn an_emptied_entry_block_hands_on_the_entry() {
+        let mut cfg = sample();
+        for i in 0..3 {
+            cfg.nop_out(B0, i);
+        }
+        assert_eq!(cfg.remove_nops(B0, |_, _| true), 3);
+        assert_eq!(cfg.remove_empty_blocks(), 1);
+        assert_eq!(cfg.order(), [B1, B2]);
+        assert_eq!(cfg.entry(), Some(B1));
+        assert_eq!(cfg.verify(), Ok(()));
+        // Taking the new entry out of the layout is an error.
+        cfg.unlink_blocks(|b| b == B1);
+        assert_eq!(
+            cfg.verify().err().unwrap_or_default()[0].to_string(),
+            "layout: the entry block B1 is not first (B2 is)"
         );
     }
 

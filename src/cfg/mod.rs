@@ -184,8 +184,11 @@ pub struct Cfg {
     /// The block arena; blocks are never removed from it (a block leaves
     /// the code by leaving `order`).
     blocks: Vec<Block>,
-    /// Layout order; the entry block is `order[0]`, which is always `B0`.
+    /// Layout order; the entry block is `order[0]`.
     order: Vec<BlockId>,
+    /// The entry block: `B0`, or where an empty entry block sent control
+    /// when it left the layout (what the verifier expects first in `order`).
+    entry: BlockId,
     /// 3.8/3.9 lnotab entries as read; valid only while no pass changed the
     /// code (the pipeline clears it otherwise, see `CodeIr::lnotab_hint`).
     pub lnotab_hint: Vec<LineEntry>,
@@ -290,6 +293,7 @@ impl Cfg {
             version: ir.version,
             firstlineno: ir.firstlineno,
             order: (0..count).map(BlockId).collect(),
+            entry: BlockId(0),
             blocks,
             lnotab_hint: ir.lnotab_hint.clone(),
         }

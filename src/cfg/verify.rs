@@ -3,7 +3,9 @@
 //! where (block, instruction) rather than learning it from `linearize`.
 //!
 //! [`Cfg::verify`] checks the structure:
-//! * the layout: the entry `B0` first, every id in range, no block twice;
+//! * the layout: the entry block first (`B0`, or where an empty entry
+//!   block sent control when `remove_empty_blocks` dropped it), every id in
+//!   range, no block twice;
 //! * every laid-out block: its ops exist in the version; a jump op only as
 //!   the last instruction, with a target; a target only on a block that
 //!   ends in a jump; the targets of jumps, fall-throughs and (3.11+)
@@ -166,8 +168,9 @@ impl Cfg {
             }
         }
         match self.order.first() {
-            Some(&first) if first != BlockId(0) => issues.push(CfgIssue::layout(format!(
-                "the entry block B0 is not first ({first} is)"
+            Some(&first) if first != self.entry => issues.push(CfgIssue::layout(format!(
+                "the entry block {} is not first ({first} is)",
+                self.entry
             ))),
             None if n > 0 => issues.push(CfgIssue::layout("no block is laid out".into())),
             _ => {}
