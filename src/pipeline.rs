@@ -306,7 +306,9 @@ impl Stats {
 /// Debugging options of the pipeline.
 #[derive(Debug, Default)]
 pub struct Debug {
-    /// Verify the CFG after every pass application, not only at the end.
+    /// Verify the CFG after every pass application, not only at the end:
+    /// `Cfg::verify` (`Cfg::verify_stack` after a change), whose issues name
+    /// block and instruction, then `check`.
     pub verify_each: bool,
     /// Build the CFG and run every pass on every code object, even where
     /// each pass's [`Pass::may_change`] says it has nothing to do (to check
