@@ -80,8 +80,8 @@ impl Pass for ConstPropagation {
         // 3.14's LOAD_SMALL_INT n).
         let mut value: Vec<Option<(Op, u32)>> = vec![None; nlocals];
         let mut superinstr = vec![false; nlocals];
-        for &b in &code.cfg.order {
-            let instrs = &code.cfg.block(b).instrs;
+        for &b in code.cfg.order() {
+            let instrs = code.cfg.block(b).instrs();
             for (i, ins) in instrs.iter().enumerate() {
                 match ins.op {
                     Op::STORE_FAST if (ins.arg as usize) < nlocals => {
@@ -132,13 +132,8 @@ impl Pass for ConstPropagation {
                     Op::LOAD_FAST | Op::LOAD_FAST_BORROW | Op::LOAD_FAST_CHECK
                 ) && l < nlocals;
                 match candidate.get(l) {
-                    Some(&Some((op, arg))) if load && bound.contains(l) => {
-                        ins.op = op;
-                        ins.arg = arg;
-                        ins.ext = 0;
-                        true
-                    }
-                    _ => false,
+                    Some(&Some((op, arg))) if load && bound.contains(l) => Some((op, arg)),
+                    _ => None,
                 }
             });
         Changed(changes)

@@ -65,10 +65,10 @@ impl Pass for ConstantFolding {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = 0;
-        let order = code.cfg.order.clone();
+        let order = code.cfg.order().to_vec();
         for b in order {
             let mut i = 0;
-            while i < code.cfg.block(b).instrs.len() {
+            while i < code.cfg.block(b).len() {
                 if fold_at(code, b, i) {
                     changes += 1;
                 }
@@ -223,14 +223,14 @@ fn classify(v: PyVersion, ins: &Instr) -> Option<Fold> {
 /// Tries to fold the instruction at `i` of block `b`.
 fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
     let v = code.cfg.version;
-    let ins = code.cfg.block(b).instrs[i];
+    let ins = code.cfg.block(b).instrs()[i];
     let Some(fold) = classify(v, &ins) else {
         return false;
     };
-    let Some(ops) = const_operands(&code.cfg.block(b).instrs, i, arity(&fold)) else {
+    let Some(ops) = const_operands(code.cfg.block(b).instrs(), i, arity(&fold)) else {
         return false;
     };
-    let loads: Vec<Instr> = ops.iter().map(|&k| code.cfg.block(b).instrs[k]).collect();
+    let loads: Vec<Instr> = ops.iter().map(|&k| code.cfg.block(b).instrs()[k]).collect();
     let value = |code: &CodeUnit<'_, '_>, k: usize| code.loaded_const(&loads[k]);
     let result: Const = match fold {
         Fold::BuildTuple(_) => {
@@ -253,9 +253,7 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
             let Some(index) = code.loaded_index(&loads[0]) else {
                 return false;
             };
-            let block = code.cfg.block_mut(b);
-            block.instrs[i].op = Op::RETURN_CONST;
-            block.instrs[i].arg = index;
+            code.cfg.replace(b, i, Op::RETURN_CONST, index);
             code.cfg.nop_out(b, ops[0]);
             return true;
         }
@@ -282,14 +280,15 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
                 if !keeps {
                     code.cfg.nop_out(b, load);
                 }
-                let block = code.cfg.block_mut(b);
-                block.instrs[i].op = crate::cfg::unconditional_jump(v);
-                block.fallthrough = None;
+                // The same target, now always taken.
+                code.cfg.set_op(b, i, crate::cfg::unconditional_jump(v));
+                code.cfg.set_fallthrough(b, None);
             } else {
                 // 3.12: the target must stay a jump target (`Cfg::jumpers`).
+                let target = code.cfg.block(b).target();
                 if code.cfg.marks_jump_targets()
                     && code.level < Level::Aggressive
-                    && code.cfg.jumpers()[ins.arg as usize] < 2
+                    && target.is_some_and(|t| code.cfg.jumpers()[t.index()] < 2)
                 {
                     return false;
                 }
@@ -335,9 +334,9 @@ fn replace(code: &mut CodeUnit<'_, '_>, b: BlockId, ops: &[usize], i: usize, ind
     for &k in ops {
         code.cfg.nop_out(b, k);
     }
-    let mut ins = code.cfg.block(b).instrs[i];
+    let mut ins = code.cfg.block(b).instrs()[i];
     code.set_const_load(&mut ins, index);
-    code.cfg.block_mut(b).instrs[i] = ins;
+    code.cfg.replace(b, i, ins.op, ins.arg);
 }
 
 /// The `co_consts` index of a tuple of the given constant nodes. The tuple

@@ -53,11 +53,9 @@ impl Pass for DeadCode {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut changes = no_effect_pairs(code);
-        if !code.cfg.version.facts().unreachable_code_observable && code.cfg.order.len() > 1 {
+        if !code.cfg.version.facts().unreachable_code_observable && code.cfg.order().len() > 1 {
             let keep = blocks_to_keep(code);
-            let before = code.cfg.order.len();
-            code.cfg.order.retain(|b| keep[b.index()]);
-            changes += (before - code.cfg.order.len()) as u32;
+            changes += code.cfg.unlink_blocks(|b| !keep[b.index()]);
         }
         Changed(changes)
     }
@@ -76,10 +74,10 @@ impl Pass for DeadCode {
 fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
     let cfg = &code.cfg;
     let reachable = cfg.reachable();
-    let mut keep: Vec<bool> = (0..cfg.blocks.len())
+    let mut keep: Vec<bool> = (0..cfg.block_count())
         .map(|b| reachable.contains(b))
         .collect();
-    if cfg.order.iter().all(|b| keep[b.index()]) {
+    if cfg.order().iter().all(|b| keep[b.index()]) {
         return keep;
     }
     let layout_marks =
@@ -105,23 +103,19 @@ fn blocks_to_keep(code: &CodeUnit<'_, '_>) -> Vec<bool> {
 /// 3.12: an unreachable block holding the last jump to a reachable block
 /// stays (see `Cfg::jumpers`).
 fn keep_last_jumpers(cfg: &Cfg, reachable: &fixedbitset::FixedBitSet, keep: &mut [bool]) {
-    let table = cfg.version.table();
     let all = cfg.jumpers();
-    let mut from_kept = vec![0u32; cfg.blocks.len()];
-    for &b in &cfg.order {
-        if let Some(last) = cfg.block(b).instrs.last() {
-            if keep[b.index()] && crate::cfg::is_jump(table, last.op) {
-                from_kept[last.arg as usize] += 1;
+    let mut from_kept = vec![0u32; cfg.block_count()];
+    for &b in cfg.order() {
+        if let Some(t) = cfg.block(b).target() {
+            if keep[b.index()] {
+                from_kept[t.index()] += 1;
             }
         }
     }
-    for &b in &cfg.order {
-        if let Some(last) = cfg.block(b).instrs.last() {
-            let t = last.arg as usize;
-            let orphan = crate::cfg::is_jump(table, last.op)
-                && reachable.contains(t)
-                && all[t] > 0
-                && from_kept[t] == 0;
+    for &b in cfg.order() {
+        if let Some(t) = cfg.block(b).target() {
+            let t = t.index();
+            let orphan = reachable.contains(t) && all[t] > 0 && from_kept[t] == 0;
             if !keep[b.index()] && orphan {
                 keep[b.index()] = true;
                 from_kept[t] += 1;
@@ -134,7 +128,7 @@ fn keep_last_jumpers(cfg: &Cfg, reachable: &fixedbitset::FixedBitSet, keep: &mut
 /// fall-through must have somewhere to go).
 fn keep_successors(cfg: &Cfg, keep: &mut [bool]) {
     let mut work: Vec<BlockId> = cfg
-        .order
+        .order()
         .iter()
         .copied()
         .filter(|b| keep[b.index()])
@@ -159,8 +153,8 @@ fn keep_layout_marks(cfg: &Cfg, keep: &mut [bool]) {
     let mut old = [NO_LINE; 2];
     let mut new = [NO_LINE; 2];
     let mut run: Vec<BlockId> = Vec::new();
-    for &b in &cfg.order {
-        let instrs = &cfg.block(b).instrs;
+    for &b in cfg.order() {
+        let instrs = cfg.block(b).instrs();
         if !keep[b.index()] {
             run.push(b);
             for (m, cl) in old.iter_mut().enumerate() {
@@ -179,7 +173,7 @@ fn keep_layout_marks(cfg: &Cfg, keep: &mut [bool]) {
                 for &r in &run {
                     keep[r.index()] = true;
                     for (m, cl) in new.iter_mut().enumerate() {
-                        *cl = line_after(*cl, &cfg.block(r).instrs, m == 1);
+                        *cl = line_after(*cl, cfg.block(r).instrs(), m == 1);
                     }
                 }
             }
@@ -242,10 +236,10 @@ fn pushes_copy(p: &crate::bytecode::Instr) -> bool {
 /// Push-then-pop pairs into NOPs.
 fn no_effect_pairs(code: &mut CodeUnit<'_, '_>) -> u32 {
     let mut changes = 0;
-    for b in code.cfg.order.clone() {
+    for b in code.cfg.order().to_vec() {
         let mut i = 0;
-        while i < code.cfg.block(b).instrs.len() {
-            let instrs = &code.cfg.block(b).instrs;
+        while i < code.cfg.block(b).len() {
+            let instrs = code.cfg.block(b).instrs();
             if instrs[i].op == Op::POP_TOP {
                 let prev = (0..i).rev().find(|&j| instrs[j].op != Op::NOP);
                 let pushes_copy = prev.filter(|&j| pushes_copy(&instrs[j]));

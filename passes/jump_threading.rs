@@ -98,19 +98,19 @@ impl Pass for JumpThreading {
         // On 3.12 a block must not stop being a jump target (see
         // `Cfg::jumpers`): a jump may leave `b` only if another one stays.
         let may_leave = |jumpers: &[u32], b: BlockId| !marks || jumpers[b.index()] > 1;
-        let order = code.cfg.order.clone();
+        let order = code.cfg.order().to_vec();
         // Fall-through edges only change here where `a` itself is rewritten;
         // jumps into a block are tracked in `jumpers` as they change.
         let preds = code.cfg.predecessors();
         let mut unlinked: Vec<BlockId> = Vec::new();
         for (k, &a) in order.iter().enumerate() {
-            let Some(&x) = code.cfg.block(a).instrs.last() else {
+            let blk = code.cfg.block(a);
+            let (Some(&x), Some(target)) = (blk.last(), blk.target()) else {
                 continue;
             };
             let Some(kind) = jump_kind(x.op) else {
                 continue;
             };
-            let target = BlockId(x.arg);
             // Past empty blocks.
             let landing = code.cfg.skip_empty(target);
             if landing != target {
@@ -125,26 +125,22 @@ impl Pass for JumpThreading {
                 && may_leave(&jumpers, landing)
             {
                 jumpers[landing.index()] -= 1;
-                let last = code.cfg.block(a).instrs.len() - 1;
+                let last = code.cfg.block(a).len() - 1;
                 code.cfg.nop_out(a, last);
-                code.cfg.block_mut(a).fallthrough = Some(landing);
+                code.cfg.set_fallthrough(a, Some(landing));
                 changes += 1;
                 continue;
             }
             // A conditional jump over a lone unconditional jump: invert it.
             if kind == Kind::PopJump && !facts.unreachable_code_observable {
-                if let Some(b) = invertible_over(code, a, k, &order, &pos, &preds, &jumpers) {
-                    let j = code.cfg.block(b).instrs[0];
-                    let l2 = BlockId(j.arg);
+                if let Some((b, l2)) = invertible_over(code, a, k, &order, &pos, &preds, &jumpers) {
                     if may_leave(&jumpers, landing) {
                         jumpers[landing.index()] -= 1;
                         jumpers[l2.index()] += 1;
-                        let blk = code.cfg.block_mut(a);
-                        if let Some(last) = blk.instrs.last_mut() {
-                            last.op = inverted(last.op);
-                            last.arg = l2.0;
-                        }
-                        blk.fallthrough = Some(landing);
+                        let last = code.cfg.block(a).len() - 1;
+                        code.cfg.set_op(a, last, inverted(x.op));
+                        code.cfg.retarget(a, l2);
+                        code.cfg.set_fallthrough(a, Some(landing));
                         // B is unreachable now (it was entered only from
                         // `a`); it leaves the layout so that `a` falls
                         // through to L1 without an added jump. Its line is
@@ -157,13 +153,12 @@ impl Pass for JumpThreading {
             }
             // Through a lone unconditional jump.
             let jb = code.cfg.block(landing);
-            let [j] = jb.instrs.as_slice() else {
+            let ([j], Some(t)) = (jb.instrs(), jb.target()) else {
                 continue;
             };
             if jump_kind(j.op) != Some(Kind::Unconditional) {
                 continue;
             }
-            let t = BlockId(j.arg);
             let (pa, pj, pt) = (pos[a.index()], pos[landing.index()], pos[t.index()]);
             if t == landing || pt == usize::MAX || pj <= pa {
                 continue;
@@ -178,7 +173,7 @@ impl Pass for JumpThreading {
             if code.cfg.starts_lnotab_entry(landing, 0, &pos) {
                 continue;
             }
-            if facts.exception_table && code.cfg.block(a).handler != jb.handler {
+            if facts.exception_table && code.cfg.block(a).handler() != jb.handler() {
                 continue;
             }
             let direction_ok = !new_backward
@@ -197,7 +192,7 @@ impl Pass for JumpThreading {
         }
         // (Only blocks nothing jumps to and only `a` fell into: the layout
         // positions used above stay valid for every other block.)
-        code.cfg.order.retain(|b| !unlinked.contains(b));
+        code.cfg.unlink_blocks(|b| unlinked.contains(&b));
         // Block boundaries left by removed jumps go too (not counted as a
         // change: the code is the same instruction for instruction).
         code.cfg.merge_straight_blocks();
@@ -236,7 +231,7 @@ fn jump_kind(op: Op) -> Option<Kind> {
 /// L1 that falls through to a block B holding only an unconditional jump to
 /// L2, with L1 laid out right after B: B, when the conditional jump may be
 /// inverted to go to L2 and fall through to L1 (B is then unreachable and
-/// left for `dead-code`). Line events: B's jump has the conditional jump's
+/// left for `dead-code`), with L2. Line events: B's jump has the conditional jump's
 /// line and B is entered only from `a`, so it reports nothing of its own;
 /// L2 is reached in the same direction; L1 is reached forward either way.
 fn invertible_over(
@@ -247,23 +242,22 @@ fn invertible_over(
     pos: &[usize],
     preds: &crate::cfg::Predecessors,
     jumpers: &[u32],
-) -> Option<BlockId> {
+) -> Option<(BlockId, BlockId)> {
     let facts = code.cfg.version.facts();
     let blk = code.cfg.block(a);
-    let x = *blk.instrs.last()?;
-    let b = blk.fallthrough?;
-    let l1 = BlockId(x.arg);
+    let x = *blk.last()?;
+    let b = blk.fallthrough()?;
+    let l1 = blk.target()?;
     if order.get(k + 1) != Some(&b) || order.get(k + 2) != Some(&l1) {
         return None;
     }
     let bb = code.cfg.block(b);
-    let [j] = bb.instrs.as_slice() else {
+    let ([j], Some(l2)) = (bb.instrs(), bb.target()) else {
         return None;
     };
     if jump_kind(j.op) != Some(Kind::Unconditional) || j.loc.line != x.loc.line {
         return None;
     }
-    let l2 = BlockId(j.arg);
     if l2 == b || l2 == l1 || matches!(pos.get(l2.index()), None | Some(&usize::MAX)) {
         return None;
     }
@@ -271,7 +265,7 @@ fn invertible_over(
     if preds.of(b) != [(a, crate::cfg::EdgeKind::Fallthrough)] || jumpers[b.index()] > 0 {
         return None;
     }
-    if facts.exception_table && bb.handler != blk.handler {
+    if facts.exception_table && bb.handler() != blk.handler() {
         return None;
     }
     // The new conditional jump must exist in the version: 3.12+ have no
@@ -280,7 +274,7 @@ fn invertible_over(
     if backward && !facts.pop_jump_backward {
         return None;
     }
-    Some(b)
+    Some((b, l2))
 }
 
 /// The conditional jump with the opposite condition.
@@ -306,10 +300,13 @@ fn inverted(op: Op) -> Op {
 /// opcode of the right direction).
 fn set_target(code: &mut CodeUnit<'_, '_>, a: BlockId, t: BlockId) {
     let v = code.cfg.version;
-    if let Some(last) = code.cfg.block_mut(a).instrs.last_mut() {
-        last.arg = t.0;
-        if last.op == Op::JUMP_ABSOLUTE || last.op == Op::JUMP_BACKWARD {
-            last.op = unconditional_jump(v);
-        }
+    let blk = code.cfg.block(a);
+    let Some(&last) = blk.last() else {
+        return;
+    };
+    let at = blk.len() - 1;
+    code.cfg.retarget(a, t);
+    if last.op == Op::JUMP_ABSOLUTE || last.op == Op::JUMP_BACKWARD {
+        code.cfg.set_op(a, at, unconditional_jump(v));
     }
 }

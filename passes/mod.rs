@@ -58,6 +58,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // `pyopt_test_miscompile`, so the verifier must reject them.
         #[cfg(feature = "test-passes")]
         &test_passes::BreakStackOnMarker,
+        // Test-only: takes a jump target out of the layout in code objects
+        // named `pyopt_test_badcfg`, so the CFG verifier must name it.
+        #[cfg(feature = "test-passes")]
+        &test_passes::BreakCfgOnMarker,
         // Test-only, deliberately wrong: `a - b` computed as `a + b`, so the
         // differential tests can be seen to catch a miscompile.
         #[cfg(feature = "test-passes")]
@@ -96,4 +100,35 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
             level: p.level(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every pass source, by file.
+    const SOURCES: [(&str, &str); 8] = [
+        ("const_propagation.rs", include_str!("const_propagation.rs")),
+        ("constant_folding.rs", include_str!("constant_folding.rs")),
+        ("dead_code.rs", include_str!("dead_code.rs")),
+        ("jump_threading.rs", include_str!("jump_threading.rs")),
+        ("nop_removal.rs", include_str!("nop_removal.rs")),
+        ("strip_docstrings.rs", include_str!("strip_docstrings.rs")),
+        ("superinstructions.rs", include_str!("superinstructions.rs")),
+        ("test_passes.rs", include_str!("test_passes.rs")),
+    ];
+
+    /// Passes delete instructions only through the CFG's edit API (the
+    /// block's instruction vector is private to `cfg`, see the compile-fail
+    /// doc-tests on `cfg::Block`), and of that API the one deletion
+    /// primitive, `Cfg::remove_nops`, is called only by `nop-removal` and by
+    /// `strip-docstrings` (which drops the docstring statement as `-OO`
+    /// does). A new caller must be a deliberate decision, made here.
+    #[test]
+    fn only_nop_removal_and_strip_docstrings_remove_nops() {
+        let callers: Vec<&str> = SOURCES
+            .iter()
+            .filter(|(_, src)| src.contains(".remove_nops("))
+            .map(|(file, _)| *file)
+            .collect();
+        assert_eq!(callers, ["nop_removal.rs", "strip_docstrings.rs"]);
+    }
 }

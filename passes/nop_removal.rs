@@ -17,7 +17,8 @@
 //!
 //! Other passes delete code by turning it into located NOPs (see
 //! `Cfg::nop_out`); this pass is the single place that decides which of
-//! those NOPs may go.
+//! those NOPs may go, and removes them through `Cfg::remove_nops` (the CFG's
+//! one deletion primitive, which removes nothing but NOPs).
 //!
 //! What it assumes: line events follow CPython's tracing rules (3.8/3.9: the
 //! start of a `co_lnotab` entry or a backward jump; 3.10/3.11: a change of line
@@ -39,7 +40,6 @@
 //!
 //! Versions: 3.8–3.14.
 
-use crate::bytecode::Instr;
 use crate::cfg::EdgeKind;
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
@@ -76,23 +76,27 @@ impl Pass for NopRemoval {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let has_nop =
-            |b: &crate::cfg::BlockId| code.cfg.block(*b).instrs.iter().any(|i| i.op == Op::NOP);
-        if !code.cfg.order.iter().any(has_nop) {
+            |b: &crate::cfg::BlockId| code.cfg.block(*b).instrs().iter().any(|i| i.op == Op::NOP);
+        if !code.cfg.order().iter().any(has_nop) {
             return Changed::NONE;
         }
         let aggressive = code.level >= Level::Aggressive;
         let preds = code.cfg.predecessors();
-        let order = code.cfg.order.clone();
+        let order = code.cfg.order().to_vec();
         let mut removed = 0u32;
+        // Per block: which NOPs go, and which kept instructions receive the
+        // line-start mark of a NOP removed before them.
+        let mut remove: Vec<bool> = Vec::new();
+        let mut marks: Vec<usize> = Vec::new();
         for (k, &b) in order.iter().enumerate() {
             // Rule (d): the line of the next block, when this block falls
             // through to it and nothing else reaches it.
             let next_block = order
                 .get(k + 1)
                 .copied()
-                .filter(|&n| code.cfg.block(b).fallthrough == Some(n) && preds.of(n).len() == 1);
+                .filter(|&n| code.cfg.block(b).fallthrough() == Some(n) && preds.of(n).len() == 1);
             let next_block_line =
-                next_block.and_then(|n| code.cfg.block(n).instrs.first().map(|i| i.loc.line));
+                next_block.and_then(|n| code.cfg.block(n).instrs().first().map(|i| i.loc.line));
             // 3.8/3.9: a line-start mark that rule (d) hands to the next block.
             let mut carry_to_next_block = false;
             // Rule (b) across a block boundary: the line of the instruction
@@ -100,46 +104,57 @@ impl Pass for NopRemoval {
             // fall-through from the block laid out before it.
             let line_before = match (k.checked_sub(1).map(|p| order[p]), preds.of(b)) {
                 (Some(p), [(q, EdgeKind::Fallthrough)]) if *q == p => {
-                    code.cfg.block(p).instrs.last().map(|i| i.loc.line)
+                    code.cfg.block(p).last().map(|i| i.loc.line)
                 }
                 _ => None,
             };
-            let instrs = std::mem::take(&mut code.cfg.block_mut(b).instrs);
-            let mut kept: Vec<Instr> = Vec::with_capacity(instrs.len());
+            let instrs = code.cfg.block(b).instrs();
+            remove.clear();
+            marks.clear();
+            // The line of the last instruction kept so far.
+            let mut kept_line: Option<i32> = None;
             // What a removed NOP hands to the instruction after it.
             let mut carry_start = false;
-            for (i, &orig) in instrs.iter().enumerate() {
-                let mut ins = orig;
-                ins.line_start |= std::mem::take(&mut carry_start);
+            for (i, ins) in instrs.iter().enumerate() {
+                let carried = std::mem::take(&mut carry_start);
+                let line_start = ins.line_start | carried;
                 if ins.op != Op::NOP {
-                    kept.push(ins);
+                    if carried && !ins.line_start {
+                        marks.push(i);
+                    }
+                    kept_line = Some(ins.loc.line);
+                    remove.push(false);
                     continue;
                 }
                 let line = ins.loc.line;
                 let next_line = instrs.get(i + 1).map(|n| n.loc.line);
-                let same_as_before = !ins.line_start
-                    && kept.last().map_or(line_before, |p| Some(p.loc.line)) == Some(line);
-                let remove = if aggressive || same_as_before {
+                let same_as_before = !line_start && kept_line.or(line_before) == Some(line);
+                let go = if aggressive || same_as_before {
                     true
                 } else if next_line == Some(line) {
-                    carry_start = ins.line_start;
+                    carry_start = line_start;
                     true
                 } else if next_line.is_none() && next_block_line == Some(line) {
-                    carry_to_next_block = ins.line_start;
+                    carry_to_next_block = line_start;
                     true
                 } else {
                     false
                 };
-                if remove {
-                    removed += 1;
-                } else {
-                    kept.push(ins);
+                if !go {
+                    if carried && !ins.line_start {
+                        marks.push(i);
+                    }
+                    kept_line = Some(line);
                 }
+                remove.push(go);
             }
-            code.cfg.block_mut(b).instrs = kept;
+            for &i in &marks {
+                code.cfg.mark_line_start(b, i);
+            }
+            removed += code.cfg.remove_nops(b, |i, _| remove[i]);
             if let (true, Some(n)) = (carry_to_next_block, next_block) {
-                if let Some(first) = code.cfg.block_mut(n).instrs.first_mut() {
-                    first.line_start = true;
+                if !code.cfg.block(n).is_empty() {
+                    code.cfg.mark_line_start(n, 0);
                 }
             }
         }

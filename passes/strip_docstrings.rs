@@ -24,6 +24,7 @@
 //!
 //! Versions: 3.8–3.14 (3.14: through `CO_HAS_DOCSTRING`).
 
+use crate::cfg::BlockId;
 use crate::marshal::Value;
 use crate::opt::{Changed, CodeUnit, Level, Pass};
 use crate::version::{ArgKind, Op};
@@ -75,19 +76,21 @@ fn strip_function_docstring(code: &mut CodeUnit<'_, '_>) -> Changed {
         |op: Op, arg: u32| arg == 0 && table.info(op).is_some_and(|i| i.arg_kind == ArgKind::Const);
     // The same str may also be a value the code loads (`def g(): "x"; return "x"`):
     // those loads move to a copy at the end of `co_consts`.
-    if code
-        .cfg
-        .blocks
+    let blocks: Vec<_> = code.cfg.block_ids().collect();
+    let loads: Vec<(BlockId, usize, Op)> = blocks
         .iter()
-        .flat_map(|b| &b.instrs)
-        .any(|i| loads_slot(i.op, i.arg))
-    {
+        .flat_map(|&b| {
+            let instrs = code.cfg.block(b).instrs().iter().enumerate();
+            instrs
+                .filter(|(_, i)| loads_slot(i.op, i.arg))
+                .map(move |(k, i)| (b, k, i.op))
+        })
+        .collect();
+    if !loads.is_empty() {
         let copy = code.consts.len() as u32;
         code.consts.push(code.consts[0]);
-        for ins in code.cfg.blocks.iter_mut().flat_map(|b| b.instrs.iter_mut()) {
-            if loads_slot(ins.op, ins.arg) {
-                ins.arg = copy;
-            }
+        for (b, k, op) in loads {
+            code.cfg.replace(b, k, op, copy);
         }
     }
     let none = code.arena.push(Value::None, false);
@@ -105,7 +108,7 @@ fn strip_doc_store(code: &mut CodeUnit<'_, '_>) -> Changed {
             .and_then(|&id| code.arena.as_str_bytes(id))
             == Some(b"__doc__".as_slice())
     };
-    let instrs = &code.cfg.block(entry).instrs;
+    let instrs = code.cfg.block(entry).instrs();
     let found = instrs.windows(2).position(|w| {
         w[0].op == Op::LOAD_CONST
             && is_str(code, w[0].arg as usize)
@@ -114,7 +117,12 @@ fn strip_doc_store(code: &mut CodeUnit<'_, '_>) -> Changed {
     });
     match found {
         Some(i) => {
-            code.cfg.block_mut(entry).instrs.drain(i..i + 2);
+            // Blanked like any removed code, then dropped with its line, as
+            // `-OO` compiles it (the one pass besides `nop-removal` that
+            // removes NOPs: see `Cfg::remove_nops`).
+            code.cfg.nop_out(entry, i);
+            code.cfg.nop_out(entry, i + 1);
+            code.cfg.remove_nops(entry, |k, _| k == i || k == i + 1);
             Changed(1)
         }
         None => Changed::NONE,

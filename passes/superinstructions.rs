@@ -82,10 +82,10 @@ impl Pass for Superinstructions {
 }
 
 fn unchecked_loads(code: &mut CodeUnit<'_, '_>) -> u32 {
-    let has_check = code.cfg.order.iter().any(|b| {
+    let has_check = code.cfg.order().iter().any(|b| {
         code.cfg
             .block(*b)
-            .instrs
+            .instrs()
             .iter()
             .any(|i| i.op == Op::LOAD_FAST_CHECK)
     });
@@ -98,10 +98,7 @@ fn unchecked_loads(code: &mut CodeUnit<'_, '_>) -> u32 {
             let unchecked = ins.op == Op::LOAD_FAST_CHECK
                 && (ins.arg as usize) < nlocals
                 && bound.contains(ins.arg as usize);
-            if unchecked {
-                ins.op = Op::LOAD_FAST;
-            }
-            unchecked
+            unchecked.then_some((Op::LOAD_FAST, ins.arg))
         })
 }
 
@@ -130,16 +127,14 @@ fn fusable(a: &Instr, c: &Instr, across_lines: bool) -> bool {
 
 fn fuse_pairs(code: &mut CodeUnit<'_, '_>, across_lines: bool) -> u32 {
     let mut changes = 0;
-    for b in code.cfg.order.clone() {
-        let instrs = &mut code.cfg.block_mut(b).instrs;
+    for b in code.cfg.order().to_vec() {
         let mut i = 0;
-        while i + 1 < instrs.len() {
+        while i + 1 < code.cfg.block(b).len() {
+            let instrs = code.cfg.block(b).instrs();
             let (a, c) = (instrs[i], instrs[i + 1]);
             match fuse(&a, &c) {
                 Some(op) if fusable(&a, &c, across_lines) => {
-                    instrs[i].op = op;
-                    instrs[i].arg = (a.arg << 4) | c.arg;
-                    instrs.remove(i + 1);
+                    code.cfg.fuse(b, i, op, (a.arg << 4) | c.arg);
                     changes += 1;
                 }
                 _ => {}

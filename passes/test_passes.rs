@@ -37,8 +37,9 @@ impl Pass for PadExtendedArgs {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut n = 0;
-        for b in &mut code.cfg.blocks {
-            for ins in &mut b.instrs {
+        for b in code.cfg.block_ids() {
+            for i in 0..code.cfg.block(b).len() {
+                let ins = code.cfg.block(b).instrs()[i];
                 let padded = matches!(
                     ins.op,
                     Op::LOAD_CONST
@@ -48,7 +49,7 @@ impl Pass for PadExtendedArgs {
                         | Op::STORE_NAME
                 );
                 if padded && ins.ext == 0 && ext_needed(ins.arg) == 0 {
-                    ins.ext = 1;
+                    code.cfg.set_ext(b, i, 1);
                     n += 1;
                 }
             }
@@ -99,8 +100,7 @@ impl Pass for BreakStackOnMarker {
         let Some(entry) = code.cfg.entry() else {
             return Changed::NONE;
         };
-        let block = code.cfg.block_mut(entry);
-        let Some(first) = block.instrs.first().copied() else {
+        let Some(first) = code.cfg.block(entry).instrs().first().copied() else {
             return Changed::NONE;
         };
         if first.op == Op::POP_TOP {
@@ -110,9 +110,43 @@ impl Pass for BreakStackOnMarker {
         pop.op = Op::POP_TOP;
         pop.arg = 0;
         pop.ext = 0;
-        block.instrs.insert(0, pop);
-        block.instrs.insert(0, pop);
+        code.cfg.insert(entry, 0, pop);
+        code.cfg.insert(entry, 0, pop);
         Changed(2)
+    }
+}
+
+/// Takes the target of the first jump out of the layout in code objects
+/// whose name contains `pyopt_test_badcfg`: a CFG that `linearize` cannot
+/// lay out, which the CFG verifier must report by pass, block and
+/// instruction (`--verify-each`).
+pub struct BreakCfgOnMarker;
+
+impl Pass for BreakCfgOnMarker {
+    fn name(&self) -> &'static str {
+        "test-break-cfg"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only: unlinks a jump target in code objects named pyopt_test_badcfg (the CFG verifier must name it)."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        if !code.qualname.contains("pyopt_test_badcfg") {
+            return Changed::NONE;
+        }
+        let entry = code.cfg.entry();
+        let target = code
+            .cfg
+            .order()
+            .iter()
+            .filter_map(|&b| code.cfg.block(b).target())
+            .find(|&t| Some(t) != entry && code.cfg.order().contains(&t));
+        match target {
+            Some(t) => Changed(code.cfg.unlink_blocks(|b| b == t)),
+            None => Changed::NONE,
+        }
     }
 }
 
@@ -133,16 +167,17 @@ impl Pass for WrongSubtraction {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut n = 0;
-        for b in &mut code.cfg.blocks {
-            for ins in &mut b.instrs {
+        for b in code.cfg.block_ids() {
+            for i in 0..code.cfg.block(b).len() {
+                let ins = code.cfg.block(b).instrs()[i];
                 match ins.op {
                     Op::BINARY_SUBTRACT => {
-                        ins.op = Op::BINARY_ADD;
+                        code.cfg.set_op(b, i, Op::BINARY_ADD);
                         n += 1;
                     }
                     // BINARY_OP: 10 is `-`, 0 is `+` (3.11–3.13).
                     Op::BINARY_OP if ins.arg == 10 => {
-                        ins.arg = 0;
+                        code.cfg.replace(b, i, Op::BINARY_OP, 0);
                         n += 1;
                     }
                     _ => {}
@@ -174,14 +209,101 @@ impl Pass for UncheckedLoad {
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
         let mut n = 0;
-        for b in &mut code.cfg.blocks {
-            for ins in &mut b.instrs {
-                if ins.op == Op::LOAD_FAST_CHECK {
-                    ins.op = Op::LOAD_FAST;
+        for b in code.cfg.block_ids() {
+            for i in 0..code.cfg.block(b).len() {
+                if code.cfg.block(b).instrs()[i].op == Op::LOAD_FAST_CHECK {
+                    code.cfg.set_op(b, i, Op::LOAD_FAST);
                     n += 1;
                 }
             }
         }
         Changed(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{CodeIr, Instr, Loc};
+    use crate::cfg::Cfg;
+    use crate::marshal::{Arena, CodeId};
+    use crate::opt::{Debug, MayChange, Pipeline, Rejected, Stats};
+
+    fn ins(op: Op, arg: u32, line: i32) -> Instr {
+        Instr {
+            op,
+            ext: 0,
+            arg,
+            loc: Loc::line(line),
+            line_start: false,
+        }
+    }
+
+    /// Runs `pass` alone on `def f(x): if x: y = None; return y` (3.12, in
+    /// a code object both marker passes act on), verifying after each pass
+    /// application.
+    fn run_alone(pass: &str) -> Result<u64, Rejected> {
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.firstlineno = 1;
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_CONST, 0, 3),
+            ins(Op::STORE_FAST, 1, 3),
+            ins(Op::LOAD_FAST_CHECK, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+        ];
+        let mut arena = Arena::default();
+        let mut unit = CodeUnit {
+            cfg: Cfg::build(&ir),
+            arena: &mut arena,
+            id: CodeId(0),
+            consts: Vec::new(),
+            names: Vec::new(),
+            flags: 0,
+            nargs: 1,
+            nlocals: 2,
+            qualname: "pyopt_test_badcfg.pyopt_test_miscompile".into(),
+            level: Level::Safe,
+        };
+        let debug = Debug {
+            verify_each: true,
+            ..Debug::default()
+        };
+        let pipeline = Pipeline::new(&[pass], debug);
+        let mut all = MayChange::NONE;
+        all.set(0);
+        pipeline.run(
+            &mut unit,
+            &mut Stats::default(),
+            &|_| Ok(()),
+            &mut |_, _| {},
+            all,
+        )
+    }
+
+    #[test]
+    fn the_cfg_verifier_names_the_pass_block_and_instruction() {
+        let rejected = run_alone("test-break-cfg").expect_err("a broken CFG is rejected");
+        assert_eq!(rejected.pass, Some("test-break-cfg"));
+        assert_eq!(
+            rejected.reason,
+            "B0[2] POP_JUMP_IF_FALSE: target B2 is not laid out; \
+             B1: fall-through B2 is not laid out"
+        );
+    }
+
+    #[test]
+    fn a_stack_break_is_placed_at_its_instruction() {
+        let rejected = run_alone("test-miscompile").expect_err("an underflow is rejected");
+        assert_eq!(rejected.pass, Some("test-miscompile"));
+        assert!(
+            rejected
+                .reason
+                .starts_with("B0[0] POP_TOP: POP_TOP underflows the stack"),
+            "{}",
+            rejected.reason
+        );
     }
 }

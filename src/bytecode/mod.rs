@@ -67,7 +67,9 @@ pub struct Instr {
     /// EXTENDED_ARG prefixes this instruction was read with; the encoder
     /// never writes fewer (it writes more when the argument needs them).
     pub ext: u8,
-    /// The full argument. For jumps: the index of the target instruction.
+    /// The full argument. For jumps: the index of the target instruction
+    /// (in a `cfg::Cfg`, a jump's target is its block's `target` instead,
+    /// and this is unused).
     pub arg: u32,
     pub loc: Loc,
     /// 3.8/3.9: a line-table entry with a non-zero line delta starts at this

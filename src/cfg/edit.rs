@@ -1,13 +1,36 @@
-//! Edits shared by the passes, each keeping the CFG valid for `linearize`:
-//! turning instructions into located `NOP`s, dropping empty blocks, the
-//! line-event facts the passes consult before removing or bypassing an
-//! instruction, and definite assignment of locals.
+//! The edit API of the CFG, and the facts the passes consult before an edit.
 //!
-//! The one mechanism every pass uses to delete code is [`Cfg::nop_out`]: the
-//! instruction becomes a `NOP` that keeps its location, so no line event is
-//! lost by the pass that made it redundant. The `nop-removal` pass then
-//! removes the NOPs that carry no line event of their own, by CPython's own
-//! rules.
+//! Passes never write a block's instructions, jump target, fall-through or
+//! the layout directly (those fields are private to the `cfg` module); they
+//! call the primitives below, modelled on CPython's `flowgraph.c`
+//! (`INSTR_SET_OP0`/`INSTR_SET_OP1`) and rustc's `MirPatch`:
+//!
+//! | primitive | what it does |
+//! |---|---|
+//! | [`Cfg::set_op`] | new opcode, same argument / target (jump inversion, unchecked loads) |
+//! | [`Cfg::replace`] | new opcode and oparg at the same location (`INSTR_SET_OP1`) |
+//! | [`Cfg::nop_out`] | a located `NOP` (`INSTR_SET_OP0(NOP)`): how code is removed |
+//! | [`Cfg::fuse`] | two adjacent instructions become one superinstruction |
+//! | [`Cfg::retarget`] | the block's jump goes to another block |
+//! | [`Cfg::set_fallthrough`] | the block's fall-through successor |
+//! | [`Cfg::unlink_blocks`] | blocks leave the layout (unreachable code) |
+//! | [`Cfg::insert`] | a new instruction (test passes only) |
+//! | [`Cfg::set_ext`], [`Cfg::clear_ext`] | the EXTENDED_ARG width hint |
+//! | [`Cfg::mark_line_start`] | the 3.8/3.9 line-start mark |
+//! | [`Cfg::remove_nops`] | the one deletion primitive: NOPs only |
+//!
+//! The rule they enforce: a pass never deletes an instruction. What a pass
+//! makes redundant becomes a `NOP` that keeps its location ([`Cfg::nop_out`]),
+//! so no line event is lost by the pass that made it redundant; the
+//! `nop-removal` pass then removes the NOPs that carry no line event of their
+//! own, by CPython's own rules, through [`Cfg::remove_nops`], which cannot
+//! remove anything but a NOP. [`Cfg::fuse`] is not a deletion: both
+//! instructions live on in the superinstruction.
+//!
+//! Also here: dropping empty blocks and merging straight-line blocks (both
+//! keep the code instruction for instruction), the line-event facts the
+//! passes consult before removing or bypassing an instruction, and definite
+//! assignment of locals.
 
 use fixedbitset::FixedBitSet;
 
@@ -17,13 +40,158 @@ use crate::version::{ArgKind, CodeLayout, Op};
 
 impl Cfg {
     /// Turns instruction `i` of block `b` into a `NOP` with the same
-    /// location (and 3.8/3.9 line-start mark).
+    /// location (and 3.8/3.9 line-start mark): CPython's
+    /// `INSTR_SET_OP0(instr, NOP)`. If it was the jump ending the block, the
+    /// block loses its jump target (it then falls through, or not, as its
+    /// `fallthrough` says).
     pub fn nop_out(&mut self, b: BlockId, i: usize) {
-        if let Some(ins) = self.blocks[b.index()].instrs.get_mut(i) {
+        let blk = &mut self.blocks[b.index()];
+        let last = blk.instrs.len().wrapping_sub(1);
+        if let Some(ins) = blk.instrs.get_mut(i) {
             ins.op = Op::NOP;
             ins.arg = 0;
             ins.ext = 0;
+            if i == last {
+                blk.target = None;
+            }
         }
+    }
+
+    /// Changes the opcode of instruction `i` of block `b`, keeping its
+    /// argument, location and (for a jump) target: for a rewrite that keeps
+    /// the argument's meaning (`LOAD_FAST_CHECK` → `LOAD_FAST`, a conditional
+    /// jump into its inverse or into an unconditional jump to the same
+    /// target). A jump must stay a jump and a non-jump a non-jump (the
+    /// verifier reports otherwise).
+    pub fn set_op(&mut self, b: BlockId, i: usize, op: Op) {
+        if let Some(ins) = self.blocks[b.index()].instrs.get_mut(i) {
+            ins.op = op;
+        }
+    }
+
+    /// Gives instruction `i` of block `b` a new opcode and oparg at the same
+    /// location (CPython's `INSTR_SET_OP1`); the EXTENDED_ARG hint, which
+    /// belonged to the old argument, is cleared. `op` is not a jump (a jump
+    /// keeps its opcode class: [`Cfg::set_op`], [`Cfg::retarget`]); if the
+    /// instruction was the block's jump, the block loses its target.
+    pub fn replace(&mut self, b: BlockId, i: usize, op: Op, arg: u32) {
+        let blk = &mut self.blocks[b.index()];
+        let last = blk.instrs.len().wrapping_sub(1);
+        if let Some(ins) = blk.instrs.get_mut(i) {
+            ins.op = op;
+            ins.arg = arg;
+            ins.ext = 0;
+            if i == last {
+                blk.target = None;
+            }
+        }
+    }
+
+    /// Fuses instructions `i` and `i + 1` of block `b` into the
+    /// superinstruction `op arg` at `i`, which keeps the first one's
+    /// location, line-start mark and EXTENDED_ARG hint. Neither instruction
+    /// is lost: both run as halves of the superinstruction.
+    ///
+    /// CPython's `make_super_instruction` does `INSTR_SET_OP1` on the first
+    /// and `INSTR_SET_OP0(NOP)` on the second, and `insert_superinstructions`
+    /// then calls `remove_redundant_nops` at once, which removes that NOP
+    /// because it has the first one's line (CPython fuses only on one line).
+    /// This is the same in one step: leaving the NOP for `nop-removal` would
+    /// change the output of the `superinstructions` pass run alone.
+    pub fn fuse(&mut self, b: BlockId, i: usize, op: Op, arg: u32) {
+        let blk = &mut self.blocks[b.index()];
+        if i + 1 >= blk.instrs.len() {
+            return;
+        }
+        blk.instrs[i].op = op;
+        blk.instrs[i].arg = arg;
+        blk.instrs.remove(i + 1);
+        if i + 1 == blk.instrs.len() {
+            // The second half was last: a superinstruction is no jump.
+            blk.target = None;
+        }
+    }
+
+    /// Points the jump that ends block `b` at `t` (linearization picks the
+    /// opcode of the right direction where the version has one).
+    pub fn retarget(&mut self, b: BlockId, t: BlockId) {
+        self.blocks[b.index()].target = Some(t);
+    }
+
+    /// Sets the block that runs after `b` when its last instruction does not
+    /// transfer control (`None`: it never falls through).
+    pub fn set_fallthrough(&mut self, b: BlockId, f: Option<BlockId>) {
+        self.blocks[b.index()].fallthrough = f;
+    }
+
+    /// Takes the laid-out blocks for which `unlink` is true out of the
+    /// layout (their instructions no longer run: for blocks nothing reaches).
+    /// They stay in the arena. Returns how many left.
+    pub fn unlink_blocks(&mut self, mut unlink: impl FnMut(BlockId) -> bool) -> u32 {
+        let before = self.order.len();
+        self.order.retain(|&b| !unlink(b));
+        (before - self.order.len()) as u32
+    }
+
+    /// Inserts `ins` before instruction `i` of block `b` (at the end when
+    /// `i` is its length). Only the test passes add instructions; a jump
+    /// cannot be inserted this way (it would have no target).
+    pub fn insert(&mut self, b: BlockId, i: usize, ins: Instr) {
+        let blk = &mut self.blocks[b.index()];
+        let i = i.min(blk.instrs.len());
+        blk.instrs.insert(i, ins);
+    }
+
+    /// Sets the EXTENDED_ARG width hint of instruction `i` of block `b`
+    /// (the encoder never writes fewer prefixes; see `Instr::ext`).
+    pub fn set_ext(&mut self, b: BlockId, i: usize, ext: u8) {
+        if let Some(ins) = self.blocks[b.index()].instrs.get_mut(i) {
+            ins.ext = ext;
+        }
+    }
+
+    /// Clears the EXTENDED_ARG width hints of every instruction, so that
+    /// changed code gets the minimal widths, as CPython writes them.
+    pub fn clear_ext(&mut self) {
+        for blk in &mut self.blocks {
+            for ins in &mut blk.instrs {
+                ins.ext = 0;
+            }
+        }
+    }
+
+    /// Gives instruction `i` of block `b` the 3.8/3.9 line-start mark (see
+    /// `Instr::line_start`): where `nop-removal` hands on the mark of a NOP
+    /// it removes.
+    pub fn mark_line_start(&mut self, b: BlockId, i: usize) {
+        if let Some(ins) = self.blocks[b.index()].instrs.get_mut(i) {
+            ins.line_start = true;
+        }
+    }
+
+    /// The one deletion primitive: removes the `NOP`s of block `b` for which
+    /// `remove(index, nop)` is true (indices as before the call); any other
+    /// instruction stays whatever `remove` says. Returns how many went.
+    ///
+    /// Only `nop-removal` calls this, deciding by CPython's line rules which
+    /// NOPs carry no line event; plus `strip-docstrings`, which blanks the
+    /// docstring store with [`Cfg::nop_out`] and removes those NOPs because
+    /// dropping that statement, line event included, is what `-OO` does.
+    /// `passes/mod.rs` tests that no other pass calls it.
+    pub fn remove_nops(
+        &mut self,
+        b: BlockId,
+        mut remove: impl FnMut(usize, &Instr) -> bool,
+    ) -> u32 {
+        let blk = &mut self.blocks[b.index()];
+        let before = blk.instrs.len();
+        let mut k = 0;
+        blk.instrs.retain(|ins| {
+            let go = ins.op == Op::NOP && remove(k, ins);
+            k += 1;
+            !go
+        });
+        (before - blk.instrs.len()) as u32
     }
 
     /// Position of every block in `order` (`usize::MAX` if not laid out).
@@ -59,15 +227,12 @@ impl Cfg {
         if !empty.iter().any(|e| *e) {
             return 0;
         }
-        let table = self.version.table();
         let resolved: Vec<BlockId> = (0..self.blocks.len() as u32)
             .map(|i| self.skip_empty(BlockId(i)))
             .collect();
         for blk in &mut self.blocks {
-            if let Some(last) = blk.instrs.last_mut() {
-                if is_jump(table, last.op) {
-                    last.arg = resolved[last.arg as usize].0;
-                }
+            if let Some(t) = blk.target {
+                blk.target = Some(resolved[t.index()]);
             }
             if let Some(f) = blk.fallthrough {
                 blk.fallthrough = Some(resolved[f.index()]);
@@ -75,6 +240,9 @@ impl Cfg {
             if let Some(h) = &mut blk.handler {
                 h.target = resolved[h.target.index()];
             }
+        }
+        if let Some(&e) = resolved.get(self.entry.index()) {
+            self.entry = e;
         }
         let before = self.order.len();
         self.order.retain(|b| !empty[b.index()]);
@@ -116,9 +284,11 @@ impl Cfg {
             if mergeable {
                 let moved = std::mem::take(&mut self.blocks[b.index()].instrs);
                 let next = self.blocks[b.index()].fallthrough.take();
+                let target = self.blocks[b.index()].target.take();
                 let blk = &mut self.blocks[a.index()];
                 blk.instrs.extend(moved);
                 blk.fallthrough = next;
+                blk.target = target;
                 self.order.remove(k + 1);
                 into[b.index()] = a.0;
                 merged += 1;
@@ -173,14 +343,11 @@ impl Cfg {
     /// reached by falling through from the same line; passes keep this count
     /// above zero for reachable blocks there.
     pub fn jumpers(&self) -> Vec<u32> {
-        let table = self.version.table();
         let mut n = vec![0u32; self.blocks.len()];
         for &b in &self.order {
-            if let Some(last) = self.block(b).instrs.last() {
-                if is_jump(table, last.op) {
-                    if let Some(c) = n.get_mut(last.arg as usize) {
-                        *c += 1;
-                    }
+            if let Some(t) = self.block(b).target {
+                if let Some(c) = n.get_mut(t.index()) {
+                    *c += 1;
                 }
             }
         }
@@ -236,7 +403,6 @@ impl Cfg {
             return inn;
         };
         inn[entry.index()] = entry_set.clone();
-        let table = self.version.table();
         let mut changed = true;
         while changed {
             changed = false;
@@ -252,17 +418,15 @@ impl Cfg {
                 if let Some(f) = blk.fallthrough {
                     edges.push((f, &out));
                 }
-                if let Some(last) = blk.instrs.last() {
-                    if is_jump(table, last.op) {
-                        // SETUP_* edges: the state where the protected
-                        // region begins is at least the block's entry state.
-                        let state = if super::is_block_setup(last.op) {
-                            &inn[b.index()]
-                        } else {
-                            &out
-                        };
-                        edges.push((BlockId(last.arg), state));
-                    }
+                if let (Some(t), Some(last)) = (blk.target, blk.instrs.last()) {
+                    // SETUP_* edges: the state where the protected
+                    // region begins is at least the block's entry state.
+                    let state = if super::is_block_setup(last.op) {
+                        &inn[b.index()]
+                    } else {
+                        &out
+                    };
+                    edges.push((t, state));
                 }
                 if let Some(h) = blk.handler {
                     edges.push((h.target, &inn[b.index()]));
@@ -290,13 +454,14 @@ impl Cfg {
 
     /// Visits every instruction of the reachable blocks together with the
     /// locals bound on every path to it ([`Cfg::definitely_assigned`]
-    /// extended through the block); `visit` may rewrite the instruction and
-    /// says whether it did. Returns the number of rewrites.
+    /// extended through the block); where `visit` returns a new opcode and
+    /// oparg, the instruction is rewritten as by [`Cfg::replace`] (before the
+    /// walk goes on past it). Returns the number of rewrites.
     pub fn rewrite_with_bound(
         &mut self,
         nargs: usize,
         nlocals: usize,
-        mut visit: impl FnMut(&mut Instr, &FixedBitSet) -> bool,
+        mut visit: impl FnMut(&Instr, &FixedBitSet) -> Option<(Op, u32)>,
     ) -> u32 {
         let assigned = self.definitely_assigned(nargs, nlocals);
         let excluded = self.unbindable_locals(nlocals);
@@ -307,11 +472,12 @@ impl Cfg {
                 continue;
             }
             let mut bound = assigned[b.index()].clone();
-            for ins in &mut self.blocks[b.index()].instrs {
-                if visit(ins, &bound) {
+            for i in 0..self.blocks[b.index()].instrs.len() {
+                if let Some((op, arg)) = visit(&self.blocks[b.index()].instrs[i], &bound) {
+                    self.replace(b, i, op, arg);
                     changes += 1;
                 }
-                for l in bound_by(ins) {
+                for l in bound_by(&self.blocks[b.index()].instrs[i]) {
                     let l = l as usize;
                     if l < nlocals && !excluded.contains(l) {
                         bound.insert(l);
@@ -376,5 +542,257 @@ pub fn bound_by(ins: &Instr) -> Vec<u32> {
         }
         op if op.packs_two_locals() => vec![ins.arg >> 4, ins.arg & 15],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{CodeIr, Loc};
+    use crate::version::PyVersion;
+
+    fn ins(op: Op, arg: u32, line: i32) -> Instr {
+        Instr {
+            op,
+            ext: 0,
+            arg,
+            loc: Loc::line(line),
+            line_start: false,
+        }
+    }
+
+    /// 3.12: B0 = [RESUME, LOAD_FAST x, POP_JUMP_IF_FALSE → B2],
+    /// B1 = [LOAD_FAST x, STORE_FAST y] (falls through to B2),
+    /// B2 = [LOAD_FAST_CHECK y, RETURN_VALUE].
+    fn sample() -> Cfg {
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.firstlineno = 1;
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_FAST, 0, 3),
+            ins(Op::STORE_FAST, 1, 3),
+            ins(Op::LOAD_FAST_CHECK, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+        ];
+        Cfg::build(&ir)
+    }
+
+    const B0: BlockId = BlockId(0);
+    const B1: BlockId = BlockId(1);
+    const B2: BlockId = BlockId(2);
+
+    fn ops(cfg: &Cfg, b: BlockId) -> Vec<Op> {
+        cfg.block(b).instrs().iter().map(|i| i.op).collect()
+    }
+
+    #[test]
+    fn build_keeps_the_target_apart_from_the_oparg() {
+        let cfg = sample();
+        assert_eq!(cfg.block(B0).target(), Some(B2));
+        assert_eq!(cfg.block(B0).instrs()[2].arg, 0, "a jump's arg is unused");
+        assert_eq!(cfg.block(B1).target(), None);
+        assert_eq!(cfg.block(B1).fallthrough(), Some(B2));
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn nop_out_keeps_the_location_and_drops_a_jump_target() {
+        let mut cfg = sample();
+        cfg.set_ext(B1, 0, 1);
+        cfg.nop_out(B1, 0);
+        let n = cfg.block(B1).instrs()[0];
+        assert_eq!((n.op, n.arg, n.ext, n.loc), (Op::NOP, 0, 0, Loc::line(3)));
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.block(B0).target(), None);
+        assert_eq!(cfg.block(B0).len(), 3, "nothing is deleted");
+        assert_eq!(cfg.verify(), Ok(()));
+        // Out of range: nothing happens.
+        cfg.nop_out(B0, 9);
+        assert_eq!(cfg.block(B0).len(), 3);
+    }
+
+    #[test]
+    fn set_op_keeps_argument_and_target() {
+        let mut cfg = sample();
+        cfg.set_op(B0, 2, Op::POP_JUMP_IF_TRUE);
+        assert_eq!(cfg.block(B0).instrs()[2].op, Op::POP_JUMP_IF_TRUE);
+        assert_eq!(cfg.block(B0).target(), Some(B2));
+        cfg.set_op(B2, 0, Op::LOAD_FAST);
+        assert_eq!(cfg.block(B2).instrs()[0].arg, 1);
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn replace_sets_op_and_oparg_at_the_same_location() {
+        let mut cfg = sample();
+        cfg.set_ext(B1, 0, 2);
+        cfg.replace(B1, 0, Op::LOAD_CONST, 7);
+        let r = cfg.block(B1).instrs()[0];
+        assert_eq!(
+            (r.op, r.arg, r.ext, r.loc),
+            (Op::LOAD_CONST, 7, 0, Loc::line(3))
+        );
+        // Replacing the jump drops the block's target.
+        cfg.replace(B0, 2, Op::POP_TOP, 0);
+        assert_eq!(cfg.block(B0).target(), None);
+        assert_eq!(cfg.verify(), Ok(()));
+    }
+
+    #[test]
+    fn fuse_makes_one_superinstruction_of_two() {
+        let mut cfg = sample();
+        cfg.fuse(B1, 0, Op::LOAD_FAST_LOAD_FAST, 0x01);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST_LOAD_FAST]);
+        let f = cfg.block(B1).instrs()[0];
+        assert_eq!((f.arg, f.loc), (0x01, Loc::line(3)));
+        // Without a second instruction there is nothing to fuse.
+        cfg.fuse(B1, 0, Op::STORE_FAST_STORE_FAST, 0x11);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST_LOAD_FAST]);
+    }
+
+    #[test]
+    fn retarget_and_set_fallthrough_rewire_edges() {
+        let mut cfg = sample();
+        cfg.retarget(B0, B1);
+        assert_eq!(cfg.block(B0).target(), Some(B1));
+        cfg.set_fallthrough(B1, None);
+        assert_eq!(cfg.block(B1).fallthrough(), None);
+        // B1 now runs into B2 without a fall-through edge.
+        assert!(cfg.verify().is_err());
+        cfg.set_fallthrough(B1, Some(B2));
+        assert_eq!(cfg.verify(), Ok(()));
+        let out = cfg.linearize().expect("linearize");
+        assert_eq!(
+            out.instrs[2].arg, 3,
+            "the jump goes to B1's first instruction"
+        );
+    }
+
+    #[test]
+    fn unlink_blocks_takes_blocks_out_of_the_layout_only() {
+        let mut cfg = sample();
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.unlink_blocks(|b| b == B1), 1);
+        assert_eq!(cfg.order(), [B0, B2]);
+        assert_eq!(cfg.block_count(), 3, "the arena keeps it");
+        assert_eq!(cfg.block(B1).len(), 2);
+    }
+
+    #[test]
+    fn insert_adds_an_instruction() {
+        let mut cfg = sample();
+        cfg.insert(B1, 0, ins(Op::NOP, 0, 3));
+        cfg.insert(B1, 99, ins(Op::NOP, 0, 3));
+        assert_eq!(
+            ops(&cfg, B1),
+            [Op::NOP, Op::LOAD_FAST, Op::STORE_FAST, Op::NOP]
+        );
+    }
+
+    #[test]
+    fn ext_hints_and_line_start_marks() {
+        let mut cfg = sample();
+        cfg.set_ext(B2, 0, 1);
+        cfg.mark_line_start(B2, 1);
+        assert_eq!(cfg.block(B2).instrs()[0].ext, 1);
+        assert!(cfg.block(B2).instrs()[1].line_start);
+        cfg.clear_ext();
+        assert!(cfg
+            .block_ids()
+            .all(|b| cfg.block(b).instrs().iter().all(|i| i.ext == 0)));
+    }
+
+    #[test]
+    fn remove_nops_removes_nothing_but_nops() {
+        let mut cfg = sample();
+        cfg.nop_out(B1, 1);
+        // Asked to remove everything: only the NOP goes.
+        assert_eq!(cfg.remove_nops(B1, |_, _| true), 1);
+        assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST]);
+        // Indices are those before the call.
+        let mut cfg = sample();
+        cfg.insert(B2, 0, ins(Op::NOP, 0, 4));
+        cfg.insert(B2, 2, ins(Op::NOP, 0, 4));
+        let mut seen = Vec::new();
+        let gone = cfg.remove_nops(B2, |k, n| {
+            seen.push((k, n.op));
+            k == 2
+        });
+        assert_eq!(gone, 1);
+        assert_eq!(seen, [(0, Op::NOP), (2, Op::NOP)]);
+        assert_eq!(
+            ops(&cfg, B2),
+            [Op::NOP, Op::LOAD_FAST_CHECK, Op::RETURN_VALUE]
+        );
+    }
+
+    #[test]
+    fn an_emptied_entry_block_hands_on_the_entry() {
+        let mut cfg = sample();
+        for i in 0..3 {
+            cfg.nop_out(B0, i);
+        }
+        assert_eq!(cfg.remove_nops(B0, |_, _| true), 3);
+        assert_eq!(cfg.remove_empty_blocks(), 1);
+        assert_eq!(cfg.order(), [B1, B2]);
+        assert_eq!(cfg.entry(), Some(B1));
+        assert_eq!(cfg.verify(), Ok(()));
+        // Taking the new entry out of the layout is an error.
+        cfg.unlink_blocks(|b| b == B1);
+        assert_eq!(
+            cfg.verify().err().unwrap_or_default()[0].to_string(),
+            "layout: the entry block B1 is not first (B2 is)"
+        );
+    }
+
+    #[test]
+    fn rewrite_with_bound_replaces_where_visit_says() {
+        let mut cfg = sample();
+        // x (local 0) is a parameter; y (local 1) is unbound on the jump path.
+        let n = cfg.rewrite_with_bound(1, 2, |ins, bound| {
+            let check = ins.op == Op::LOAD_FAST_CHECK && bound.contains(ins.arg as usize);
+            let plain = ins.op == Op::LOAD_FAST && bound.contains(ins.arg as usize);
+            (check || plain).then_some((Op::LOAD_FAST_BORROW, ins.arg))
+        });
+        assert_eq!(n, 2, "the two loads of x");
+        assert_eq!(ops(&cfg, B1)[0], Op::LOAD_FAST_BORROW);
+        assert_eq!(ops(&cfg, B2)[0], Op::LOAD_FAST_CHECK);
+    }
+
+    #[test]
+    fn merging_blocks_moves_the_jump_target() {
+        let mut cfg = sample();
+        // B1 → B2 by falling through only once B0's jump is gone.
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.merge_straight_blocks(), 2);
+        assert_eq!(cfg.order(), [B0]);
+        assert_eq!(cfg.block(B0).len(), 7);
+        assert_eq!(cfg.verify(), Ok(()));
+        // A block ending in a jump, merged into its predecessor, hands it
+        // its target.
+        let mut ir = CodeIr::new(PyVersion::V3_12);
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST, 0, 2),
+            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
+            ins(Op::LOAD_CONST, 0, 3),
+            ins(Op::JUMP_FORWARD, 7, 3),
+            ins(Op::LOAD_CONST, 1, 4),
+            ins(Op::RETURN_VALUE, 0, 4),
+            ins(Op::RETURN_VALUE, 0, 5),
+        ];
+        let mut cfg = Cfg::build(&ir);
+        let b3 = BlockId(3);
+        assert_eq!(cfg.block(B1).target(), Some(b3));
+        cfg.nop_out(B0, 2);
+        assert_eq!(cfg.merge_straight_blocks(), 1);
+        assert_eq!(cfg.order(), [B0, B2, b3]);
+        assert_eq!(cfg.block(B0).target(), Some(b3));
+        assert_eq!(cfg.block(B1).target(), None);
+        assert_eq!(cfg.verify(), Ok(()));
+        let out = cfg.linearize().expect("linearize");
+        assert_eq!((out.instrs[4].op, out.instrs[4].arg), (Op::JUMP_FORWARD, 7));
     }
 }

@@ -7,7 +7,18 @@
 //!   a new block starts at every jump target and (3.11+) wherever the
 //!   covering exception handler changes, so every instruction of a block has
 //!   the same [`Handler`].
-//! * A jump's argument is the [`BlockId`] of its target while in the CFG.
+//! * A jump's target is a [`BlockId`], kept apart from the opargs: a jump
+//!   ends its block and its target is the block's [`Block::target`]; while
+//!   in the CFG the jump instruction's own `arg` is unused (0). `BlockId`
+//!   has no public constructor and no public field, so a pass cannot make a
+//!   block id out of an oparg or write one into an oparg: the confusion is
+//!   a type error.
+//! * Passes read blocks through [`Block::instrs`] and the layout through
+//!   [`Cfg::order`], and change them only through the edit API of
+//!   `edit.rs` ([`Cfg::nop_out`], [`Cfg::replace`], [`Cfg::fuse`], ...).
+//!   Deleting an instruction is not among them except for NOPs
+//!   ([`Cfg::remove_nops`], the one deletion primitive): removed code
+//!   becomes located NOPs and `nop-removal` decides which of them go.
 //! * `fallthrough` names the block that runs next when the last instruction
 //!   does not transfer control; linearization adds a jump when a pass moved
 //!   that block away.
@@ -20,20 +31,37 @@
 
 mod analysis;
 mod edit;
+mod verify;
 
 pub use analysis::{Liveness, Predecessors};
 pub use edit::{bound_by, named_locals};
+pub use verify::{describe_issues, CfgIssue};
 
 use std::fmt;
 
 use crate::bytecode::{CodeIr, ExceptionEntry, Instr, LineEntry, Loc};
 use crate::version::{JumpKind, Op, PyVersion, VersionTable};
 
-/// Index of a block in [`Cfg::blocks`].
+/// Index of a block in a [`Cfg`]'s arena. Only the `cfg` module makes
+/// one, so a block id cannot be confused with an oparg:
+///
+/// ```compile_fail,E0423
+/// # use pyopt::cfg::BlockId;
+/// let oparg: u32 = 3;
+/// let b = BlockId(oparg); // no public constructor
+/// ```
+///
+/// ```compile_fail,E0616
+/// # use pyopt::cfg::BlockId;
+/// fn as_oparg(b: BlockId) -> u32 {
+///     b.0 // no public field
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlockId(pub u32);
+pub struct BlockId(u32);
 
 impl BlockId {
+    /// The block's position in the arena (to index per-block tables).
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -64,15 +92,88 @@ pub enum EdgeKind {
     Exception,
 }
 
-/// A basic block.
+/// A basic block. Its fields are private to the `cfg` module: a pass reads
+/// them through the accessors below and changes them only through the edit
+/// API on [`Cfg`] (see `edit.rs`). In particular no pass can delete an
+/// instruction other than through that API:
+///
+/// ```
+/// # use pyopt::cfg::{BlockId, Cfg};
+/// fn count(cfg: &Cfg, b: BlockId) -> usize {
+///     cfg.block(b).instrs().len() // reading is fine
+/// }
+/// ```
+///
+/// ```compile_fail,E0616
+/// # use pyopt::cfg::{Block, BlockId, Cfg};
+/// fn delete_first(cfg: &Cfg, b: BlockId) -> Block {
+///     let mut block = cfg.block(b).clone();
+///     block.instrs.remove(0); // private field
+///     block
+/// }
+/// ```
+///
+/// ```compile_fail,E0616
+/// # use pyopt::cfg::Cfg;
+/// fn delete_first(cfg: &mut Cfg) {
+///     cfg.blocks[0].instrs.remove(0); // private field
+/// }
+/// ```
+///
+/// ```compile_fail,E0616
+/// # use pyopt::cfg::Cfg;
+/// fn drop_last_block(cfg: &mut Cfg) {
+///     cfg.order.pop(); // private field: `Cfg::unlink_blocks` is the API
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Block {
-    /// The instructions; a jump's `arg` is its target's `BlockId`.
-    pub instrs: Vec<Instr>,
+    /// The instructions. A jump is always the last one, and its `arg` is
+    /// unused (0) while in the CFG: its target is `target`.
+    instrs: Vec<Instr>,
+    /// The target of the jump that ends the block (`Some` exactly when the
+    /// last instruction is a jump).
+    target: Option<BlockId>,
     /// The block that runs next if the last instruction falls through.
-    pub fallthrough: Option<BlockId>,
+    fallthrough: Option<BlockId>,
     /// 3.11+: the handler of every instruction in the block.
-    pub handler: Option<Handler>,
+    handler: Option<Handler>,
+}
+
+impl Block {
+    /// The instructions (a jump's `arg` is unused: see [`Block::target`]).
+    pub fn instrs(&self) -> &[Instr] {
+        &self.instrs
+    }
+
+    /// Number of instructions.
+    pub fn len(&self) -> usize {
+        self.instrs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.instrs.is_empty()
+    }
+
+    /// The last instruction.
+    pub fn last(&self) -> Option<&Instr> {
+        self.instrs.last()
+    }
+
+    /// The target of the jump that ends the block.
+    pub fn target(&self) -> Option<BlockId> {
+        self.target
+    }
+
+    /// The block that runs next if the last instruction falls through.
+    pub fn fallthrough(&self) -> Option<BlockId> {
+        self.fallthrough
+    }
+
+    /// 3.11+: the exception handler covering the block.
+    pub fn handler(&self) -> Option<Handler> {
+        self.handler
+    }
 }
 
 /// The control-flow graph of one code object.
@@ -80,9 +181,14 @@ pub struct Block {
 pub struct Cfg {
     pub version: PyVersion,
     pub firstlineno: i32,
-    pub blocks: Vec<Block>,
+    /// The block arena; blocks are never removed from it (a block leaves
+    /// the code by leaving `order`).
+    blocks: Vec<Block>,
     /// Layout order; the entry block is `order[0]`.
-    pub order: Vec<BlockId>,
+    order: Vec<BlockId>,
+    /// The entry block: `B0`, or where an empty entry block sent control
+    /// when it left the layout (what the verifier expects first in `order`).
+    entry: BlockId,
     /// 3.8/3.9 lnotab entries as read; valid only while no pass changed the
     /// code (the pipeline clears it otherwise, see `CodeIr::lnotab_hint`).
     pub lnotab_hint: Vec<LineEntry>,
@@ -155,11 +261,15 @@ impl Cfg {
                 blocks.push(Block::default());
             }
             let mut ins = *ins;
+            let mut target = None;
             if is_jump(table, ins.op) {
-                ins.arg = block_of[ins.arg as usize];
+                // A jump ends its block: the target is the block's.
+                target = Some(BlockId(block_of[ins.arg as usize]));
+                ins.arg = 0;
             }
             if let Some(b) = blocks.last_mut() {
                 b.instrs.push(ins);
+                b.target = target;
             }
         }
         // Fall-through links and handlers.
@@ -183,6 +293,7 @@ impl Cfg {
             version: ir.version,
             firstlineno: ir.firstlineno,
             order: (0..count).map(BlockId).collect(),
+            entry: BlockId(0),
             blocks,
             lnotab_hint: ir.lnotab_hint.clone(),
         }
@@ -192,13 +303,43 @@ impl Cfg {
         &self.blocks[id.index()]
     }
 
-    pub fn block_mut(&mut self, id: BlockId) -> &mut Block {
-        &mut self.blocks[id.index()]
+    /// The layout: the blocks that are part of the code, in order.
+    pub fn order(&self) -> &[BlockId] {
+        &self.order
+    }
+
+    /// Number of blocks in the arena (laid out or not): the length of
+    /// per-block tables indexed by [`BlockId::index`].
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Every block of the arena, laid out or not.
+    pub fn block_ids(&self) -> impl Iterator<Item = BlockId> {
+        (0..self.blocks.len() as u32).map(BlockId)
     }
 
     /// The entry block, if the code has any instruction.
     pub fn entry(&self) -> Option<BlockId> {
         self.order.first().copied()
+    }
+
+    /// The blocks in layout order, one instruction per line, a jump's
+    /// target as its block (`--dump-after`).
+    pub fn dump(&self) -> String {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        for &b in self.order() {
+            let _ = writeln!(text, "{b}:");
+            let blk = self.block(b);
+            for (i, ins) in blk.instrs().iter().enumerate() {
+                let _ = match blk.target().filter(|_| i + 1 == blk.len()) {
+                    Some(t) => writeln!(text, "    {} {t}", ins.op.name()),
+                    None => writeln!(text, "    {} {}", ins.op.name(), ins.arg),
+                };
+            }
+        }
+        text
     }
 
     /// Number of instructions in all blocks.
@@ -214,16 +355,15 @@ impl Cfg {
     /// The outgoing edges of a block, without allocating (at most three:
     /// fall-through, jump or `SETUP_*` handler, 3.11+ handler).
     pub fn edges(&self, id: BlockId) -> impl Iterator<Item = (BlockId, EdgeKind)> {
-        let table = self.version.table();
         let b = self.block(id);
         let fall = b.fallthrough.map(|f| (f, EdgeKind::Fallthrough));
-        let jump = b.instrs.last().filter(|l| is_jump(table, l.op)).map(|l| {
-            let kind = if is_block_setup(l.op) {
+        let jump = b.target.map(|t| {
+            let kind = if b.instrs.last().is_some_and(|l| is_block_setup(l.op)) {
                 EdgeKind::Exception
             } else {
                 EdgeKind::Jump
             };
-            (BlockId(l.arg), kind)
+            (t, kind)
         });
         let handler = b.handler.map(|h| (h.target, EdgeKind::Exception));
         fall.into_iter().chain(jump).chain(handler)
@@ -263,6 +403,17 @@ impl Cfg {
             placed[id.index()] = true;
             let b = self.block(id);
             let mut instrs = b.instrs.clone();
+            // While laying out, a jump's argument is its target's block id.
+            if let Some(t) = b.target {
+                match instrs.last_mut() {
+                    Some(last) if is_jump(table, last.op) => last.arg = t.0,
+                    _ => {
+                        return Err(CfgError(format!(
+                            "block {id} has a jump target but does not end in a jump"
+                        )))
+                    }
+                }
+            }
             if let Some(f) = b.fallthrough {
                 if self.order.get(pos + 1) != Some(&f) {
                     let loc = instrs.last().map_or(Loc::NONE, |i| i.loc);
@@ -296,11 +447,21 @@ impl Cfg {
         let mut instrs: Vec<Instr> = Vec::with_capacity(total);
         let mut exceptions: Vec<ExceptionEntry> = Vec::new();
         for (id, block) in &laid {
-            let handler = self.block(*id).handler;
+            let own = self.block(*id);
+            let handler = own.handler;
             let first = instrs.len() as u32;
-            for ins in block {
+            for (k, ins) in block.iter().enumerate() {
                 let mut ins = *ins;
                 if is_jump(table, ins.op) {
+                    // The block's own jump (last, with a target) or the one
+                    // added for a displaced fall-through.
+                    let own_jump = k + 1 == own.instrs.len() && own.target.is_some();
+                    if !own_jump && k != own.instrs.len() {
+                        return Err(CfgError(format!(
+                            "{id}[{k}] {} has no target (a jump must end its block)",
+                            ins.op.name()
+                        )));
+                    }
                     let here = instrs.len() as u32;
                     ins.arg = target_index(ins.arg)?;
                     ins.op = direction_fixed(self.version, ins.op, ins.arg <= here)?;

@@ -6,7 +6,6 @@
 //! golden tests and the benches call.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -257,11 +256,7 @@ fn optimize_code(
     // changed code gets the minimal widths, as CPython writes them (a prefix
     // an instruction does not need can change behaviour, see
     // `verify::check_ir`).
-    for b in &mut cfg.blocks {
-        for ins in &mut b.instrs {
-            ins.ext = 0;
-        }
-    }
+    cfg.clear_ext();
     let mut unit = CodeUnit::new(
         &mut file.module.arena,
         id,
@@ -294,13 +289,7 @@ fn optimize_code(
         }
     };
     let mut dump = |pass: &str, u: &CodeUnit<'_, '_>| {
-        let mut text = format!("# after {pass}: {}\n", u.qualname);
-        for &b in &u.cfg.order {
-            let _ = writeln!(text, "{b}:");
-            for ins in &u.cfg.block(b).instrs {
-                let _ = writeln!(text, "    {} {}", ins.op.name(), ins.arg);
-            }
-        }
+        let text = format!("# after {pass}: {}\n{}", u.qualname, u.cfg.dump());
         let _ = std::io::stderr().write_all(text.as_bytes());
     };
     let changes = pipeline

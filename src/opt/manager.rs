@@ -47,7 +47,9 @@ impl Stats {
 /// Debugging options of the pipeline.
 #[derive(Debug, Default)]
 pub struct Debug {
-    /// Verify the CFG after every pass application, not only at the end.
+    /// Verify the CFG after every pass application, not only at the end:
+    /// `Cfg::verify` (`Cfg::verify_stack` after a change), whose issues name
+    /// block and instruction, then `check`.
     pub verify_each: bool,
     /// Build the CFG and run every pass on every code object, even where
     /// each pass's [`Pass::may_change`] says it has nothing to do (to check
@@ -172,7 +174,14 @@ impl Pipeline {
                 let e = stats.passes.entry(p.name()).or_default();
                 e.runs += 1;
                 e.time += t.elapsed();
+                let cfg_rejected = |issues: Vec<crate::cfg::CfgIssue>| Rejected {
+                    pass: Some(p.name()),
+                    reason: crate::cfg::describe_issues(&issues),
+                };
                 if !changed.any() {
+                    if self.debug.verify_each {
+                        unit.cfg.verify().map_err(cfg_rejected)?;
+                    }
                     continue;
                 }
                 if let Some(limit) = self.debug.bisect_limit {
@@ -198,6 +207,7 @@ impl Pipeline {
                     dump(p.name(), unit);
                 }
                 if self.debug.verify_each {
+                    unit.cfg.verify_stack(unit.flags).map_err(cfg_rejected)?;
                     check(unit).map_err(|reason| Rejected {
                         pass: Some(p.name()),
                         reason,
