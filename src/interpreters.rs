@@ -96,7 +96,7 @@ pub fn find_in(v: PyVersion, lookup: &Lookup<'_>) -> Option<Found> {
     if let Some(p) = pyenv_root(lookup).and_then(|root| newest_pyenv(&root, v)) {
         return found(p, Origin::Pyenv);
     }
-    if v == PyVersion::V3_14 {
+    if v.facts().pyodide_in_repo {
         if let Some(p) = lookup.repo.and_then(pyodide) {
             return found(p, Origin::Pyodide);
         }
@@ -127,7 +127,7 @@ pub fn search_order(v: PyVersion) -> String {
         "${}, pyenv's $PYENV_ROOT/versions/{v}.*/bin/python",
         variable(v)
     );
-    if v == PyVersion::V3_14 {
+    if v.facts().pyodide_in_repo {
         s.push_str(", tools/py314/bin/python3.14 (after tools/py314/setup.sh)");
     }
     s.push_str(&format!(", python{v} on PATH"));

@@ -161,6 +161,11 @@ pub struct Facts {
     /// `Lib/compileall.py`); 3.8's compileall takes the interpreter's `-O`
     /// flags and descends 10 directory levels unless given `-r`.
     pub compileall_opt_levels: bool,
+    /// Not CPython's behaviour but this project's setup: the version runs as
+    /// pyodide's CPython compiled to WebAssembly, under Node.js, from the
+    /// repository's `tools/py3X/` (3.14, which the project's machines do not
+    /// install natively); `interpreters.rs` looks there.
+    pub pyodide_in_repo: bool,
 }
 
 /// The row of `v`. A new `PyVersion` variant fails to compile here until
@@ -200,6 +205,7 @@ const V3_8: Facts = Facts {
     loads_small_ints_by_value: false,
     skips_over_argless_ops: false,
     compileall_opt_levels: false,
+    pyodide_in_repo: false,
 };
 
 const V3_9: Facts = Facts {
@@ -255,6 +261,7 @@ const V3_13: Facts = Facts {
 const V3_14: Facts = Facts {
     version: PyVersion::V3_14,
     loads_small_ints_by_value: true,
+    pyodide_in_repo: true,
     ..V3_13
 };
 
@@ -370,6 +377,7 @@ mod tests {
         );
         assert_eq!(column(|x| x.skips_over_argless_ops), [f, f, f, t, t, t, t]);
         assert_eq!(column(|x| x.compileall_opt_levels), [f, t, t, t, t, t, t]);
+        assert_eq!(column(|x| x.pyodide_in_repo), [f, f, f, f, f, f, t]);
     }
 
     /// The facts that name opcodes agree with the generated opcode tables
