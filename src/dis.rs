@@ -398,7 +398,7 @@ pub fn repr(arena: &Arena<'_>, id: NodeId, depth: usize) -> String {
                 .collect();
             format!("slice({})", parts.join(", "))
         }
-        Value::Dict(items) => {
+        Value::Dict(items) | Value::FrozenDict(items) => {
             let kv = arena.items(*items);
             let parts: Vec<String> = kv
                 .chunks(2)
@@ -412,7 +412,12 @@ pub fn repr(arena: &Arena<'_>, id: NodeId, depth: usize) -> String {
                     )
                 })
                 .collect();
-            format!("{{{}}}", parts.join(", "))
+            let dict = format!("{{{}}}", parts.join(", "));
+            if matches!(arena.value(id), Value::FrozenDict(_)) {
+                format!("frozendict({dict})")
+            } else {
+                dict
+            }
         }
         Value::Code(cid) => {
             let c = arena.code(*cid);

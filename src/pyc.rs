@@ -154,9 +154,24 @@ pub fn describe_magic(magic: u16) -> Option<String> {
         3550..=3571 => ("3.13", 3571),
         3600..=3627 => ("3.14", 3627),
         3650..=3699 => ("3.15", 3699),
+        3700..=3749 => ("3.16", 3749),
         _ => return None,
     };
-    if magic == last || name.as_bytes()[2] < b'8' || name == "3.15" {
+    // A magic of a supported version's range that is not its release magic:
+    // another build (a pre-release, or a later candidate) whose format may
+    // differ; never guessed.
+    if let Some(v) = PyVersion::parse(name) {
+        let release = magic_of(v);
+        let pre = if magic < release {
+            ", a pre-release"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "unsupported CPython {name} build (magic {magic}{pre}); supported: {release}"
+        ));
+    }
+    if magic == last || name.as_bytes()[2] < b'8' || name == "3.16" {
         Some(format!("CPython {name}"))
     } else {
         Some(format!(
@@ -193,8 +208,22 @@ mod tests {
 
     #[test]
     fn unsupported_magics_name_their_version() {
+        // A 3.15 build other than 3.15.0rc1 (magic 3666): named, never guessed.
         let e = Header::parse(&header(3655, 0)).unwrap_err().to_string();
-        assert!(e.contains("3.15") && e.contains("470e0d0a"), "{e}");
+        assert!(e.contains("470e0d0a"), "{e}");
+        assert!(
+            e.contains(
+                "unsupported CPython 3.15 build (magic 3655, a pre-release); supported: 3666"
+            ),
+            "{e}"
+        );
+        let e = Header::parse(&header(3667, 0)).unwrap_err().to_string();
+        assert!(
+            e.contains("unsupported CPython 3.15 build (magic 3667); supported: 3666"),
+            "{e}"
+        );
+        let e = Header::parse(&header(3710, 0)).unwrap_err().to_string();
+        assert!(e.contains("3.16"), "{e}");
         let e = Header::parse(&header(3394, 0)).unwrap_err().to_string();
         assert!(e.contains("3.7"), "{e}");
         let e = Header::parse(&header(3412, 0)).unwrap_err().to_string();

@@ -52,7 +52,7 @@ PROBE = os.path.join(ROOT, "tools", "opcode_probe.py")
 OUTPUT = os.path.join(ROOT, "src", "version", "generated.rs")
 OUTPUT_REL = "src/version/generated.rs"
 
-MINORS = [8, 9, 10, 11, 12, 13, 14]
+MINORS = [8, 9, 10, 11, 12, 13, 14, 15]
 INTERNAL = ("RESERVED", "INTERPRETER_EXIT", "ENTER_EXECUTOR")
 # Ops whose stack effect `dis.stack_effect` may refuse entirely; they get Fixed(0).
 MAY_RAISE_ENTIRELY = ("CACHE", "EXTENDED_ARG")
@@ -298,6 +298,9 @@ class Table:
                 name_shift = 1
             elif name == "LOAD_SUPER_ATTR" and self.minor >= 12:
                 name_shift = 2
+            elif name == "IMPORT_NAME" and self.minor >= 15:
+                # 3.15: `(name index << 2) | flags` (1: `lazy import`, 2: eager).
+                name_shift = 2
             if name_shift and arg_kind != "Name":
                 raise self.err("%s has a name shift but is not in hasname" % name)
 
@@ -473,7 +476,7 @@ def render(tables):
         "use super::{ArgKind, ForbiddenOp, JumpKind, OpInfo, PyVersion, StackEffect, VersionTable};"
     )
     w.append("")
-    w.append("/// Every real, writable opcode of CPython 3.8–3.14, named exactly as in CPython.")
+    w.append("/// Every real, writable opcode of CPython 3.%d–3.%d, named exactly as in CPython." % (MINORS[0], MINORS[-1]))
     w.append("///")
     w.append("/// Variants are in alphabetical order; the opcode byte differs between")
     w.append("/// versions (see each variant's doc and `VersionTable::info`).")

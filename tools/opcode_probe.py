@@ -191,7 +191,7 @@ def _cache_entries():
     out = {}
     if entries is None:
         return out
-    if isinstance(entries, dict):  # 3.13: name -> n
+    if hasattr(entries, "items"):  # 3.13: dict name -> n; 3.15: frozendict
         for name, n in entries.items():
             out[name] = int(n)
     else:  # 3.11/3.12: list indexed by number

@@ -225,7 +225,10 @@ pub fn stack_depth_into(ir: &CodeIr, flags: i32, scratch: &mut Scratch, report: 
                 if k != u32::MAX {
                     let e = &ir.exceptions[k as usize];
                     let d = e.depth as i64 + e.lasti as i64 + 1;
-                    if e.depth as i64 > depth {
+                    // Unwinding pops down to the entry's depth; where the
+                    // stack is shallower, only an op that cannot raise is
+                    // safe there.
+                    if e.depth as i64 > depth && !ins.op.never_raises() {
                         problems.push((
                             i,
                             format!(

@@ -331,7 +331,12 @@ impl<'a> Reader<'a> {
                 }
                 Ok(id)
             }
-            b'{' => {
+            b'{' | b'}' => {
+                // `}`: TYPE_FROZENDICT (marshal version 6, 3.15+), a dict's layout.
+                let frozen = code == b'}';
+                if frozen && self.version.table().marshal_version < 6 {
+                    return Err(self.err(at, ErrorKind::UnknownTypeCode(byte)));
+                }
                 let id = self.arena.push(Value::Dict(Items::default()), flag);
                 if flag {
                     self.new_slot(id);
@@ -363,7 +368,11 @@ impl<'a> Reader<'a> {
                 }
                 let items = self.arena.push_items(&self.scratch[mark..]);
                 self.scratch.truncate(mark);
-                self.arena.node_mut(id).value = Value::Dict(items);
+                self.arena.node_mut(id).value = if frozen {
+                    Value::FrozenDict(items)
+                } else {
+                    Value::Dict(items)
+                };
                 Ok(id)
             }
             b':' if self.version.table().marshal_version >= 5 => {

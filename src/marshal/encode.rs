@@ -145,7 +145,7 @@ impl Writer<'_, '_> {
                 self.len32(items.len as usize)?;
                 self.children(arena.items(*items))?;
             }
-            Value::Dict(items) => {
+            Value::Dict(items) | Value::FrozenDict(items) => {
                 self.children(arena.items(*items))?;
                 self.out.push(b'0');
             }

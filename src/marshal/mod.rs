@@ -137,6 +137,10 @@ pub enum Value<'a> {
     FrozenSet(Items),
     /// `:` (marshal version 5, CPython 3.14+): start, stop and step.
     Slice(Items),
+    /// `}` (marshal version 6, CPython 3.15+): a `frozendict`, written like
+    /// a dict (keys and values interleaved, `0`-terminated; its reference
+    /// slot, like a dict's, is numbered before its items).
+    FrozenDict(Items),
     /// `c`.
     Code(CodeId),
 }
@@ -166,6 +170,7 @@ impl Value<'_> {
             Value::Set(_) => b'<',
             Value::FrozenSet(_) => b'>',
             Value::Slice(_) => b':',
+            Value::FrozenDict(_) => b'}',
             Value::Code(_) => b'c',
         }
     }
@@ -188,6 +193,7 @@ impl Value<'_> {
             Value::Set(_) => "set",
             Value::FrozenSet(_) => "frozenset",
             Value::Slice(_) => "slice",
+            Value::FrozenDict(_) => "frozendict",
             Value::Code(_) => "code",
         }
     }
@@ -349,5 +355,22 @@ mod tests {
         assert_eq!(out, SLICE_PAIR);
         // Marshal version 4 has no slice type.
         assert!(decode_module(SLICE_PAIR, PyVersion::V3_13, 0).is_err());
+    }
+
+    /// `marshal.dumps(fd)` of `fd = frozendict({"a": 1, "b": (2,)})` under
+    /// CPython 3.15.0rc1 (pyodide 315.0.0-alpha.2): a frozendict (`}`),
+    /// its keys and values, and the `0` terminator.
+    const FROZENDICT: &[u8] =
+        b"\x7d\xda\x01a\xe9\x01\x00\x00\x00\xda\x01b\xa9\x01\xe9\x02\x00\x00\x00\x30";
+
+    #[test]
+    fn frozendicts_round_trip_on_3_15_only() {
+        let m = decode_module(FROZENDICT, PyVersion::V3_15, 0).expect("3.15 reads frozendicts");
+        assert!(matches!(m.arena.value(m.root), Value::FrozenDict(_)));
+        let mut out = Vec::new();
+        encode_module(&m, PyVersion::V3_15, &mut out).expect("encode");
+        assert_eq!(out, FROZENDICT);
+        // Marshal version 5 has no frozendict type.
+        assert!(decode_module(FROZENDICT, PyVersion::V3_14, 0).is_err());
     }
 }

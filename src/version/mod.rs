@@ -26,11 +26,12 @@ pub enum PyVersion {
     V3_12,
     V3_13,
     V3_14,
+    V3_15,
 }
 
 impl PyVersion {
     /// Every supported version, oldest first.
-    pub const ALL: [PyVersion; 7] = [
+    pub const ALL: [PyVersion; 8] = [
         PyVersion::V3_8,
         PyVersion::V3_9,
         PyVersion::V3_10,
@@ -38,6 +39,7 @@ impl PyVersion {
         PyVersion::V3_12,
         PyVersion::V3_13,
         PyVersion::V3_14,
+        PyVersion::V3_15,
     ];
 
     /// The minor number: 8 for 3.8.
@@ -50,6 +52,7 @@ impl PyVersion {
             PyVersion::V3_12 => 12,
             PyVersion::V3_13 => 13,
             PyVersion::V3_14 => 14,
+            PyVersion::V3_15 => 15,
         }
     }
 
@@ -97,6 +100,24 @@ impl Op {
                 | Op::STORE_FAST_LOAD_FAST
                 | Op::STORE_FAST_STORE_FAST
                 | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW
+        )
+    }
+}
+
+impl Op {
+    /// Ops that can neither raise nor run other code: an exception entry
+    /// covering one of them is never used, whatever the stack depth there.
+    /// (3.15's generator expressions keep `LOAD_COMMON_CONSTANT None;
+    /// RETURN_VALUE` after their loop inside the `StopIteration` handler's
+    /// range, whose depth counts the iterator those two run without.)
+    pub fn never_raises(self) -> bool {
+        matches!(
+            self,
+            Op::NOP
+                | Op::LOAD_CONST
+                | Op::LOAD_SMALL_INT
+                | Op::LOAD_COMMON_CONSTANT
+                | Op::RETURN_VALUE
         )
     }
 }
@@ -306,17 +327,22 @@ mod tests {
     }
 
     /// The generated interpreter facts agree with the release magic numbers
-    /// of CPython's `Lib/importlib/_bootstrap_external.py` and with the
-    /// marshal format history (version 5, slices, from 3.14).
+    /// of CPython's `Lib/importlib/_bootstrap_external.py` (3.15: the magic
+    /// of 3.15.0rc1, the build pyodide 315.0.0-alpha.2 carries) and with the
+    /// marshal format history (version 5, slices, from 3.14; version 6,
+    /// frozendict, from 3.15).
     #[test]
     fn interpreter_facts() {
         let magics: Vec<u16> = PyVersion::ALL.iter().map(|v| v.table().magic).collect();
-        assert_eq!(magics, [3413, 3425, 3439, 3495, 3531, 3571, 3627]);
+        assert_eq!(magics, [3413, 3425, 3439, 3495, 3531, 3571, 3627, 3666]);
+        let marshal: Vec<u8> = PyVersion::ALL
+            .iter()
+            .map(|v| v.table().marshal_version)
+            .collect();
+        assert_eq!(marshal, [4, 4, 4, 4, 4, 4, 5, 6]);
         for v in PyVersion::ALL {
-            let t = v.table();
-            let new = v >= PyVersion::V3_14;
-            assert_eq!(t.marshal_version, if new { 5 } else { 4 }, "{v}");
-            assert_eq!(t.co_has_docstring, new.then_some(0x400_0000), "{v}");
+            let new = v.minor() >= 14;
+            assert_eq!(v.table().co_has_docstring, new.then_some(0x400_0000), "{v}");
         }
     }
 
