@@ -13,10 +13,11 @@
 //!    with the highest `Y` (`PYENV_ROOT` defaults to `$HOME/.pyenv`; only
 //!    plain `3.X.Y` directories count, not `3.13.0t`, `3.12-dev` or
 //!    virtualenvs).
-//! 3. For 3.14 only: the repository's `tools/py314/bin/python3.14`
-//!    (CPython 3.14 compiled to WebAssembly, run by Node.js), once
-//!    `tools/py314/setup.sh` has installed pyodide
-//!    (`tools/py314/node_modules/pyodide/pyodide.mjs` exists). The
+//! 3. For the versions the repository runs on pyodide (3.14 and 3.15:
+//!    `PyVersion::facts().pyodide_in_repo`): the repository's
+//!    `tools/py3X/bin/python3.X` (CPython compiled to WebAssembly, run by
+//!    Node.js), once `tools/pyodide/setup.sh 3.X` has installed pyodide
+//!    (`tools/py3X/node_modules/pyodide/pyodide.mjs` exists). The
 //!    repository is the one pyopt was built from.
 //! 4. `python3.X` on `PATH`, skipping pyenv's `shims` directories (a shim
 //!    runs whatever version pyenv selects, not necessarily 3.X).
@@ -35,7 +36,7 @@ pub enum Origin {
     Variable,
     /// `$PYENV_ROOT/versions/3.X.Y/bin/python`.
     Pyenv,
-    /// The repository's pyodide-backed `tools/py314/bin/python3.14`.
+    /// The repository's pyodide-backed `tools/py3X/bin/python3.X`.
     Pyodide,
     /// `python3.X` on `PATH`.
     Path,
@@ -49,7 +50,7 @@ pub struct Found {
 }
 
 /// What the search reads: environment variables (`PYOPT_PYTHON3_X`,
-/// `PYENV_ROOT`, `HOME`, `PATH`) and the repository holding `tools/py314`.
+/// `PYENV_ROOT`, `HOME`, `PATH`) and the repository holding `tools/py3X`.
 pub struct Lookup<'a> {
     pub var: &'a dyn Fn(&str) -> Option<OsString>,
     pub repo: Option<&'a Path>,
@@ -69,7 +70,7 @@ impl Lookup<'static> {
     }
 }
 
-/// The repository pyopt was built from (its `tools/py314` may or may not
+/// The repository pyopt was built from (its `tools/py3X` may or may not
 /// exist where pyopt runs).
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -97,7 +98,7 @@ pub fn find_in(v: PyVersion, lookup: &Lookup<'_>) -> Option<Found> {
         return found(p, Origin::Pyenv);
     }
     if v.facts().pyodide_in_repo {
-        if let Some(p) = lookup.repo.and_then(pyodide) {
+        if let Some(p) = lookup.repo.and_then(|r| pyodide(r, v)) {
             return found(p, Origin::Pyodide);
         }
     }
@@ -128,7 +129,10 @@ pub fn search_order(v: PyVersion) -> String {
         variable(v)
     );
     if v.facts().pyodide_in_repo {
-        s.push_str(", tools/py314/bin/python3.14 (after tools/py314/setup.sh)");
+        s.push_str(&format!(
+            ", tools/py3{m}/bin/python{v} (after tools/pyodide/setup.sh {v})",
+            m = v.minor()
+        ));
     }
     s.push_str(&format!(", python{v} on PATH"));
     s
@@ -170,12 +174,12 @@ fn newest_pyenv(root: &Path, v: PyVersion) -> Option<PathBuf> {
     best.map(|(_, _, p)| p)
 }
 
-/// The pyodide-backed `tools/py314/bin/python3.14` of `repo`, once
-/// `tools/py314/setup.sh` has installed pyodide there.
-pub fn pyodide(repo: &Path) -> Option<PathBuf> {
-    let dir = repo.join("tools").join("py314");
+/// The pyodide-backed `tools/py3X/bin/python3.X` of `repo`, once
+/// `tools/pyodide/setup.sh 3.X` has installed pyodide there.
+pub fn pyodide(repo: &Path, v: PyVersion) -> Option<PathBuf> {
+    let dir = repo.join("tools").join(format!("py3{}", v.minor()));
     let ready = dir.join("node_modules").join("pyodide").join("pyodide.mjs");
-    let python = dir.join("bin").join("python3.14");
+    let python = dir.join("bin").join(format!("python{v}"));
     (ready.is_file() && is_executable(&python)).then_some(python)
 }
 
