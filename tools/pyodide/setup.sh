@@ -28,9 +28,13 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 cd "$dir"
 # package.json: dependencies.pyodide (the pin), pyopt.python, pyopt.magic.
-read -r want python magic < <(node -p '
-  const p = require("./package.json");
-  [p.dependencies.pyodide, (p.pyopt || {}).python, (p.pyopt || {}).magic].join(" ")')
+if ! info=$(node -p '
+    const p = require("./package.json");
+    [p.dependencies.pyodide, (p.pyopt || {}).python, (p.pyopt || {}).magic].join(" ")'); then
+  echo "$me: node cannot read $dir/package.json" >&2
+  exit 1
+fi
+read -r want python magic <<<"$info"
 if [ "$python" != "$version" ] || ! [[ $magic =~ ^[0-9a-f]{8}$ ]]; then
   echo "$me: $dir/package.json must say \"pyopt\": {\"python\": \"$version\", \"magic\": \"<8 hex digits>\"}" >&2
   exit 1
