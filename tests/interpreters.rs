@@ -96,8 +96,11 @@ fn python_tools_find_the_same_interpreters() {
     exe(&other.join("python3.10"));
     exe(&shims.join("python3.10"));
     let repo = d.join("repo");
-    // Every version the repository runs on pyodide (tools/py3X/bin/python3.X).
-    for m in [14, 15] {
+    // A pyodide runtime (tools/py3X/bin/python3.X) for every version, so that
+    // both rules must agree on which versions use it (Facts::pyodide_in_repo,
+    // pyopt_tools.PYODIDE_MINORS).
+    let minors: Vec<u8> = PyVersion::ALL.iter().map(|v| v.minor()).collect();
+    for m in &minors {
         exe(&repo.join(format!("tools/py3{m}/bin/python3.{m}")));
     }
     let explicit = d.join("explicit/python");
@@ -133,7 +136,7 @@ fn python_tools_find_the_same_interpreters() {
     let mut results = Vec::new();
     for (i, env) in cases.iter().enumerate() {
         for ready in [false, true] {
-            for m in [14, 15] {
+            for m in &minors {
                 let marker = repo.join(format!("tools/py3{m}/node_modules/pyodide/pyodide.mjs"));
                 if ready {
                     std::fs::create_dir_all(marker.parent().expect("parent")).expect("mkdir");
