@@ -1,3 +1,3 @@
 #!/bin/sh
-# Kept for its path: tools/pyodide/make_corpus.sh 3.14 [OUT].
+# Shortcut for tools/pyodide/make_corpus.sh 3.14 [OUT] (default target/py314-corpus).
 exec "$(dirname "$0")/../pyodide/make_corpus.sh" 3.14 "$@"

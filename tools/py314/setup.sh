@@ -1,3 +1,3 @@
 #!/bin/sh
-# Kept for its path: tools/pyodide/setup.sh 3.14.
+# Shortcut for tools/pyodide/setup.sh 3.14 (installs and checks CPython 3.14).
 exec "$(dirname "$0")/../pyodide/setup.sh" 3.14
