@@ -4,10 +4,10 @@
 //! Interpreters are found by the library's one rule,
 //! [`pyopt::interpreters::find`]: `$PYOPT_PYTHON3_X` when set, else pyenv's
 //! newest `$PYENV_ROOT/versions/3.X.Y/bin/python` (`PYENV_ROOT` defaulting
-//! to `$HOME/.pyenv`), else for CPython 3.14 and 3.15 pyodide's WebAssembly
-//! build run by Node.js through `tools/py3X/bin/python3.X` (available once
-//! `tools/pyodide/setup.sh 3.X` has installed it; `tools/test.sh` and
-//! `.ci/run` do), else `python3.X` on `PATH`.
+//! to `$HOME/.pyenv`), else for CPython 3.14 pyodide's WebAssembly build run
+//! by Node.js through `tools/py314/bin/python3.14` (available once
+//! `tools/py314/setup.sh` has installed it; `.ci/run` does), else
+//! `python3.X` on `PATH`.
 
 #![allow(dead_code)] // each test binary uses its own subset
 
@@ -31,26 +31,28 @@ pub fn find_python(minor: u8) -> Option<PathBuf> {
     PyVersion::from_minor(minor).and_then(interpreters::find)
 }
 
+/// The repository's pyodide-backed `python3.14`, if `tools/py314/setup.sh` ran.
+pub fn py314() -> Option<PathBuf> {
+    interpreters::pyodide(&repo())
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The directory of compiled standard-library `.pyc` files of a version:
-/// `versions/3.X.Y/lib/python3.X` next to a pyenv interpreter; for the
-/// repository's pyodide `tools/py3X/bin/python3.X` (3.14, 3.15), the corpus
-/// `tools/pyodide/make_corpus.sh 3.X` builds (its standard library and the
-/// project's `corpus/` compiled at `-o 0/1/2`, cached under `target/`).
+/// `versions/3.X.Y/lib/python3.X` next to a pyenv interpreter; for pyodide's
+/// 3.14, the corpus `tools/py314/make_corpus.sh` builds (its standard library
+/// and the project's `corpus/` compiled at `-o 0/1/2`, cached under `target/`).
 pub fn stdlib_pycs(minor: u8, python: &std::path::Path) -> PathBuf {
-    let pyodide = repo().join(format!("tools/py3{minor}/bin/python3.{minor}"));
-    if python == pyodide {
-        let out = std::process::Command::new(repo().join("tools/pyodide/make_corpus.sh"))
-            .arg(format!("3.{minor}"))
+    if Some(python) == py314().as_deref() {
+        let out = std::process::Command::new(repo().join("tools/py314/make_corpus.sh"))
             .output()
-            .expect("run tools/pyodide/make_corpus.sh");
+            .expect("run tools/py314/make_corpus.sh");
         assert!(
             out.status.success(),
-            "tools/pyodide/make_corpus.sh 3.{minor} failed:\n{}",
+            "tools/py314/make_corpus.sh failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
         return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
@@ -102,7 +104,8 @@ pub fn require_or_skip(minor: u8) -> Option<PathBuf> {
     );
     if on_ci() {
         panic!(
-            "3.{minor}: interpreter not found (looked at {looked}) (CI=true, so this is an error)"
+            "3.{minor}: interpreter not found (looked at {looked}; for 3.14 run \
+             tools/py314/setup.sh) (CI=true, so this is an error)"
         );
     }
     println!("skipping 3.{minor}: interpreter not found (looked at {looked})");
