@@ -1,8 +1,8 @@
 //! The Python tools find interpreters exactly as pyopt does:
 //! `tools/pyopt_tools.py`'s `find_interpreter` against
 //! `pyopt::interpreters::find_in`, on made-up layouts (pyenv versions,
-//! PATH directories and shims, the pyodide fallback, `PYOPT_PYTHON3_X`) and
-//! for every version 3.8–3.14.
+//! PATH directories and shims, the pyodide fallbacks, `PYOPT_PYTHON3_X`) and
+//! for every version in `PyVersion::ALL`.
 
 mod common;
 
@@ -24,14 +24,16 @@ fn exe(p: &Path) {
     }
 }
 
-/// `{minor: path or null}` from the Python tools for `env` and `repo`.
+/// `{minor: path or null}` from the Python tools for `env` and `repo`, for
+/// the minors of `PyVersion::ALL`.
 fn python_side(python: &Path, env: &BTreeMap<String, String>, repo: &Path) -> serde_json::Value {
     let script = "import json, sys\n\
                   sys.path.insert(0, sys.argv[1])\n\
                   import pyopt_tools\n\
                   env = json.loads(sys.argv[2])\n\
                   print(json.dumps({str(m): pyopt_tools.find_interpreter(m, environ=env, repo=sys.argv[3]) \
-                  for m in range(8, 15)}))\n";
+                  for m in json.loads(sys.argv[4])}))\n";
+    let minors: Vec<u8> = PyVersion::ALL.iter().map(|v| v.minor()).collect();
     let out = Command::new(python)
         .arg("-I")
         .arg("-c")
@@ -39,6 +41,7 @@ fn python_side(python: &Path, env: &BTreeMap<String, String>, repo: &Path) -> se
         .arg(common::repo().join("tools"))
         .arg(serde_json::to_string(env).expect("json"))
         .arg(repo)
+        .arg(serde_json::to_string(&minors).expect("json"))
         .output()
         .expect("run python");
     assert!(
@@ -93,7 +96,13 @@ fn python_tools_find_the_same_interpreters() {
     exe(&other.join("python3.10"));
     exe(&shims.join("python3.10"));
     let repo = d.join("repo");
-    exe(&repo.join("tools/py314/bin/python3.14"));
+    // A pyodide runtime (tools/py3X/bin/python3.X) for every version, so that
+    // both rules must agree on which versions use it (Facts::pyodide_in_repo,
+    // pyopt_tools.PYODIDE_MINORS).
+    let minors: Vec<u8> = PyVersion::ALL.iter().map(|v| v.minor()).collect();
+    for m in &minors {
+        exe(&repo.join(format!("tools/py3{m}/bin/python3.{m}")));
+    }
     let explicit = d.join("explicit/python");
     exe(&explicit);
 
@@ -127,12 +136,14 @@ fn python_tools_find_the_same_interpreters() {
     let mut results = Vec::new();
     for (i, env) in cases.iter().enumerate() {
         for ready in [false, true] {
-            let marker = repo.join("tools/py314/node_modules/pyodide/pyodide.mjs");
-            if ready {
-                std::fs::create_dir_all(marker.parent().expect("parent")).expect("mkdir");
-                std::fs::write(&marker, "").expect("write");
-            } else {
-                let _ = std::fs::remove_file(&marker);
+            for m in &minors {
+                let marker = repo.join(format!("tools/py3{m}/node_modules/pyodide/pyodide.mjs"));
+                if ready {
+                    std::fs::create_dir_all(marker.parent().expect("parent")).expect("mkdir");
+                    std::fs::write(&marker, "").expect("write");
+                } else {
+                    let _ = std::fs::remove_file(&marker);
+                }
             }
             let py = python_side(&python, env, &repo);
             let rs = rust_side(env, &repo);

@@ -13,9 +13,11 @@ What it holds:
   interpreter of each version, by the same rule as pyopt's
   ``src/interpreters.rs``;
 * ``pyenv_root``, ``find_prefix``: locating CPython installations;
-* ``PY314_PYTHON``, ``py314_ready``, ``pyodide_python``, ``py314_corpus``:
-  CPython 3.14 as pyodide's WebAssembly build (``tools/py314``) and its
-  compiled corpus;
+* ``PYODIDE_MINORS``, ``pyodide_python``, ``pyodide_ready``,
+  ``pyodide_corpus`` (and the 3.14 shorthands ``PY314_PYTHON``,
+  ``py314_ready``, ``py314_corpus``): the CPython versions the repository
+  runs as pyodide's WebAssembly build (``tools/py3X``, set up by
+  ``tools/pyodide/setup.sh 3.X``) and their compiled corpora;
 * ``temp_workdir``: a temporary directory removed afterwards unless kept;
 * ``copy_installation``, ``probe_copy``: copying an installation prefix
   (without ``site-packages``) and checking that the copy's interpreter
@@ -70,9 +72,12 @@ def pyenv_root(explicit=None, environ=None):
     return None
 
 
+MINORS = range(8, 15)
+# The versions the repository runs on pyodide (tools/py3X/bin/python3.X),
+# as src/version/facts.rs says with `pyodide_in_repo`.
+PYODIDE_MINORS = (14, 15)
 PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
 PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
-MINORS = range(8, 15)
 
 
 def _is_executable(path):
@@ -103,10 +108,12 @@ def _newest_pyenv(root, minor):
     return best[1] if best else None
 
 
-def pyodide_python(repo=REPO_ROOT):
-    """repo's tools/py314/bin/python3.14 once tools/py314/setup.sh installed pyodide, else None."""
-    d = os.path.join(repo, "tools", "py314")
-    python = os.path.join(d, "bin", "python3.14")
+def pyodide_python(minor, repo=REPO_ROOT):
+    """repo's tools/py3X/bin/python3.X once tools/pyodide/setup.sh 3.X
+    installed pyodide there (tools/py3X/node_modules/pyodide/pyodide.mjs),
+    else None. Whether 3.X is one of PYODIDE_MINORS is the caller's concern."""
+    d = os.path.join(repo, "tools", "py3%d" % minor)
+    python = os.path.join(d, "bin", "python3.%d" % minor)
     ready = os.path.join(d, "node_modules", "pyodide", "pyodide.mjs")
     return python if os.path.isfile(ready) and _is_executable(python) else None
 
@@ -122,7 +129,8 @@ def find_interpreter(minor, environ=None, repo=REPO_ROOT):
     1. $PYOPT_PYTHON3_X when set and not empty: that file, or None;
     2. the newest $PYENV_ROOT/versions/3.X.Y/bin/python (PYENV_ROOT
        defaulting to $HOME/.pyenv);
-    3. 3.14 only: repo's tools/py314/bin/python3.14 once tools/py314/setup.sh ran;
+    3. for the PYODIDE_MINORS (3.14, 3.15): repo's tools/py3X/bin/python3.X
+       once tools/pyodide/setup.sh 3.X ran;
     4. python3.X on PATH, skipping pyenv's ``shims`` directories.
 
     environ defaults to os.environ."""
@@ -134,8 +142,8 @@ def find_interpreter(minor, environ=None, repo=REPO_ROOT):
     python = _newest_pyenv(root, minor) if root else None
     if python:
         return python
-    if minor == 14 and repo:
-        python = pyodide_python(repo)
+    if minor in PYODIDE_MINORS and repo:
+        python = pyodide_python(minor, repo)
         if python:
             return python
     for d in (env.get("PATH") or "").split(os.pathsep):
@@ -150,8 +158,8 @@ def find_interpreter(minor, environ=None, repo=REPO_ROOT):
 def search_order(minor):
     """Where find_interpreter looks, for messages."""
     s = "$PYOPT_PYTHON3_%d, pyenv's $PYENV_ROOT/versions/3.%d.*/bin/python" % (minor, minor)
-    if minor == 14:
-        s += ", tools/py314/bin/python3.14 (after tools/py314/setup.sh)"
+    if minor in PYODIDE_MINORS:
+        s += ", tools/py3%d/bin/python3.%d (after tools/pyodide/setup.sh 3.%d)" % (minor, minor, minor)
     return s + ", python3.%d on PATH" % minor
 
 
@@ -167,21 +175,34 @@ def find_interpreters(minors=MINORS):
     return found, missing
 
 
-def py314_ready():
-    """Whether tools/py314/setup.sh has installed pyodide's CPython 3.14."""
-    return pyodide_python() is not None
+def pyodide_ready(minor):
+    """Whether tools/pyodide/setup.sh 3.X has installed pyodide's CPython 3.X."""
+    return minor in PYODIDE_MINORS and pyodide_python(minor) is not None
 
 
-def py314_corpus():
-    """Build (or reuse) the 3.14 corpus of tools/py314/make_corpus.sh and
-    return its directory: ``stdlib/`` (pyodide's standard library) and
-    ``corpus/`` (the project's corpus), compiled at -o 0/1/2."""
-    proc = subprocess.run([os.path.join(PY314_DIR, "make_corpus.sh")],
+def pyodide_corpus(minor):
+    """Build (or reuse) the 3.X corpus of ``tools/pyodide/make_corpus.sh 3.X``
+    (target/py3X-corpus) and return its directory: ``stdlib/`` (pyodide's
+    standard library) and ``corpus/`` (the project's corpus), compiled at
+    -o 0/1/2."""
+    script = os.path.join(REPO_ROOT, "tools", "pyodide", "make_corpus.sh")
+    proc = subprocess.run([script, "3.%d" % minor],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
     if proc.returncode != 0:
-        raise SetupError("tools/py314/make_corpus.sh failed:\n" + proc.stderr[-2000:])
+        raise SetupError("tools/pyodide/make_corpus.sh 3.%d failed:\n%s"
+                         % (minor, proc.stderr[-2000:]))
     return proc.stdout.strip()
+
+
+def py314_ready():
+    """pyodide_ready(14)."""
+    return pyodide_ready(14)
+
+
+def py314_corpus():
+    """pyodide_corpus(14)."""
+    return pyodide_corpus(14)
 
 
 def find_prefix(root, minor):

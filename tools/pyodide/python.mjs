@@ -1,10 +1,18 @@
-// A `python3.14` command line on top of pyodide's CPython 3.14 (WebAssembly,
+// A `python3.X` command line on top of pyodide's CPython 3.X (WebAssembly,
 // run by Node.js), so that every tool and test that starts an interpreter as
 // a subprocess — the differential-execution worker, the opcode-table probe,
-// compileall, the benchmark counters — runs unchanged under 3.14.
+// compileall, the benchmark counters — runs unchanged under 3.X. One file for
+// every version: each version's `tools/py3X/bin/python3.X` runs
 //
-//   python3.14 [-I] [-u] [-B] [-E] [-s] [-S] [-q] [-O|-OO] [-X opt] [-W arg]
-//              (-c CMD | -m MODULE | SCRIPT | -) [ARGS...]
+//   node tools/pyodide/python.mjs VERSION_DIR 3.X [python arguments]
+//
+// and this loads the pyodide that `tools/pyodide/setup.sh 3.X` installed in
+// VERSION_DIR/node_modules (by path: a bare `import "pyodide"` would resolve
+// next to this file, not next to the version's package.json). The python
+// arguments are
+//
+//   python3.X [-I] [-u] [-B] [-E] [-s] [-S] [-q] [-O|-OO] [-X opt] [-W arg]
+//             (-c CMD | -m MODULE | SCRIPT | -) [ARGS...]
 //
 // The host filesystem is mounted at the same paths (every top-level
 // directory except /dev, /proc, /sys and /lib, which holds pyodide's own
@@ -17,14 +25,25 @@
 // -E, -s, -S, -q, -X) are accepted; -O/-OO, -B and -W are honoured.
 import fs from "node:fs";
 import path from "node:path";
-import { loadPyodide } from "pyodide";
+import { pathToFileURL } from "node:url";
+
+if (process.argv.length < 4 || !/^3\.\d+$/.test(process.argv[3])) {
+  process.stderr.write("usage: node python.mjs VERSION_DIR 3.X [python arguments]\n");
+  process.exit(2);
+}
+const versionDir = path.resolve(process.argv[2]);
+const version = process.argv[3];
+const name = `python${version}`;
+const { loadPyodide } = await import(
+  pathToFileURL(path.join(versionDir, "node_modules", "pyodide", "pyodide.mjs")).href
+);
 
 function usage(msg) {
-  process.stderr.write(`python3.14 (pyodide): ${msg}\n`);
+  process.stderr.write(`${name} (pyodide): ${msg}\n`);
   process.exit(2);
 }
 
-const argv = process.argv.slice(2);
+const argv = process.argv.slice(4);
 const flags = [];
 let optimize = 0;
 let noBytecode = false; // -B
@@ -52,7 +71,7 @@ for (; i < argv.length && mode === null; i++) {
       if (ch === "O") optimize++;
       else if (ch === "B") noBytecode = true;
       else if (ch === "V") {
-        process.stdout.write("Python 3.14 (pyodide)\n");
+        process.stdout.write(`Python ${version} (pyodide)\n`);
         process.exit(0);
       } else if ("bdv".includes(ch)) flags.push(`-${ch}`);
     }
@@ -68,7 +87,7 @@ const rest = argv.slice(i);
 
 const env = { ...process.env };
 // sys.executable is this command line, so that a program can start "itself".
-const executable = path.join(path.dirname(new URL(import.meta.url).pathname), "bin", "python3.14");
+const executable = path.join(versionDir, "bin", name);
 const py = await loadPyodide({
   args: flags,
   env,
@@ -114,9 +133,9 @@ py.setStdin({
 // The host's directories at their own paths (/home's children one by one:
 // pyodide keeps its own /home/pyodide).
 function mountAll(dir, skip) {
-  for (const name of fs.readdirSync(dir)) {
-    if (skip.has(name)) continue;
-    const host = path.join(dir, name);
+  for (const entry of fs.readdirSync(dir)) {
+    if (skip.has(entry)) continue;
+    const host = path.join(dir, entry);
     let st;
     try {
       st = fs.lstatSync(host);
@@ -132,7 +151,7 @@ function mountAll(dir, skip) {
       py.FS.mkdirTree(host);
       py.mountNodeFS(host, host);
     } catch (e) {
-      process.stderr.write(`python3.14 (pyodide): cannot mount ${host}: ${e}\n`);
+      process.stderr.write(`${name} (pyodide): cannot mount ${host}: ${e}\n`);
     }
   }
 }
@@ -142,13 +161,14 @@ py.globals.set("_pyopt_mode", py.toPy(mode));
 py.globals.set("_pyopt_argv", py.toPy(rest));
 py.globals.set("_pyopt_cwd", process.cwd());
 py.globals.set("_pyopt_no_bytecode", noBytecode);
+py.globals.set("_pyopt_name", name);
 const code = py.runPython(`
-def _pyopt_main(mode, rest, cwd, no_bytecode):
+def _pyopt_main(mode, rest, cwd, no_bytecode, name):
     import os, runpy, sys
     try:
         os.chdir(cwd)
     except OSError as e:
-        print("python3.14 (pyodide): cannot enter %s (%s); running in /" % (cwd, e),
+        print("%s (pyodide): cannot enter %s (%s); running in /" % (name, cwd, e),
               file=sys.stderr)
     # As a native interpreter: write bytecode unless -B or
     # PYTHONDONTWRITEBYTECODE (pyodide's own default is not to).
@@ -195,6 +215,6 @@ def _pyopt_main(mode, rest, cwd, no_bytecode):
         except Exception:
             pass
     return status & 0xFF
-_pyopt_main(list(_pyopt_mode), list(_pyopt_argv), _pyopt_cwd, _pyopt_no_bytecode)
+_pyopt_main(list(_pyopt_mode), list(_pyopt_argv), _pyopt_cwd, _pyopt_no_bytecode, _pyopt_name)
 `);
 process.exitCode = typeof code === "number" ? code : 1;

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Import every top-level standard-library module of pyodide's CPython 3.14
-from original and from pyopt-optimized .pyc files, and compare.
+"""Import every top-level standard-library module of pyodide's CPython 3.X
+(3.14, 3.15: tools/py3X) from original and from pyopt-optimized .pyc files,
+and compare.
 
-The 3.14 counterpart of tools/import_check.py (which copies a native
+The pyodide counterpart of tools/import_check.py (which copies a native
 installation; pyodide has none to copy). It
 
-1. builds (or reuses) the 3.14 corpus (tools/py314/make_corpus.sh) and
+1. builds (or reuses) the 3.X corpus (tools/pyodide/make_corpus.sh 3.X) and
    copies its ``stdlib/`` twice into a temporary directory (``copy2``: source
    mtimes are kept, so the timestamp .pyc files stay valid), with an empty
    ``pyopt.toml`` above them so that pyopt uses its defaults;
@@ -20,10 +21,10 @@ installation; pyodide has none to copy). It
 4. requires the same modules to import cleanly from both copies, and no
    module of the optimized copy to be compiled from source where the
    original copy's was loaded from its .pyc (the child hooks
-   ``SourceLoader.source_to_code``; 3.14 compiles from source when it
+   ``SourceLoader.source_to_code``; CPython compiles from source when it
    rejects a .pyc).
 
-    python3 tools/py314/import_check.py [--level safe|aggressive] [--pyopt PATH]
+    python3 tools/pyodide/import_check.py --python 3.X [--level safe|aggressive] [--pyopt PATH]
 
 Exit status 0 when nothing regressed, 1 otherwise, 2 when it cannot run.
 """
@@ -35,9 +36,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-PYTHON = os.path.join(HERE, "bin", "python3.14")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pyopt_tools import (DEFAULT_PYOPT, PYODIDE_MINORS, SetupError,  # noqa: E402
+                         pyodide_corpus, pyodide_python)
 
 CHILD = r'''
 import importlib, json, os, sys, warnings
@@ -75,8 +76,8 @@ print("@@RESULT@@" + json.dumps({"ok": ok, "failed": failed, "from_copy": from_c
 '''
 
 
-def child(copy):
-    proc = subprocess.run([PYTHON, "-c", CHILD, copy], stdout=subprocess.PIPE,
+def child(python, copy):
+    proc = subprocess.run([python, "-c", CHILD, copy], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
     for line in proc.stdout.splitlines():
         if line.startswith("@@RESULT@@"):
@@ -86,16 +87,24 @@ def child(copy):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--python", required=True, metavar="3.X",
+                    choices=["3.%d" % m for m in PYODIDE_MINORS],
+                    help="the pyodide version (tools/py3X)")
     ap.add_argument("--level", default="aggressive", choices=["safe", "aggressive"])
-    ap.add_argument("--pyopt", default=os.path.join(ROOT, "target", "release", "pyopt"))
+    ap.add_argument("--pyopt", default=DEFAULT_PYOPT)
     args = ap.parse_args()
+    minor = int(args.python.split(".")[1])
     if not os.path.isfile(args.pyopt):
         print("import_check: no pyopt binary at %s (cargo build --release)" % args.pyopt,
               file=sys.stderr)
         return 2
-    corpus = subprocess.run([os.path.join(HERE, "make_corpus.sh")], stdout=subprocess.PIPE,
-                            universal_newlines=True, check=True).stdout.strip()
-    work = tempfile.mkdtemp(prefix="pyopt-py314-import-")
+    try:
+        corpus = pyodide_corpus(minor)  # sets the runtime up first
+    except SetupError as e:
+        print("import_check: %s" % e, file=sys.stderr)
+        return 2
+    python = pyodide_python(minor)
+    work = tempfile.mkdtemp(prefix="pyopt-py3%d-import-" % minor)
     try:
         open(os.path.join(work, "pyopt.toml"), "w").close()
         orig, opt = os.path.join(work, "original"), os.path.join(work, args.level)
@@ -107,14 +116,14 @@ def main():
         if out.returncode != 0:
             print("import_check: pyopt optimize exited %d" % out.returncode, file=sys.stderr)
             return 1
-        before, after = child(orig), child(opt)
+        before, after = child(python, orig), child(python, opt)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     regressed = sorted(set(before["ok"]) - set(after["ok"]))
-    print("CPython 3.14 (pyodide), level %s: %d top-level modules import cleanly before, "
+    print("CPython %s (pyodide), level %s: %d top-level modules import cleanly before, "
           "%d after (%d loaded from the optimized .pyc files, %d compiled from source before, "
           "%d after); %d failed before: %s"
-          % (args.level, len(before["ok"]), len(after["ok"]), len(after["from_copy"]),
+          % (args.python, args.level, len(before["ok"]), len(after["ok"]), len(after["from_copy"]),
              len(before["from_source"]), len(after["from_source"]),
              len(before["failed"]), ", ".join(sorted(before["failed"])) or "none"))
     status = 0
