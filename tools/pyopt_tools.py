@@ -72,7 +72,7 @@ def pyenv_root(explicit=None, environ=None):
     return None
 
 
-MINORS = range(8, 15)
+MINORS = range(8, 16)
 # The versions the repository runs on pyodide (tools/py3X/bin/python3.X),
 # as src/version/facts.rs says with `pyodide_in_repo`.
 PYODIDE_MINORS = (14, 15)
