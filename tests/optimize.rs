@@ -1221,7 +1221,7 @@ fn passes_listing_and_unknown_names() {
     assert_eq!(r.code, Some(0), "{r}");
     for p in [PAD, "test-panic", "test-miscompile"] {
         assert!(
-            has_line(&r.out, &[p, "opt-in", "3.8-3.14"]),
+            has_line(&r.out, &[p, "opt-in", "3.8-3.15"]),
             "{p} not listed: {r}"
         );
     }
@@ -1229,7 +1229,7 @@ fn passes_listing_and_unknown_names() {
     assert_eq!(r.code, Some(0), "{r}");
     assert!(
         r.out
-            .starts_with(&format!("{PAD} (level opt-in, CPython 3.8-3.14)")),
+            .starts_with(&format!("{PAD} (level opt-in, CPython 3.8-3.15)")),
         "{r}"
     );
     assert!(r.out.contains("EXTENDED_ARG 0"), "{r}");
