@@ -95,6 +95,7 @@ fn corpus_behaves_the_same_on_every_version() {
         let wrong = pipeline_for(Level::Safe, &["test-wrong-sub"]);
         let start = Instant::now();
         let mut checked = 0;
+        let mut wrong_here = 0;
         let mut changed = 0;
         for (path, src, modules) in &files {
             if !difftest::runs_on(src, v) {
@@ -125,6 +126,7 @@ fn corpus_behaves_the_same_on_every_version() {
                     Verdict::Different(_) | Verdict::OptimizedFailed(_)
                 ) {
                     wrong_caught += 1;
+                    wrong_here += 1;
                 }
                 continue;
             }
@@ -150,13 +152,21 @@ fn corpus_behaves_the_same_on_every_version() {
                 Verdict::Different(_) | Verdict::OptimizedFailed(_)
             ) {
                 wrong_caught += 1;
+                wrong_here += 1;
             }
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "{v}: {checked} corpus checks ({changed} with changed code) in {secs:.1}s, {:.0} checks/s",
+            "{v}: {checked} corpus checks ({changed} with changed code) in {secs:.1}s, {:.0} checks/s; \
+             the wrong pass was caught by {wrong_here} programs",
             checked as f64 / secs.max(1e-9)
         );
+        // The deliberately wrong pass must be caught under every version.
+        if checked > 0 && wrong_here == 0 {
+            failures.push(format!(
+                "{v}: no corpus program noticed that a - b became a + b"
+            ));
+        }
         total += checked;
     }
     assert!(
