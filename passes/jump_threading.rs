@@ -37,7 +37,7 @@
 //! exception-match jumps (their targets are part of their protocol), or
 //! `JUMP_BACKWARD_NO_INTERRUPT`.
 //!
-//! Versions: 3.8–3.14.
+//! Versions: 3.8–3.15.
 
 use crate::cfg::{unconditional_jump, BlockId};
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};

@@ -38,7 +38,7 @@
 //!
 //! What it must never do: remove anything but NOPs.
 //!
-//! Versions: 3.8–3.14.
+//! Versions: 3.8–3.15.
 
 use crate::cfg::EdgeKind;
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};

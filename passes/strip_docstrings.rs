@@ -22,7 +22,7 @@
 //! statement of a module or class compiles exactly like a docstring and is
 //! removed too.
 //!
-//! Versions: 3.8–3.14 (3.14: through `CO_HAS_DOCSTRING`).
+//! Versions: 3.8–3.15 (3.14: through `CO_HAS_DOCSTRING`).
 
 use crate::cfg::BlockId;
 use crate::marshal::Value;

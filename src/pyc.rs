@@ -1,4 +1,4 @@
-//! The 16-byte `.pyc` header of CPython 3.8–3.14 (PEP 552).
+//! The 16-byte `.pyc` header of CPython 3.8–3.15 (PEP 552).
 //!
 //! `magic (u16 LE + b"\r\n") | flags (u32 LE) | mtime+size or source hash`.
 //! A magic number that is not exactly one of the seven supported release magics

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hashes the optimized trees of every installed standard library (3.8–3.13)
-# and of the 3.14 corpus at `safe` and at `aggressive`: the check that a
+# and of the 3.14 and 3.15 corpora at `safe` and at `aggressive`: the check that a
 # refactor keeps pyopt's output byte for byte. Copies each tree's .pyc files
 # to a scratch directory (never touches an installation), runs
 # `pyopt optimize --level L -j2 -q` on the copy, and prints one line per
@@ -20,9 +20,11 @@ for v in 3.8 3.9 3.10 3.11 3.12 3.13; do
   [ -n "$py" ] || { echo "missing CPython $v" >&2; exit 1; }
   trees+=("$v:$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')")
 done
-if corpus=$("$root/tools/py314/make_corpus.sh" 2>/dev/null); then
-  trees+=("3.14:$corpus")
-fi
+for v in 3.14 3.15; do
+  if corpus=$("$root/tools/pyodide/make_corpus.sh" "$v" 2>/dev/null); then
+    trees+=("$v:$corpus")
+  fi
+done
 for entry in "${trees[@]}"; do
   v=${entry%%:*}; src=${entry#*:}
   for level in safe aggressive; do

@@ -32,11 +32,11 @@ What it does:
      (pyopt.toml, pyproject.toml [tool.pyopt]) is found as by `optimize`.
 
 The interpreter: --python 3.X uses $PYOPT_PYTHON3_X if set, else the newest
-3.X.Y under $PYENV_ROOT/versions (default ~/.pyenv), else for 3.14 the
-repository's tools/py314/bin/python3.14 (once tools/py314/setup.sh ran),
+3.X.Y under $PYENV_ROOT/versions (default ~/.pyenv), else for 3.14 and 3.15
+the repository's tools/py3X/bin/python3.X (once tools/pyodide/setup.sh 3.X ran),
 else python3.X on PATH (as `pyopt difftest` finds it); without --python,
 the `python3` on PATH. The interpreter used and its version are
-printed. It must be CPython 3.8-3.14. It runs in isolated mode (-I), so
+printed. It must be CPython 3.8-3.15. It runs in isolated mode (-I), so
 PYTHON* environment variables (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...)
 are ignored and the pycs land next to the sources; SOURCE_DATE_EPOCH is
 honoured as compileall does (default invalidation mode checked-hash when it
@@ -187,7 +187,7 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
     let (program, wanted) = match python {
         Some(s) => {
             let v = PyVersion::parse(s)
-                .with_context(|| format!("--python {s}: not a version 3.8–3.14"))?;
+                .with_context(|| format!("--python {s}: not a version 3.8–3.15"))?;
             let Some(p) = interpreters::find(v) else {
                 bail!(
                     "--python {v}: no CPython {v} found (looked at {})",
@@ -241,7 +241,7 @@ fn interpreter(python: Option<&str>) -> Result<Interpreter> {
     }
     let Some(version) = minor.parse::<u8>().ok().and_then(PyVersion::from_minor) else {
         bail!(
-            "{} is CPython {full}; pyopt supports 3.8–3.14 (choose one with --python 3.X)",
+            "{} is CPython {full}; pyopt supports 3.8–3.15 (choose one with --python 3.X)",
             program.display()
         );
     };

@@ -23,7 +23,7 @@ pub struct DifftestArgs {
     /// Python source files (each a self-contained program) or directories of them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// CPython versions to run under (repeatable; default: every installed 3.8–3.14; 3.14 may be pyodide's, see tools/py314).
+    /// CPython versions to run under (repeatable; default: every installed 3.8–3.15; 3.14 and 3.15 may be pyodide's, see tools/pyodide).
     #[arg(long = "python", value_name = "3.X")]
     pythons: Vec<String>,
     /// Pass selection; the level also picks the comparison: safe compares
@@ -109,7 +109,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
         args.pythons
             .iter()
             .map(|s| {
-                PyVersion::parse(s).with_context(|| format!("--python {s}: not a version 3.8–3.14"))
+                PyVersion::parse(s).with_context(|| format!("--python {s}: not a version 3.8–3.15"))
             })
             .collect::<Result<_>>()?
     };

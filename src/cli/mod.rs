@@ -34,11 +34,11 @@ pub mod verify;
 #[command(
     name = "pyopt",
     version,
-    about = "Ahead-of-time optimizer for CPython 3.8–3.14 bytecode (.pyc files)",
+    about = "Ahead-of-time optimizer for CPython 3.8–3.15 bytecode (.pyc files)",
     long_about = "pyopt reads compiled CPython bytecode (.pyc files, also inside wheels \
                   and zip archives), rewrites it through a pipeline of peephole passes and \
                   writes it back so that CPython loads it exactly as before, only faster. \
-                  CPython 3.8 to 3.14; each file's version comes from its magic number.\n\n\
+                  CPython 3.8 to 3.15; each file's version comes from its magic number.\n\n\
                   Start with `pyopt optimize --check DIR` (what would change) and \
                   `pyopt passes` (what each pass does, at which level). `difftest` runs \
                   programs original vs optimized under the real interpreters; `roundtrip`, \
