@@ -224,36 +224,16 @@ impl Pass for UncheckedLoad {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bytecode::{CodeIr, Instr, Loc};
+    use crate::bytecode::testing::{if_then_return, ins};
     use crate::cfg::Cfg;
     use crate::marshal::{Arena, CodeId};
     use crate::opt::{Debug, MayChange, Pipeline, Rejected, Stats};
-
-    fn ins(op: Op, arg: u32, line: i32) -> Instr {
-        Instr {
-            op,
-            ext: 0,
-            arg,
-            loc: Loc::line(line),
-            line_start: false,
-        }
-    }
 
     /// Runs `pass` alone on `def f(x): if x: y = None; return y` (3.12, in
     /// a code object both marker passes act on), verifying after each pass
     /// application.
     fn run_alone(pass: &str) -> Result<u64, Rejected> {
-        let mut ir = CodeIr::new(PyVersion::V3_12);
-        ir.firstlineno = 1;
-        ir.instrs = vec![
-            ins(Op::RESUME, 0, 1),
-            ins(Op::LOAD_FAST, 0, 2),
-            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
-            ins(Op::LOAD_CONST, 0, 3),
-            ins(Op::STORE_FAST, 1, 3),
-            ins(Op::LOAD_FAST_CHECK, 1, 4),
-            ins(Op::RETURN_VALUE, 0, 4),
-        ];
+        let ir = if_then_return(ins, (Op::LOAD_CONST, 0), false);
         let mut arena = Arena::default();
         let mut unit = CodeUnit {
             cfg: Cfg::build(&ir),

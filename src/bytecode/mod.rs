@@ -24,6 +24,8 @@
 mod exceptions;
 mod lines;
 mod stack;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use stack::{has_unreachable, stack_depth, stack_depth_into, StackReport};
 

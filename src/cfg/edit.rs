@@ -548,35 +548,15 @@ pub fn bound_by(ins: &Instr) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bytecode::testing::{if_then_return, ins};
     use crate::bytecode::{CodeIr, Loc};
     use crate::version::PyVersion;
-
-    fn ins(op: Op, arg: u32, line: i32) -> Instr {
-        Instr {
-            op,
-            ext: 0,
-            arg,
-            loc: Loc::line(line),
-            line_start: false,
-        }
-    }
 
     /// 3.12: B0 = [RESUME, LOAD_FAST x, POP_JUMP_IF_FALSE → B2],
     /// B1 = [LOAD_FAST x, STORE_FAST y] (falls through to B2),
     /// B2 = [LOAD_FAST_CHECK y, RETURN_VALUE].
     fn sample() -> Cfg {
-        let mut ir = CodeIr::new(PyVersion::V3_12);
-        ir.firstlineno = 1;
-        ir.instrs = vec![
-            ins(Op::RESUME, 0, 1),
-            ins(Op::LOAD_FAST, 0, 2),
-            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
-            ins(Op::LOAD_FAST, 0, 3),
-            ins(Op::STORE_FAST, 1, 3),
-            ins(Op::LOAD_FAST_CHECK, 1, 4),
-            ins(Op::RETURN_VALUE, 0, 4),
-        ];
-        Cfg::build(&ir)
+        Cfg::build(&if_then_return(ins, (Op::LOAD_FAST, 0), false))
     }
 
     const B0: BlockId = BlockId(0);

@@ -599,20 +599,7 @@ mod graph_tests {
 
     /// `def f(x): if x: y = 1; return y` plus a dead block, in 3.12 shape.
     fn sample() -> CodeIr {
-        let mut ir = CodeIr::new(PyVersion::V3_12);
-        ir.firstlineno = 1;
-        ir.instrs = vec![
-            ins(Op::RESUME, 0, 1),
-            ins(Op::LOAD_FAST, 0, 2),
-            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
-            ins(Op::LOAD_CONST, 1, 3),
-            ins(Op::STORE_FAST, 1, 3),
-            ins(Op::LOAD_FAST_CHECK, 1, 4),
-            ins(Op::RETURN_VALUE, 0, 4),
-            ins(Op::LOAD_CONST, 0, 5),
-            ins(Op::RETURN_VALUE, 0, 5),
-        ];
-        ir
+        crate::bytecode::testing::if_then_return(ins, (Op::LOAD_CONST, 1), true)
     }
 
     #[test]

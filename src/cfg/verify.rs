@@ -307,36 +307,13 @@ impl Cfg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bytecode::{CodeIr, Instr, Loc};
+    use crate::bytecode::testing::{if_then_return, ins};
     use crate::version::PyVersion;
-
-    fn ins(op: Op, arg: u32, line: i32) -> Instr {
-        Instr {
-            op,
-            ext: 0,
-            arg,
-            loc: Loc::line(line),
-            line_start: false,
-        }
-    }
 
     /// `def f(x): if x: y = 1; return y` in 3.12 shape: B0 ends in the
     /// conditional jump to B2, B1 falls through to B2, B3 is dead.
     fn sample() -> Cfg {
-        let mut ir = CodeIr::new(PyVersion::V3_12);
-        ir.firstlineno = 1;
-        ir.instrs = vec![
-            ins(Op::RESUME, 0, 1),
-            ins(Op::LOAD_FAST, 0, 2),
-            ins(Op::POP_JUMP_IF_FALSE, 5, 2),
-            ins(Op::LOAD_CONST, 1, 3),
-            ins(Op::STORE_FAST, 1, 3),
-            ins(Op::LOAD_FAST_CHECK, 1, 4),
-            ins(Op::RETURN_VALUE, 0, 4),
-            ins(Op::LOAD_CONST, 0, 5),
-            ins(Op::RETURN_VALUE, 0, 5),
-        ];
-        Cfg::build(&ir)
+        Cfg::build(&if_then_return(ins, (Op::LOAD_CONST, 1), true))
     }
 
     fn shown(r: Result<(), Vec<CfgIssue>>) -> Vec<String> {
