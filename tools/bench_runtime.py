@@ -9,11 +9,12 @@ version and optimization level, and compares them.
 
 Method
 ------
-For each selected version 3.X (default: every one of 3.8 ... 3.14 whose
+For each selected version 3.X (default: every one of 3.8 ... 3.15 whose
 interpreter ``pyopt_tools.find_interpreter`` finds, pyopt's own rule: the
-newest installed patch release under ``$PYENV_ROOT/versions``, and 3.14 as
-pyodide's WebAssembly build once ``tools/py314/setup.sh`` ran — counted,
-never timed, since its wall time says nothing about a native 3.14):
+newest installed patch release under ``$PYENV_ROOT/versions``, and 3.14 and
+3.15 as pyodide's WebAssembly build once ``tools/pyodide/setup.sh 3.X`` ran
+— counted, never timed, since its wall time says nothing about a native
+build):
 
 1. ``benches/python/bm_*.py`` is copied into a fresh temporary directory
    once for the original and once per level, and every copy is
@@ -38,13 +39,13 @@ Then for every benchmark:
     the frames whose code belongs to the benchmark module (the standard
     library, e.g. ``json``, is not optimized and not counted; line events
     are switched off).  This is done for the original and for the
-    optimized pyc and gives the reduction in percent.  On 3.12 and 3.13
+    optimized pyc and gives the reduction in percent.  On 3.12 and later
     the traced workload runs twice in the same process and only the second
     run is counted: there, opcode events are not delivered for the first
     execution of a code object whose ``f_trace_opcodes`` was just switched
     on (and, on 3.12, not at all during the first ``settrace`` of a
-    process), which would make the first count too low and
-    order-dependent.  The counted run's checksum must be the same for
+    process; on pyodide's 3.14 and 3.15 the first run of fannkuch counts
+    none), which would make the first count too low and order-dependent.  The counted run's checksum must be the same for
     original and optimized bytecode.
 (b) *Wall time* (unless ``--no-time``): ``--repeat N`` pairs of fresh
     child processes, one running the original and one the optimized
@@ -80,6 +81,7 @@ Examples::
     python3 tools/bench_runtime.py --versions 3.8,3.13 --repeat 3
     python3 tools/bench_runtime.py --versions 3.13 --levels safe \\
         --benchmarks nbody,richards --json /tmp/bench.json
+    python3 tools/bench_runtime.py --versions 3.15 --no-time
 """
 import argparse
 import concurrent.futures
@@ -93,21 +95,26 @@ import sys
 import tempfile
 import time
 
-from pyopt_tools import find_interpreter, search_order
+from pyopt_tools import MINORS, PYODIDE_MINORS, find_interpreter, pyodide_python, search_order
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO_ROOT, "benches", "python")
 DEFAULT_PYOPT = os.path.join(REPO_ROOT, "target", "release", "pyopt")
-ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
-# CPython 3.14 is pyodide's WebAssembly build (tools/py314/setup.sh): its
-# instruction counts are CPython 3.14's own, its wall time is not comparable
-# to a native build and is not measured.
-PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
-PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
+ALL_MINORS = ["3.%d" % m for m in MINORS]
+VERSION_RANGE = "%s-%s" % (ALL_MINORS[0], ALL_MINORS[-1])
 
 
-def is_pyodide(python):
-    return os.path.abspath(python) == os.path.abspath(PY314_PYTHON)
+def is_pyodide(python, minor):
+    """Whether python is the repository's pyodide CPython 3.<minor>
+    (tools/py3X, set up by tools/pyodide/setup.sh 3.X; X in PYODIDE_MINORS):
+    a WebAssembly build whose instruction counts are CPython's own but whose
+    wall time is not comparable to a native build and is not measured."""
+    if minor not in PYODIDE_MINORS:
+        return False
+    pyodide = pyodide_python(minor)
+    return pyodide is not None and os.path.abspath(python) == os.path.abspath(pyodide)
+
+
 LEVELS = ["safe", "aggressive"]
 PREFIX = "bm_"
 RESULT_MARK = "@@BENCH_RESULT@@"
@@ -183,8 +190,8 @@ def installed_interpreters():
         python = find_interpreter(int(minor.split(".")[1]))
         if not python:
             continue
-        if is_pyodide(python):
-            found[minor] = ("3.14 (pyodide)", python)
+        if is_pyodide(python, int(minor.split(".")[1])):
+            found[minor] = ("%s (pyodide)" % minor, python)
             continue
         try:
             full = subprocess.run([python, "-I", "-c", "import platform; print(platform.python_version())"],
@@ -307,8 +314,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--versions", help="comma-separated 3.X list (default: all installed 3.8-3.14; "
-                    "3.14 is pyodide's, instruction counts only)")
+    ap.add_argument("--versions", help="comma-separated 3.X list (default: all installed %s; "
+                    "%s are pyodide's, instruction counts only)"
+                    % (VERSION_RANGE, ", ".join("3.%d" % m for m in PYODIDE_MINORS)))
     ap.add_argument("--levels", default="safe,aggressive",
                     help="comma-separated pyopt levels (default: safe,aggressive)")
     ap.add_argument("--benchmarks", help="comma-separated names (default: all of benches/python)")
@@ -373,7 +381,8 @@ def run(args):
     else:
         minors = [v for v in ALL_MINORS if v in interps]
         if not minors:
-            raise SetupError("no CPython 3.8-3.14 found (looked at %s, ...)" % search_order(8))
+            raise SetupError("no CPython %s found (looked at %s, ...)"
+                             % (VERSION_RANGE, search_order(8)))
 
     started = time.time()
     workdir = tempfile.mkdtemp(prefix="pyopt-bench-runtime-")
@@ -474,7 +483,7 @@ def run_version(args, data, minor, full, python, workdir, benchmarks, levels):
                         mismatch("trace", b, lv, o["checksum"], p["checksum"])
                     if o["count"] == 0 or p["count"] == 0:
                         fail("trace", b, lv, "both", "no opcode events were counted")
-            if is_pyodide(python):
+            if is_pyodide(python, int(minor.split(".")[1])):
                 row["untimed"] = "WebAssembly: not comparable to native, not timed"
             elif not args.no_time:
                 time_benchmark(args, row, python, dirs["original"], dirs[lv], b, cwd,

@@ -4,10 +4,11 @@
 What it measures
 ----------------
 For every selected CPython version (default: the newest installed patch
-release of each of 3.8 ... 3.13 under ``$PYENV_ROOT/versions``, and 3.14:
-pyodide's, once ``tools/py314/setup.sh`` ran, whose "standard library" is
-its sources compiled by ``tools/py314/make_corpus.sh`` at -o 0/1/2) and every
-selected level (default ``safe,aggressive``) it
+release of each of 3.8 ... 3.15 under ``$PYENV_ROOT/versions``, and for
+3.14 and 3.15 (``PYODIDE_MINORS``) without one there: pyodide's, once
+``tools/pyodide/setup.sh 3.X`` ran, whose "standard library" is the
+``stdlib/`` part of the corpus ``tools/pyodide/make_corpus.sh 3.X`` builds,
+its sources compiled at -o 0/1/2) and every selected level (default ``safe,aggressive``) it
 
 1. copies ``<prefix>/lib/python3.X`` of that installation to a fresh
    temporary directory (``shutil.copytree`` with ``copy2``, so the source
@@ -40,6 +41,7 @@ Examples::
 
     python3 tools/pass_stats.py
     python3 tools/pass_stats.py --versions 3.8,3.13 --levels safe --verify
+    python3 tools/pass_stats.py --versions 3.15 --verify --stdlib-only
     python3 tools/pass_stats.py --json /tmp/stats.json --keep
 """
 import argparse
@@ -51,13 +53,14 @@ import subprocess
 import sys
 import time
 
-from pyopt_tools import (DEFAULT_PYOPT, SetupError, check_pyopt, py314_corpus, py314_ready,
-                         pyenv_root, temp_workdir)
+from pyopt_tools import (DEFAULT_PYOPT, MINORS, PYODIDE_MINORS, SetupError, check_pyopt,
+                         pyenv_root, pyodide_corpus, pyodide_ready, temp_workdir)
 
-ALL_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
-# The "prefix" of pyodide's 3.14, whose standard library is the stdlib/ part
-# of the tools/py314 corpus (its sources compiled at -o 0/1/2).
-PYODIDE = "pyodide (tools/py314)"
+ALL_MINORS = ["3.%d" % m for m in MINORS]
+# The "prefix" of pyodide's 3.X (X in PYODIDE_MINORS), whose standard library
+# is the stdlib/ part of the tools/py3X corpus (its sources compiled at
+# -o 0/1/2).
+PYODIDE = {"3.%d" % m: "pyodide (tools/py3%d)" % m for m in PYODIDE_MINORS}
 
 
 def installed_versions(root):
@@ -77,8 +80,10 @@ def installed_versions(root):
         if minor in ALL_MINORS and (minor not in best or key > best[minor][0]):
             best[minor] = (key, os.path.join(vdir, name))
     found = {k: v[1] for k, v in best.items()}
-    if "3.14" not in found and py314_ready():
-        found["3.14"] = PYODIDE
+    for minor in PYODIDE_MINORS:
+        version = "3.%d" % minor
+        if version not in found and pyodide_ready(minor):
+            found[version] = PYODIDE[version]
     return found
 
 
@@ -134,8 +139,8 @@ def summarize(report):
 
 def run_one(args, version, prefix, level, workdir):
     minor_lib = "python" + version
-    if prefix == PYODIDE:
-        src = os.path.join(py314_corpus(), "stdlib")
+    if prefix == PYODIDE.get(version):
+        src = os.path.join(pyodide_corpus(int(version.split(".")[1])), "stdlib")
     else:
         src = os.path.join(prefix, "lib", minor_lib)
     if not os.path.isdir(src):
@@ -229,7 +234,7 @@ def main():
         description=__doc__.split("\n\n")[0],
         epilog="See the module docstring (top of this file) for details.")
     ap.add_argument("--versions", help="comma-separated minor versions, e.g. 3.8,3.13 "
-                    "(default: every installed 3.8-3.14)")
+                    "(default: every installed %s-%s)" % (ALL_MINORS[0], ALL_MINORS[-1]))
     ap.add_argument("--levels", default="safe,aggressive",
                     help="comma-separated levels (default: safe,aggressive)")
     ap.add_argument("--pyopt", default=DEFAULT_PYOPT,
@@ -261,7 +266,7 @@ def main():
         else:
             wanted = [v for v in ALL_MINORS if v in installed]
             if not wanted:
-                raise SetupError("no CPython 3.8-3.14 installed")
+                raise SetupError("no CPython %s-%s installed" % (ALL_MINORS[0], ALL_MINORS[-1]))
         levels = [l.strip() for l in args.levels.split(",") if l.strip()]
         if not levels:
             raise SetupError("--levels is empty")
