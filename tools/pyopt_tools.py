@@ -14,8 +14,7 @@ What it holds:
   ``src/interpreters.rs``;
 * ``pyenv_root``, ``find_prefix``: locating CPython installations;
 * ``PYODIDE_MINORS``, ``pyodide_python``, ``pyodide_ready``,
-  ``pyodide_corpus`` (and the 3.14 shorthands ``PY314_PYTHON``,
-  ``py314_ready``, ``py314_corpus``): the CPython versions the repository
+  ``pyodide_corpus``: the CPython versions the repository
   runs as pyodide's WebAssembly build (``tools/py3X``, set up by
   ``tools/pyodide/setup.sh 3.X``) and their compiled corpora;
 * ``temp_workdir``: a temporary directory removed afterwards unless kept;
@@ -76,8 +75,6 @@ MINORS = range(8, 16)
 # The versions the repository runs on pyodide (tools/py3X/bin/python3.X),
 # as src/version/facts.rs says with `pyodide_in_repo`.
 PYODIDE_MINORS = (14, 15)
-PY314_DIR = os.path.join(REPO_ROOT, "tools", "py314")
-PY314_PYTHON = os.path.join(PY314_DIR, "bin", "python3.14")
 
 
 def _is_executable(path):
@@ -193,16 +190,6 @@ def pyodide_corpus(minor):
         raise SetupError("tools/pyodide/make_corpus.sh 3.%d failed:\n%s"
                          % (minor, proc.stderr[-2000:]))
     return proc.stdout.strip()
-
-
-def py314_ready():
-    """pyodide_ready(14)."""
-    return pyodide_ready(14)
-
-
-def py314_corpus():
-    """pyodide_corpus(14)."""
-    return pyodide_corpus(14)
 
 
 def find_prefix(root, minor):
