@@ -174,7 +174,11 @@ impl Runner<'_> {
     /// names the command, the side and how it failed (with its stderr's end).
     fn run(&self, side: (&str, &str), copy: &Path, env: &[(&str, String)]) -> Result<Sample> {
         let path = copy.display().to_string();
-        let args: Vec<String> = self.command.iter().map(|a| a.replace("{}", &path)).collect();
+        let args: Vec<String> = self
+            .command
+            .iter()
+            .map(|a| a.replace("{}", &path))
+            .collect();
         let mut pp = std::ffi::OsString::from(copy.as_os_str());
         if let Some(old) = self.python_path.as_ref().filter(|p| !p.is_empty()) {
             pp.push(":");
@@ -198,7 +202,7 @@ impl Runner<'_> {
         let start = Instant::now();
         let child = cmd
             .spawn()
-            .with_context(|| format!("cannot run `{}`", self.command.join(" ")))?;
+            .with_context(|| format!("cannot run `{}`", shown(self.command)))?;
         let (status, usage) = wait_child(child.id())?;
         let wall = start.elapsed().as_secs_f64();
         drop(child);
@@ -208,7 +212,7 @@ impl Runner<'_> {
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             bail!(
                 "`{}` failed on the {} copy (side {}): {how}{}",
-                self.command.join(" "),
+                shown(self.command),
                 side.0,
                 side.1,
                 if tail.is_empty() {
@@ -324,7 +328,9 @@ fn compare(a: &[f64], b: &[f64], c: &[f64], runs_enough: bool) -> Comparison {
     } else {
         NO_DIFFERENCE
     };
-    let noise = (1.0 - ab.lo.min(cb.lo)).max(ab.hi.max(cb.hi) - 1.0).max(0.0);
+    let noise = (1.0 - ab.lo.min(cb.lo))
+        .max(ab.hi.max(cb.hi) - 1.0)
+        .max(0.0);
     Comparison {
         ab,
         cb,
@@ -422,8 +428,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         diff: false,
     };
     let pool = super::thread_pool(settings.jobs)?;
-    let report =
-        pool.install(|| pyopt::driver::optimize_tree(std::slice::from_ref(&copies[0]), &opts, &|| {}));
+    let report = pool
+        .install(|| pyopt::driver::optimize_tree(std::slice::from_ref(&copies[0]), &opts, &|| {}));
     if progress {
         eprint!("\r\x1b[2K");
     }
@@ -517,7 +523,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         eprint!("\r\x1b[2K");
     }
 
-    let metric = |i: usize, f: fn(&Sample) -> f64| -> Vec<f64> { samples[i].iter().map(f).collect() };
+    let metric =
+        |i: usize, f: fn(&Sample) -> f64| -> Vec<f64> { samples[i].iter().map(f).collect() };
     let enough = args.runs >= MIN_RUNS_FOR_VERDICT;
     let wall = compare(
         &metric(0, |s| s.wall),
@@ -599,7 +606,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
 
     outln!(
         "`{}` on {}: {} timed runs per side ({} warmup)",
-        args.command.join(" "),
+        shown(&args.command),
         root.display(),
         args.runs,
         args.warmup
@@ -636,10 +643,13 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             match (args.count_instructions, instructions[i]) {
                 (false, _) => String::new(),
                 (true, None) => "   n/a".into(),
-                (true, Some(n)) => format!("   {n}{}", match (i, instructions[1]) {
-                    (1, _) | (_, None) => String::new(),
-                    (_, Some(b)) => pct(b as f64, n as f64),
-                }),
+                (true, Some(n)) => format!(
+                    "   {n}{}",
+                    match (i, instructions[1]) {
+                        (1, _) | (_, None) => String::new(),
+                        (_, Some(b)) => pct(b as f64, n as f64),
+                    }
+                ),
             }
         );
     }
@@ -655,14 +665,30 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         );
     }
     if !enough {
-        outln!(
-            "verdict: {NO_DIFFERENCE} (fewer than {MIN_RUNS_FOR_VERDICT} runs: no verdict)"
-        );
+        outln!("verdict: {NO_DIFFERENCE} (fewer than {MIN_RUNS_FOR_VERDICT} runs: no verdict)");
     } else {
         outln!("verdict: {}", wall.sentence("wall time"));
         outln!("         {}", cpu.sentence("CPU time"));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// CMD as a shell would read it back: arguments with spaces or quotes quoted.
+fn shown(command: &[String]) -> String {
+    command
+        .iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%{}".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn ms(s: f64) -> String {
