@@ -42,14 +42,17 @@ HOW CMD SEES THE TREE:
     - PYTHONDONTWRITEBYTECODE=1 (so that no run rewrites a .pyc).
   The copies sit at paths of equal length (…/pyopt-bench-PID/a|b|c/NAME), and
   their files keep their modification times, so the .pyc files stay valid for
-  their sources. CMD's stdout is discarded; its stderr is shown when it fails.
+  their sources (they must be the .pyc files of the interpreter CMD runs, or
+  nothing optimized is measured). CMD's stdout is discarded; its stderr is
+  shown when it fails.
 
 MEASUREMENTS:
   Runs alternate A B C A B C ...; --warmup rounds first (not counted). Per run:
   wall time (monotonic clock), CPU time (user + system of the child, from
-  wait4) and peak resident set size (ru_maxrss of the child). The ratio A/B is
-  the median of the paired per-run ratios A_i/B_i with a 95% bootstrap
-  interval; C/B likewise, and it shows how much two identical trees differ.
+  wait4) and peak resident set size (ru_maxrss of the child); CPU and RSS on
+  Unix only (0 elsewhere). For wall, CPU and RSS, the ratio A/B is the median
+  of the paired per-run ratios A_i/B_i with a 95% bootstrap interval; C/B
+  likewise, and it shows how much two identical trees differ.
   The verdict says \"faster\" or \"slower\" only when the A/B interval excludes 1
   and lies entirely outside the control's interval; otherwise \"no measurable
   difference (within noise ±x%)\". Fewer than 5 runs never give a verdict.
@@ -61,6 +64,10 @@ MEASUREMENTS:
   bytecode instructions per side are deterministic, unlike times. It needs
   CMD to start Python without -S/-I, and the count covers every Python
   process CMD starts that writes the file last.
+
+LIMITS:
+  No timeout: a CMD that hangs hangs bench. Interrupted (Ctrl-C), bench leaves
+  its copies in the temporary directory.
 
 EXIT STATUS:
   0 measured (whatever the verdict); 2 bad input, or CMD failed (non-zero
@@ -120,23 +127,20 @@ impl Drop for Scratch {
     }
 }
 
-/// How a child ended: `Ok(())` for exit status 0, else a description.
-fn describe_status(status: libc::c_int) -> Result<(), String> {
-    if libc::WIFEXITED(status) {
-        match libc::WEXITSTATUS(status) {
-            0 => Ok(()),
-            n => Err(format!("exit status {n}")),
-        }
-    } else if libc::WIFSIGNALED(status) {
-        Err(format!("killed by signal {}", libc::WTERMSIG(status)))
-    } else {
-        Err(format!("wait status {status:#x}"))
-    }
+/// What the operating system says about one finished child: `Ok(())` for
+/// exit status 0 (else how it ended), CPU seconds (user, system) and peak
+/// RSS in KiB (zeros where the platform does not report them).
+struct Finished {
+    status: Result<(), String>,
+    user: f64,
+    sys: f64,
+    max_rss_kb: u64,
 }
 
-/// Waits for the child `pid` and returns its wait status and resource usage.
-fn wait_child(pid: u32) -> Result<(libc::c_int, libc::rusage)> {
-    let pid = libc::pid_t::try_from(pid).context("child process id out of range")?;
+/// Waits for `child` and measures it (wait4: the child's own resource usage).
+#[cfg(unix)]
+fn wait_measured(child: std::process::Child) -> Result<Finished> {
+    let pid = libc::pid_t::try_from(child.id()).context("child process id out of range")?;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is a plain C struct of integers, for which all-zero
     // bytes are a valid value.
@@ -145,22 +149,57 @@ fn wait_child(pid: u32) -> Result<(libc::c_int, libc::rusage)> {
         // SAFETY: `status` and `usage` are valid, exclusively borrowed,
         // properly aligned locals that live across the call; wait4 writes
         // only through these two pointers. `pid` is our own child, spawned by
-        // std::process and not waited for by anyone else (the `Child` is
-        // dropped without `wait`, which neither waits nor kills), so reaping
-        // it here cannot reap a process someone else expects.
+        // std::process, and `child` is dropped below without `wait` (which
+        // neither waits nor kills), so nobody else reaps it.
         let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
         if r == pid {
-            return Ok((status, usage));
+            break;
         }
         let err = std::io::Error::last_os_error();
         if err.kind() != std::io::ErrorKind::Interrupted {
             return Err(err).context("wait4");
         }
     }
+    drop(child);
+    let status = if libc::WIFEXITED(status) {
+        match libc::WEXITSTATUS(status) {
+            0 => Ok(()),
+            n => Err(format!("exit status {n}")),
+        }
+    } else if libc::WIFSIGNALED(status) {
+        Err(format!("killed by signal {}", libc::WTERMSIG(status)))
+    } else {
+        Err(format!("wait status {status:#x}"))
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    Ok(Finished {
+        status,
+        user: seconds(usage.ru_utime),
+        sys: seconds(usage.ru_stime),
+        // Linux and the BSDs report KiB, macOS bytes.
+        max_rss_kb: if cfg!(target_os = "macos") {
+            rss / 1024
+        } else {
+            rss
+        },
+    })
 }
 
-fn seconds(t: libc::timeval) -> f64 {
-    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
+/// Waits for `child`; no CPU time or peak RSS on this platform.
+#[cfg(not(unix))]
+fn wait_measured(mut child: std::process::Child) -> Result<Finished> {
+    let status = child.wait().context("cannot wait for the command")?;
+    Ok(Finished {
+        status: if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{status}"))
+        },
+        user: 0.0,
+        sys: 0.0,
+        max_rss_kb: 0,
+    })
 }
 
 struct Runner<'a> {
@@ -179,11 +218,7 @@ impl Runner<'_> {
             .iter()
             .map(|a| a.replace("{}", &path))
             .collect();
-        let mut pp = std::ffi::OsString::from(copy.as_os_str());
-        if let Some(old) = self.python_path.as_ref().filter(|p| !p.is_empty()) {
-            pp.push(":");
-            pp.push(old);
-        }
+        let pp = prepend_path(copy.as_os_str(), self.python_path.as_deref())?;
         let err_path = self.scratch.join("stderr");
         let err_file = std::fs::File::create(&err_path)
             .with_context(|| format!("cannot create {}", err_path.display()))?;
@@ -203,10 +238,9 @@ impl Runner<'_> {
         let child = cmd
             .spawn()
             .with_context(|| format!("cannot run `{}`", shown(self.command)))?;
-        let (status, usage) = wait_child(child.id())?;
+        let finished = wait_measured(child)?;
         let wall = start.elapsed().as_secs_f64();
-        drop(child);
-        if let Err(how) = describe_status(status) {
+        if let Err(how) = &finished.status {
             let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
             let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
@@ -222,16 +256,26 @@ impl Runner<'_> {
                 }
             );
         }
-        let (user, sys) = (seconds(usage.ru_utime), seconds(usage.ru_stime));
         Ok(Sample {
             wall,
-            cpu: user + sys,
-            user,
-            sys,
-            // Linux reports KiB.
-            max_rss_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+            cpu: finished.user + finished.sys,
+            user: finished.user,
+            sys: finished.sys,
+            max_rss_kb: finished.max_rss_kb,
         })
     }
+}
+
+/// `first`, then the entries of the search path `rest` (PYTHONPATH syntax).
+fn prepend_path(
+    first: &std::ffi::OsStr,
+    rest: Option<&std::ffi::OsStr>,
+) -> Result<std::ffi::OsString> {
+    let mut entries = vec![PathBuf::from(first)];
+    if let Some(rest) = rest.filter(|r| !r.is_empty()) {
+        entries.extend(std::env::split_paths(rest));
+    }
+    std::env::join_paths(entries).context("cannot build PYTHONPATH")
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -481,15 +525,10 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         std::fs::create_dir_all(&site)?;
         std::fs::write(site.join("sitecustomize.py"), COUNTER)?;
         let counter_runner = Runner {
-            python_path: Some(match &runner.python_path {
-                Some(old) if !old.is_empty() => {
-                    let mut p = site.clone().into_os_string();
-                    p.push(":");
-                    p.push(old);
-                    p
-                }
-                _ => site.clone().into_os_string(),
-            }),
+            python_path: Some(prepend_path(
+                site.as_os_str(),
+                runner.python_path.as_deref(),
+            )?),
             ..runner
         };
         let seed = std::env::var("PYTHONHASHSEED").unwrap_or_else(|_| "0".into());
@@ -536,6 +575,12 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         &metric(0, |s| s.cpu),
         &metric(1, |s| s.cpu),
         &metric(2, |s| s.cpu),
+        enough,
+    );
+    let peak = compare(
+        &metric(0, |s| s.max_rss_kb as f64),
+        &metric(1, |s| s.max_rss_kb as f64),
+        &metric(2, |s| s.max_rss_kb as f64),
         enough,
     );
     let rss = |i: usize| spread(&metric(i, |s| s.max_rss_kb as f64));
@@ -595,6 +640,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             "sides": sides,
             "wall": cmp_json(&wall),
             "cpu": cmp_json(&cpu),
+            "max_rss": cmp_json(&peak),
             "verdict": wall.verdict,
         });
         outln!(
@@ -653,7 +699,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             }
         );
     }
-    for (what, c) in [("wall", &wall), ("cpu ", &cpu)] {
+    for (what, c) in [("wall", &wall), ("cpu ", &cpu), ("rss ", &peak)] {
         outln!(
             "  {what}  A/B {:.3}x (95% CI {:.3}–{:.3})   control C/B {:.3}x ({:.3}–{:.3})",
             c.ab.median,
