@@ -753,3 +753,59 @@ fn pct(before: f64, after: f64) -> String {
         format!(" ({:+.1}%)", (after / before - 1.0) * 100.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `base` times `factor`, with a small deterministic jitter.
+    fn series(factor: f64, jitter: f64) -> Vec<f64> {
+        (0..20)
+            .map(|i| factor * (1.0 + jitter * (((i * 7) % 5) as f64 - 2.0) / 2.0))
+            .collect()
+    }
+
+    #[test]
+    fn bootstrap_is_deterministic_and_brackets_the_median() {
+        let r: Vec<f64> = series(1.0, 0.1);
+        let (a, b) = (bootstrap(&r), bootstrap(&r));
+        assert_eq!((a.lo, a.median, a.hi), (b.lo, b.median, b.hi));
+        assert!(a.lo <= a.median && a.median <= a.hi, "{a:?}");
+    }
+
+    #[test]
+    fn verdicts() {
+        let b = series(1.0, 0.0);
+        let quiet = series(1.0, 0.01);
+        let c = compare(&b, &b, &quiet, true);
+        assert_eq!(c.verdict, NO_DIFFERENCE);
+        assert_eq!(
+            compare(&series(0.5, 0.01), &b, &quiet, true).verdict,
+            FASTER
+        );
+        assert_eq!(
+            compare(&series(2.0, 0.01), &b, &quiet, true).verdict,
+            SLOWER
+        );
+        // Too few runs: never a verdict.
+        assert_eq!(
+            compare(&series(0.5, 0.01), &b, &quiet, false).verdict,
+            NO_DIFFERENCE
+        );
+        // A 10% gain inside a ±30% control is noise, not a speed-up.
+        let noisy = series(1.0, 0.3);
+        let c = compare(&series(0.9, 0.01), &b, &noisy, true);
+        assert_eq!(c.verdict, NO_DIFFERENCE);
+        assert!(c.noise_pct >= 10.0, "{}", c.noise_pct);
+        assert!(c.sentence("wall time").contains("within noise ±"));
+    }
+
+    #[test]
+    fn commands_are_shown_quoted() {
+        let cmd = ["python3", "-c", "import json; print('x')", "{}"].map(String::from);
+        assert_eq!(
+            shown(&cmd),
+            r#"python3 -c 'import json; print('\''x'\'')' {}"#
+        );
+    }
+}
