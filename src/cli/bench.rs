@@ -58,12 +58,12 @@ MEASUREMENTS:
   difference (within noise ±x%)\". Fewer than 5 runs never give a verdict.
 
 --count-instructions (CPython 3.12+):
-  One extra run per side with a sitecustomize.py put first on PYTHONPATH that
-  counts sys.monitoring INSTRUCTION events and writes the total to the file
-  named by PYOPT_BENCH_COUNT_FILE; PYTHONHASHSEED is 0 unless set. Executed
-  bytecode instructions per side are deterministic, unlike times. It needs
-  CMD to start Python without -S/-I, and the count covers every Python
-  process CMD starts that writes the file last.
+  One extra, untimed run per side with a sitecustomize.py on PYTHONPATH
+  (right after the copy) that counts sys.monitoring INSTRUCTION events and
+  writes the total to the file named by PYOPT_BENCH_COUNT_FILE at exit;
+  PYTHONHASHSEED is 0 unless set. Executed bytecode instructions are
+  deterministic, unlike times. It needs CMD to start Python without -S/-I;
+  if CMD starts several Python processes, the count of the last to exit wins.
 
 LIMITS:
   No timeout: a CMD that hangs hangs bench. Interrupted (Ctrl-C), bench leaves
