@@ -232,6 +232,29 @@ fn failing_command_exits_2_naming_the_side() {
 }
 
 #[test]
+fn a_tree_holding_the_temporary_directory_is_refused() {
+    let dir = scratch("bench-tmp-inside");
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let run = common::finish(
+        Command::new(env!("CARGO_BIN_EXE_pyopt"))
+            .args(["bench", "--runs", "1"])
+            .arg(&dir)
+            .args(["--", "true"])
+            .env("TMPDIR", dir.join("tmp")),
+    );
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(
+        run.err.contains("contains the temporary directory"),
+        "{run}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.join("tmp")).unwrap().count(),
+        0,
+        "nothing copied"
+    );
+}
+
+#[test]
 fn help_documents_how_cmd_sees_the_tree() {
     let run = common::finish(Command::new(env!("CARGO_BIN_EXE_pyopt")).args(["bench", "--help"]));
     assert_eq!(run.code, Some(0), "{run}");

@@ -442,7 +442,17 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let raw = super::optimize::load_config_for(args.config.as_deref(), &root)?;
     let settings = config::resolve(&raw, &args.passes.overrides(), &pyopt::passes::infos())?;
 
-    let scratch = Scratch(std::env::temp_dir().join(format!("pyopt-bench-{}", std::process::id())));
+    let tmp = std::env::temp_dir();
+    let tmp = std::fs::canonicalize(&tmp).unwrap_or(tmp);
+    if tmp.starts_with(&root) {
+        bail!(
+            "{} contains the temporary directory {}, where the copies would go: \
+             set TMPDIR to a directory outside it",
+            root.display(),
+            tmp.display()
+        );
+    }
+    let scratch = Scratch(tmp.join(format!("pyopt-bench-{}", std::process::id())));
     let _ = std::fs::remove_dir_all(&scratch.0);
     std::fs::create_dir_all(&scratch.0)
         .with_context(|| format!("cannot create {}", scratch.0.display()))?;
