@@ -225,6 +225,16 @@ fn failing_command_exits_2_naming_the_side() {
     assert!(run.err.contains("oops"), "{run}");
     assert!(run.err.contains("sys.exit"), "the command is named: {run}");
     assert_eq!(before, hashes(&tree));
+    // A run that takes longer than --timeout is killed and is a failure.
+    let start = std::time::Instant::now();
+    let run = bench(&tree, &["--timeout", "1"], &["sleep", "60"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(
+        run.err
+            .contains("failed on the optimized copy (side A): timed out after 1s"),
+        "{run}"
+    );
+    assert!(start.elapsed().as_secs() < 50, "not killed: {run}");
     // A command that cannot start is bad input too.
     let run = bench(&tree, &[], &["/nonexistent/pyopt-bench-cmd"]);
     assert_eq!(run.code, Some(2), "{run}");

@@ -66,12 +66,12 @@ MEASUREMENTS:
   if CMD starts several Python processes, the count of the last to exit wins.
 
 LIMITS:
-  No timeout: a CMD that hangs hangs bench. Interrupted (Ctrl-C), bench leaves
-  its copies in the temporary directory.
+  Interrupted (Ctrl-C), bench leaves its copies in the temporary directory.
+  --timeout works on Unix only.
 
 EXIT STATUS:
   0 measured (whatever the verdict); 2 bad input, or CMD failed (non-zero
-  exit or signal) on some side: the error names the command and the side.")]
+  exit, signal or --timeout) on some side: the error names the command and the side.")]
 pub struct BenchArgs {
     /// The directory of .pyc files (and sources) the program uses; never modified.
     pub tree: PathBuf,
@@ -88,6 +88,10 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 10, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub runs: usize,
+    /// Seconds a single run may take before it is killed and reported as a
+    /// failure (0: no limit).
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub timeout: u64,
     /// Print the report as JSON (schema "pyopt-bench", version 1) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -137,10 +141,87 @@ struct Finished {
     max_rss_kb: u64,
 }
 
-/// Waits for `child` and measures it (wait4: the child's own resource usage).
+/// Where a run is, for the timeout watchdog.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Watch {
+    Running,
+    /// The child has ended (not reaped yet, or reaped: no more kills).
+    Ended,
+    /// The watchdog killed it.
+    Killed,
+}
+
+/// Waits for `child` (at most `timeout`, then kills it) and measures it:
+/// wall time since `start` at its exit, and from wait4 its own resource usage.
 #[cfg(unix)]
-fn wait_measured(child: std::process::Child) -> Result<Finished> {
+fn wait_measured(
+    child: std::process::Child,
+    start: Instant,
+    timeout: Option<std::time::Duration>,
+) -> Result<(f64, Finished)> {
+    use std::sync::{Arc, Condvar, Mutex};
     let pid = libc::pid_t::try_from(child.id()).context("child process id out of range")?;
+    let watch = Arc::new((Mutex::new(Watch::Running), Condvar::new()));
+    let watchdog = timeout.map(|limit| {
+        let watch = Arc::clone(&watch);
+        std::thread::spawn(move || {
+            let (lock, cv) = &*watch;
+            let deadline = start + limit;
+            let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while *state == Watch::Running {
+                let now = Instant::now();
+                if now >= deadline {
+                    // SAFETY: kill takes plain integers. The state is
+                    // Running, and the waiting thread sets it to Ended (under
+                    // this lock) before it reaps the child, so `pid` still
+                    // names our own child, at worst a zombie: no other
+                    // process can have been given its number.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    *state = Watch::Killed;
+                    break;
+                }
+                state = cv
+                    .wait_timeout(state, deadline - now)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+        })
+    });
+    // Wait for the exit without reaping (WNOWAIT), so that the pid stays ours
+    // while the watchdog may still use it.
+    loop {
+        // SAFETY: `siginfo_t` is a plain C struct, valid when zeroed.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `info` is a valid, exclusively borrowed local that outlives
+        // the call, the only memory waitid writes.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        if r == 0 {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err).context("waitid");
+        }
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let killed = {
+        let (lock, cv) = &*watch;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let killed = *state == Watch::Killed;
+        *state = Watch::Ended;
+        cv.notify_all();
+        killed
+    };
+    if let Some(w) = watchdog {
+        let _ = w.join();
+    }
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is a plain C struct of integers, for which all-zero
     // bytes are a valid value.
@@ -161,7 +242,12 @@ fn wait_measured(child: std::process::Child) -> Result<Finished> {
         }
     }
     drop(child);
-    let status = if libc::WIFEXITED(status) {
+    let status = if killed {
+        Err(format!(
+            "timed out after {}s (killed)",
+            timeout.map_or(0, |t| t.as_secs())
+        ))
+    } else if libc::WIFEXITED(status) {
         match libc::WEXITSTATUS(status) {
             0 => Ok(()),
             n => Err(format!("exit status {n}")),
@@ -173,39 +259,52 @@ fn wait_measured(child: std::process::Child) -> Result<Finished> {
     };
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     let rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-    Ok(Finished {
-        status,
-        user: seconds(usage.ru_utime),
-        sys: seconds(usage.ru_stime),
-        // Linux and the BSDs report KiB, macOS bytes.
-        max_rss_kb: if cfg!(target_os = "macos") {
-            rss / 1024
-        } else {
-            rss
+    Ok((
+        wall,
+        Finished {
+            status,
+            user: seconds(usage.ru_utime),
+            sys: seconds(usage.ru_stime),
+            // Linux and the BSDs report KiB, macOS bytes.
+            max_rss_kb: if cfg!(target_os = "macos") {
+                rss / 1024
+            } else {
+                rss
+            },
         },
-    })
+    ))
 }
 
-/// Waits for `child`; no CPU time or peak RSS on this platform.
+/// Waits for `child`; no CPU time or peak RSS (and no timeout) on this
+/// platform.
 #[cfg(not(unix))]
-fn wait_measured(mut child: std::process::Child) -> Result<Finished> {
+fn wait_measured(
+    mut child: std::process::Child,
+    start: Instant,
+    _timeout: Option<std::time::Duration>,
+) -> Result<(f64, Finished)> {
     let status = child.wait().context("cannot wait for the command")?;
-    Ok(Finished {
-        status: if status.success() {
-            Ok(())
-        } else {
-            Err(format!("{status}"))
+    let wall = start.elapsed().as_secs_f64();
+    Ok((
+        wall,
+        Finished {
+            status: if status.success() {
+                Ok(())
+            } else {
+                Err(format!("{status}"))
+            },
+            user: 0.0,
+            sys: 0.0,
+            max_rss_kb: 0,
         },
-        user: 0.0,
-        sys: 0.0,
-        max_rss_kb: 0,
-    })
+    ))
 }
 
 struct Runner<'a> {
     command: &'a [String],
     scratch: &'a Path,
     python_path: Option<std::ffi::OsString>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl Runner<'_> {
@@ -238,8 +337,7 @@ impl Runner<'_> {
         let child = cmd
             .spawn()
             .with_context(|| format!("cannot run `{}`", shown(self.command)))?;
-        let finished = wait_measured(child)?;
-        let wall = start.elapsed().as_secs_f64();
+        let (wall, finished) = wait_measured(child, start, self.timeout)?;
         if let Err(how) = &finished.status {
             let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
             let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
@@ -504,6 +602,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         command: &args.command,
         scratch: &scratch.0,
         python_path: std::env::var_os("PYTHONPATH"),
+        timeout: (args.timeout > 0).then(|| std::time::Duration::from_secs(args.timeout)),
     };
     let total = (args.warmup + args.runs) * SIDES.len();
     let mut done = 0;
