@@ -63,7 +63,8 @@ MEASUREMENTS:
   writes the total to the file named by PYOPT_BENCH_COUNT_FILE at exit;
   PYTHONHASHSEED is 0 unless set. Executed bytecode instructions are
   deterministic, unlike times. It needs CMD to start Python without -S/-I;
-  if CMD starts several Python processes, the count of the last to exit wins.
+  if CMD starts several Python processes, the count of the last to exit wins;
+  a sitecustomize of the environment's own is not run in these runs.
 
 LIMITS:
   Interrupted (Ctrl-C), bench leaves its copies in the temporary directory.
