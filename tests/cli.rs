@@ -60,7 +60,7 @@ fn help_explains_every_command() {
     let o = pyopt(&["--help"]);
     assert!(o.status.success());
     let (out, _) = text(&o);
-    for cmd in ["roundtrip", "dis", "verify"] {
+    for cmd in ["roundtrip", "dis", "verify", "bench"] {
         assert!(out.contains(cmd), "--help lacks {cmd}:\n{out}");
     }
     let o = pyopt(&["roundtrip", "--help"]);

@@ -229,7 +229,7 @@ pub fn run(args: DifftestArgs) -> Result<ExitCode> {
 
 /// Copies a tree, keeping modification times (a `.pyc` is only used while
 /// its header matches its source's mtime).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+pub(crate) fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
     for e in walkdir::WalkDir::new(from) {
         let e = e.with_context(|| format!("cannot walk {}", from.display()))?;
         let rel = e.path().strip_prefix(from).unwrap_or(e.path());

@@ -22,6 +22,7 @@ macro_rules! outln {
     }};
 }
 
+pub mod bench;
 pub mod compile;
 pub mod difftest;
 pub mod dis;
@@ -69,6 +70,12 @@ pub enum Command {
     /// a difference to the pass and code object responsible. Exit 1 on any
     /// difference.
     Difftest(difftest::DifftestArgs),
+    /// Measure what optimizing gives a program: `pyopt bench TREE -- CMD`
+    /// runs CMD alternately on an optimized copy of TREE, an original copy
+    /// and a second original copy (the control, for the noise); reports
+    /// wall time, CPU time and peak RSS per side, ratios with confidence
+    /// intervals and a verdict. TREE is never modified. Exit 2 if CMD fails.
+    Bench(bench::BenchArgs),
     /// List every pass with its level, supported versions and summary.
     Passes(passes::PassesArgs),
     /// Decode every .pyc under PATHs to the full instruction IR and encode it
@@ -90,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Optimize(args) => optimize::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Difftest(args) => difftest::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Passes(args) => passes::run(args),
         Command::Roundtrip(args) => roundtrip::run(args),
         Command::Dis(args) => dis::run(args),

@@ -105,12 +105,18 @@ pub struct OptimizeArgs {
 }
 
 fn load_config(args: &OptimizeArgs) -> Result<RawOptions> {
-    if let Some(path) = &args.config {
+    load_config_for(args.config.as_deref(), &args.paths[0])
+}
+
+/// The configuration `optimize` would use: the file `--config` names, else
+/// the pyopt.toml or pyproject.toml found upward from `first` (a file's
+/// directory), else the defaults. `bench` shares it.
+pub(crate) fn load_config_for(config: Option<&Path>, first: &Path) -> Result<RawOptions> {
+    if let Some(path) = config {
         return Ok(config::load_file(path)?);
     }
-    let first = &args.paths[0];
     let start = if first.is_dir() {
-        first.clone()
+        first.to_path_buf()
     } else {
         first
             .parent()
