@@ -233,7 +233,7 @@ mod tests {
     /// a code object both marker passes act on), verifying after each pass
     /// application.
     fn run_alone(pass: &str) -> Result<u64, Rejected> {
-        let ir = if_then_return(ins, (Op::LOAD_CONST, 0), false);
+        let ir = if_then_return(PyVersion::V3_12, ins, (Op::LOAD_CONST, 0), false);
         let mut arena = Arena::default();
         let mut unit = CodeUnit {
             cfg: Cfg::build(&ir),

@@ -15,17 +15,19 @@ pub(crate) fn ins(op: Op, arg: u32, line: i32) -> Instr {
     }
 }
 
-/// `def f(x): if x: y = <value>; return y` in CPython 3.12's shape, built
+/// `def f(x): if x: y = <value>; return y` in CPython 3.12's shape (for
+/// `version`: the shape is valid 3.12 bytecode; callers pass 3.12), built
 /// with `make` (so a test chooses its locations): B0 = `RESUME; LOAD_FAST x;
 /// POP_JUMP_IF_FALSE` to the `return`, B1 = `value; STORE_FAST y` falling
 /// through to B2 = `LOAD_FAST_CHECK y; RETURN_VALUE`; with `dead_tail`, a
 /// block `LOAD_CONST 0; RETURN_VALUE` on line 5 that nothing reaches.
 pub(crate) fn if_then_return(
+    version: PyVersion,
     make: impl Fn(Op, u32, i32) -> Instr,
     value: (Op, u32),
     dead_tail: bool,
 ) -> CodeIr {
-    let mut ir = CodeIr::new(PyVersion::V3_12);
+    let mut ir = CodeIr::new(version);
     ir.firstlineno = 1;
     ir.instrs = vec![
         make(Op::RESUME, 0, 1),

@@ -599,7 +599,7 @@ mod graph_tests {
 
     /// `def f(x): if x: y = 1; return y` plus a dead block, in 3.12 shape.
     fn sample() -> CodeIr {
-        crate::bytecode::testing::if_then_return(ins, (Op::LOAD_CONST, 1), true)
+        crate::bytecode::testing::if_then_return(PyVersion::V3_12, ins, (Op::LOAD_CONST, 1), true)
     }
 
     #[test]
