@@ -556,7 +556,12 @@ mod tests {
     /// B1 = [LOAD_FAST x, STORE_FAST y] (falls through to B2),
     /// B2 = [LOAD_FAST_CHECK y, RETURN_VALUE].
     fn sample() -> Cfg {
-        Cfg::build(&if_then_return(PyVersion::V3_12, ins, (Op::LOAD_FAST, 0), false))
+        Cfg::build(&if_then_return(
+            PyVersion::V3_12,
+            ins,
+            (Op::LOAD_FAST, 0),
+            false,
+        ))
     }
 
     const B0: BlockId = BlockId(0);

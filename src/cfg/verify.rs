@@ -313,7 +313,12 @@ mod tests {
     /// `def f(x): if x: y = 1; return y` in 3.12 shape: B0 ends in the
     /// conditional jump to B2, B1 falls through to B2, B3 is dead.
     fn sample() -> Cfg {
-        Cfg::build(&if_then_return(PyVersion::V3_12, ins, (Op::LOAD_CONST, 1), true))
+        Cfg::build(&if_then_return(
+            PyVersion::V3_12,
+            ins,
+            (Op::LOAD_CONST, 1),
+            true,
+        ))
     }
 
     fn shown(r: Result<(), Vec<CfgIssue>>) -> Vec<String> {
