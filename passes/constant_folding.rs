@@ -253,7 +253,9 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
                 return false;
             }
             let index = tuple_index(code, &ids);
-            replace(code, b, &ops, i, |code, ins| code.set_const_load(ins, index));
+            replace(code, b, &ops, i, |code, ins| {
+                code.set_const_load(ins, index)
+            });
             return true;
         }
         Fold::ReturnConst => {

@@ -119,9 +119,7 @@ fn strip_doc_store(code: &mut CodeUnit<'_, '_>) -> Changed {
         _ => matches!(code.loaded_const(ins), Some(Const::Str(_))),
     };
     let found = instrs.windows(2).position(|w| {
-        loads_str(code, &w[0])
-            && w[1].op == Op::STORE_NAME
-            && is_doc_name(code, w[1].arg)
+        loads_str(code, &w[0]) && w[1].op == Op::STORE_NAME && is_doc_name(code, w[1].arg)
     });
     match found {
         Some(i) => {

@@ -466,7 +466,10 @@ mod tests {
             spell(v15, &Const::Bool(false)),
             (Op::LOAD_COMMON_CONSTANT, 10, 2)
         );
-        assert_eq!(spell(v15, &Const::Int(-1)), (Op::LOAD_COMMON_CONSTANT, 11, 2));
+        assert_eq!(
+            spell(v15, &Const::Int(-1)),
+            (Op::LOAD_COMMON_CONSTANT, 11, 2)
+        );
         assert_eq!(spell(v15, &Const::Int(1)).0, Op::LOAD_SMALL_INT);
         assert_eq!(spell(v15, &Const::Int(300)), (Op::LOAD_CONST, 1, 2));
         assert_eq!(spell(v15, &Const::Float(-1.0)), (Op::LOAD_CONST, 2, 3));
