@@ -1,8 +1,10 @@
 //! Constant propagation: a local that only ever holds one constant is loaded as that constant.
 //!
 //! What it does: a local that is not a parameter, is stored exactly once in
-//! the code object, by `LOAD_CONST c; STORE_FAST x` (3.14 also
-//! `LOAD_SMALL_INT n; STORE_FAST x`; NOPs may sit between),
+//! the code object, by `LOAD_CONST c; STORE_FAST x` (3.14+ also
+//! `LOAD_SMALL_INT n; STORE_FAST x`, 3.15 also `LOAD_COMMON_CONSTANT n;
+//! STORE_FAST x` for `None`, `""`, `True`, `False`, `-1`; NOPs may sit
+//! between),
 //! and is never deleted or named by any other instruction (not a cell or free
 //! variable, not cleared by an inlined comprehension) has each
 //! `LOAD_FAST x` / `LOAD_FAST_CHECK x` / `LOAD_FAST_BORROW x` replaced by
@@ -20,14 +22,17 @@
 //!
 //! What it guarantees: a replaced load can only have read `c` (the single
 //! store is the only way `x` gets a value, and the load is reached only
-//! after it), and `LOAD_CONST c` pushes the very same object, so values,
+//! after it), and the same constant load pushes the very same object, so values,
 //! identities and exceptions are unchanged. A load that might find `x`
 //! unbound keeps raising `UnboundLocalError`. Line locations are untouched.
 //!
 //! What it must never do: propagate into a load that might run before the
 //! store, or a local that is stored twice, deleted, or a parameter.
 //!
-//! Versions: 3.8–3.14 (3.14: `LOAD_SMALL_INT` stores count as constant stores).
+//! Versions: 3.8–3.15 (3.14+: `LOAD_SMALL_INT` stores count as constant
+//! stores; 3.15: `LOAD_COMMON_CONSTANT` stores of `None`, `""`, `True`,
+//! `False` and `-1` too, so `x = None` and `DEBUG = False` propagate; its
+//! loads of `AssertionError`, `tuple`, `all` … do not).
 
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
 use crate::version::Op;
@@ -54,7 +59,7 @@ impl Pass for ConstPropagation {
         let bit = |l: u32| if l < 64 { 1u64 << l } else { u64::MAX };
         let (mut fed, mut loaded) = (0u64, 0u64);
         pre.any_pair(|a, b| {
-            if CodeUnit::is_const_load(a.op) && b.op == Op::STORE_FAST {
+            if CodeUnit::is_const_load(pre.ir.version, a) && b.op == Op::STORE_FAST {
                 fed |= bit(b.arg);
             }
             false
@@ -70,14 +75,15 @@ impl Pass for ConstPropagation {
         fed & loaded != 0
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
-        let nlocals = code.nlocals;
+        let (nlocals, v) = (code.nlocals, code.cfg.version);
         if nlocals == 0 {
             return Changed::NONE;
         }
         // Per local: number of stores, and the constant of the single one.
         let mut stores = vec![0u32; nlocals];
-        // The constant load feeding the single store (LOAD_CONST c, or
-        // 3.14's LOAD_SMALL_INT n).
+        // The constant load feeding the single store (LOAD_CONST c, 3.14's
+        // LOAD_SMALL_INT n, 3.15's LOAD_COMMON_CONSTANT of None, "", True,
+        // False or -1).
         let mut value: Vec<Option<(Op, u32)>> = vec![None; nlocals];
         let mut superinstr = vec![false; nlocals];
         for &b in code.cfg.order() {
@@ -91,7 +97,7 @@ impl Pass for ConstPropagation {
                             .iter()
                             .rev()
                             .find(|p| p.op != Op::NOP)
-                            .filter(|p| CodeUnit::is_const_load(p.op))
+                            .filter(|p| CodeUnit::is_const_load(v, p))
                             .map(|p| (p.op, p.arg));
                     }
                     // Stores inside superinstructions count against a

@@ -1,7 +1,9 @@
 //! Constant folding: evaluate operations whose operands are all constants.
 //!
 //! What it does, within each basic block (operands are the nearest earlier
-//! non-`NOP` instructions, which must be `LOAD_CONST`s):
+//! non-`NOP` instructions, which must be constant loads: `LOAD_CONST`,
+//! 3.14+'s `LOAD_SMALL_INT`, 3.15's `LOAD_COMMON_CONSTANT` of `None`, `""`,
+//! `True`, `False` or `-1`; see `CodeUnit::is_const_load`):
 //! * unary `-`, `+`, `~`, `not` and 3.13 `TO_BOOL` of a constant;
 //! * binary operators (`BINARY_ADD`… on 3.8–3.10, `BINARY_OP` on 3.11+,
 //!   in-place forms included: on immutable constants they are the same);
@@ -33,14 +35,22 @@
 //! NaN or an infinity, or whose result exceeds CPython's AST-optimizer limits
 //! (128-bit ints, 4096-item str/bytes, 256-item tuples) are left alone. New
 //! constants are appended to `co_consts` (an equal existing one of the same
-//! type is reused); `co_consts[0]` keeps its meaning.
+//! type is reused); `co_consts[0]` keeps its meaning. A result is loaded as
+//! CPython's compiler loads it: on 3.14+ an int 0..=255 by `LOAD_SMALL_INT`;
+//! on 3.15 `None`, `""`, `True`, `False` and `-1` by `LOAD_COMMON_CONSTANT`,
+//! without a `co_consts` entry (a tuple folded from such loads holds new
+//! nodes for them, not `co_consts` entries: these values are singletons or
+//! cached, so the tuple's items are the very objects the loads pushed).
 //!
 //! What it must never do: fold `%` on strings, float `//`, `%` or `**`, or
 //! anything on a type whose operators a user can define; merge NaNs.
 //!
-//! Versions: 3.8–3.14. On 3.13+ a conditional jump is folded only on an exact
+//! Versions: 3.8–3.15. On 3.13+ a conditional jump is folded only on an exact
 //! bool constant (3.13 jumps test identity with `True`/`False`; the `TO_BOOL`
-//! before them is folded first).
+//! before them is folded first). 3.15: `LOAD_COMMON_CONSTANT` operands
+//! (`3 != True`, `x is None` after `const-propagation`) and results (a
+//! comparison folds to `LOAD_COMMON_CONSTANT 9`/`10`, as CPython would
+//! compile `True`/`False`).
 
 use crate::bytecode::Instr;
 use crate::cfg::BlockId;
@@ -98,7 +108,7 @@ fn may_fold(pre: &Precheck<'_>) -> bool {
                 }
             }
         }
-        consts_before = if CodeUnit::is_const_load(ins.op) {
+        consts_before = if CodeUnit::is_const_load(v, ins) {
             consts_before + 1
         } else {
             0
@@ -117,15 +127,15 @@ fn arity(fold: &Fold) -> usize {
 }
 
 /// Indices of the `k` nearest non-NOP instructions before `i`, nearest
-/// last, if they are all `LOAD_CONST`.
-fn const_operands(instrs: &[Instr], i: usize, k: usize) -> Option<Vec<usize>> {
+/// last, if they are all constant loads (`CodeUnit::is_const_load`).
+fn const_operands(v: PyVersion, instrs: &[Instr], i: usize, k: usize) -> Option<Vec<usize>> {
     let mut out = Vec::with_capacity(k);
     let mut j = i;
     while out.len() < k {
         j = j.checked_sub(1)?;
         match instrs[j].op {
             Op::NOP => continue,
-            Op::LOAD_CONST | Op::LOAD_SMALL_INT => out.push(j),
+            _ if CodeUnit::is_const_load(v, &instrs[j]) => out.push(j),
             _ => return None,
         }
     }
@@ -227,7 +237,7 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
     let Some(fold) = classify(v, &ins) else {
         return false;
     };
-    let Some(ops) = const_operands(code.cfg.block(b).instrs(), i, arity(&fold)) else {
+    let Some(ops) = const_operands(v, code.cfg.block(b).instrs(), i, arity(&fold)) else {
         return false;
     };
     let loads: Vec<Instr> = ops.iter().map(|&k| code.cfg.block(b).instrs()[k]).collect();
@@ -236,17 +246,16 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
         Fold::BuildTuple(_) => {
             let ids: Vec<_> = loads
                 .iter()
-                .map(|l| {
-                    let index = code.loaded_index(l)?;
-                    code.consts.get(index as usize).copied()
-                })
+                .map(|l| code.loaded_node(l))
                 .collect::<Option<Vec<_>>>()
                 .unwrap_or_default();
             if ids.len() != ops.len() {
                 return false;
             }
             let index = tuple_index(code, &ids);
-            replace(code, b, &ops, i, index);
+            replace(code, b, &ops, i, |code, ins| {
+                code.set_const_load(ins, index)
+            });
             return true;
         }
         Fold::ReturnConst => {
@@ -323,19 +332,28 @@ fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
             _ => return false,
         },
     };
-    let index = code.const_index(&result);
-    replace(code, b, &ops, i, index);
+    replace(code, b, &ops, i, |code, ins| {
+        code.set_const_load_value(ins, &result)
+    });
     true
 }
 
-/// The operands become NOPs and the operation a `LOAD_CONST` of the result
-/// (keeping the operation's location).
-fn replace(code: &mut CodeUnit<'_, '_>, b: BlockId, ops: &[usize], i: usize, index: u32) {
+/// The operands become NOPs and the operation a load of the result, which
+/// `load` spells (`CodeUnit::set_const_load`: `LOAD_CONST`, or as CPython
+/// spells it on 3.14+, `LOAD_SMALL_INT`, and on 3.15 `LOAD_COMMON_CONSTANT`),
+/// keeping the operation's location.
+fn replace(
+    code: &mut CodeUnit<'_, '_>,
+    b: BlockId,
+    ops: &[usize],
+    i: usize,
+    load: impl FnOnce(&mut CodeUnit<'_, '_>, &mut Instr),
+) {
     for &k in ops {
         code.cfg.nop_out(b, k);
     }
     let mut ins = code.cfg.block(b).instrs()[i];
-    code.set_const_load(&mut ins, index);
+    load(code, &mut ins);
     code.cfg.replace(b, i, ins.op, ins.arg);
 }
 

@@ -1,7 +1,8 @@
 //! Dead code: drop unreachable blocks (3.10+) and push-then-pop pairs.
 //!
 //! What it does: (1) on every version, a value pushed and immediately
-//! discarded — `LOAD_CONST c; POP_TOP` (3.14 also `LOAD_SMALL_INT`),
+//! discarded — `LOAD_CONST c; POP_TOP` (3.14+ also `LOAD_SMALL_INT`, 3.15
+//! also `LOAD_COMMON_CONSTANT` of `None`, `""`, `True`, `False`, `-1`),
 //! `DUP_TOP; POP_TOP` (3.8–3.10),
 //! `COPY 1; POP_TOP` (3.11+), NOPs between allowed — becomes two located
 //! NOPs (for `nop-removal`); (2) on 3.10+, removes every block that is not reachable from the entry
@@ -23,7 +24,9 @@
 //! raise into, or the `END_FOR` a `FOR_ITER` jumps to (both are edges of
 //! reachable blocks, so they are reachable by construction).
 //!
-//! Versions: pairs on 3.8–3.14; unreachable blocks on 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
+//! Versions: pairs on 3.8–3.15 (3.14+: `LOAD_SMALL_INT`; 3.15:
+//! `LOAD_COMMON_CONSTANT` of the constants above); unreachable blocks on
+//! 3.10+. Not 3.8/3.9: their dead code is reachable for a debugger
 //! — `frame.f_lineno = N` may jump onto a line after an endless loop, and its
 //! linear block-stack scan needs the dead `SETUP_*`/`POP_BLOCK`s balanced;
 //! removing them made CPython 3.8's own test_sys_settrace fail (measured:
@@ -33,7 +36,7 @@
 
 use crate::cfg::{BlockId, Cfg};
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::Op;
+use crate::version::{Op, PyVersion};
 
 pub struct DeadCode;
 
@@ -48,7 +51,8 @@ impl Pass for DeadCode {
         include_str!("dead_code.rs")
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
-        pre.any_pair(|p, i| i.op == Op::POP_TOP && pushes_copy(p))
+        let v = pre.ir.version;
+        pre.any_pair(|p, i| i.op == Op::POP_TOP && pushes_copy(v, p))
             || (!pre.ir.version.facts().unreachable_code_observable && pre.has_unreachable())
     }
     fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
@@ -229,20 +233,20 @@ fn first_marking_line(instrs: &[crate::bytecode::Instr]) -> Option<i32> {
 }
 
 /// Whether `p` pushes a value whose immediate `POP_TOP` undoes it.
-fn pushes_copy(p: &crate::bytecode::Instr) -> bool {
-    CodeUnit::is_const_load(p.op) || p.op == Op::DUP_TOP || (p.op == Op::COPY && p.arg == 1)
+fn pushes_copy(v: PyVersion, p: &crate::bytecode::Instr) -> bool {
+    CodeUnit::is_const_load(v, p) || p.op == Op::DUP_TOP || (p.op == Op::COPY && p.arg == 1)
 }
 
 /// Push-then-pop pairs into NOPs.
 fn no_effect_pairs(code: &mut CodeUnit<'_, '_>) -> u32 {
-    let mut changes = 0;
+    let (mut changes, v) = (0, code.cfg.version);
     for b in code.cfg.order().to_vec() {
         let mut i = 0;
         while i < code.cfg.block(b).len() {
             let instrs = code.cfg.block(b).instrs();
             if instrs[i].op == Op::POP_TOP {
                 let prev = (0..i).rev().find(|&j| instrs[j].op != Op::NOP);
-                let pushes_copy = prev.filter(|&j| pushes_copy(&instrs[j]));
+                let pushes_copy = prev.filter(|&j| pushes_copy(v, &instrs[j]));
                 if let Some(j) = pushes_copy {
                     code.cfg.nop_out(b, j);
                     code.cfg.nop_out(b, i);

@@ -6,8 +6,9 @@
 //!   on 3.14, where `co_consts[0]` is the docstring only when the code has
 //!   `CO_HAS_DOCSTRING`, that flag is cleared (as `-OO` compiles it);
 //! * a module's or class's docstring store at the start of its body
-//!   (`LOAD_CONST <str>; STORE_NAME __doc__` in the entry block) is removed,
-//!   so `__doc__` is `None` as under `-OO`.
+//!   (`LOAD_CONST <str>; STORE_NAME __doc__` in the entry block; on 3.15 an
+//!   empty one is `LOAD_COMMON_CONSTANT 8`) is removed, so `__doc__` is
+//!   `None` as under `-OO`.
 //!
 //! What it assumes: functions are the code objects with `CO_NEWLOCALS`; their
 //! `co_consts[0]` is the docstring slot (3.14: when `CO_HAS_DOCSTRING` says so). Module and class bodies lack that flag.
@@ -22,9 +23,11 @@
 //! statement of a module or class compiles exactly like a docstring and is
 //! removed too.
 //!
-//! Versions: 3.8–3.15 (3.14: through `CO_HAS_DOCSTRING`).
+//! Versions: 3.8–3.15 (3.14+: through `CO_HAS_DOCSTRING`; 3.15: an empty
+//! module or class docstring is loaded by `LOAD_COMMON_CONSTANT`).
 
 use crate::cfg::BlockId;
+use crate::consts::Const;
 use crate::marshal::Value;
 use crate::opt::{Changed, CodeUnit, Level, Pass};
 use crate::version::{ArgKind, Op};
@@ -109,11 +112,14 @@ fn strip_doc_store(code: &mut CodeUnit<'_, '_>) -> Changed {
             == Some(b"__doc__".as_slice())
     };
     let instrs = code.cfg.block(entry).instrs();
+    // The str is `LOAD_CONST`'s; on 3.15 an empty docstring is loaded by
+    // `LOAD_COMMON_CONSTANT`.
+    let loads_str = |code: &CodeUnit<'_, '_>, ins: &crate::bytecode::Instr| match ins.op {
+        Op::LOAD_CONST => is_str(code, ins.arg as usize),
+        _ => matches!(code.loaded_const(ins), Some(Const::Str(_))),
+    };
     let found = instrs.windows(2).position(|w| {
-        w[0].op == Op::LOAD_CONST
-            && is_str(code, w[0].arg as usize)
-            && w[1].op == Op::STORE_NAME
-            && is_doc_name(code, w[1].arg)
+        loads_str(code, &w[0]) && w[1].op == Op::STORE_NAME && is_doc_name(code, w[1].arg)
     });
     match found {
         Some(i) => {

@@ -55,6 +55,19 @@ pub enum CodeLayout {
     LocalsPlus,
 }
 
+/// A constant value that `LOAD_COMMON_CONSTANT n` pushes (see
+/// [`Facts::common_constants`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommonConst {
+    None,
+    /// `""`.
+    EmptyStr,
+    True,
+    False,
+    /// The int `-1`.
+    MinusOne,
+}
+
 /// The hand-written behaviour of one CPython version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Facts {
@@ -150,6 +163,18 @@ pub struct Facts {
     /// (3.14+, `flowgraph.c: maybe_instr_make_load_smallint`) instead of
     /// `LOAD_CONST`.
     pub loads_small_ints_by_value: bool,
+    /// The `LOAD_COMMON_CONSTANT n` arguments that push a constant, and
+    /// which: on 3.15 `7..=11` are `None`, `""`, `True`, `False` and `-1`
+    /// (`Include/internal/pycore_opcode_utils.h`: `CONSTANT_NONE` …
+    /// `CONSTANT_MINUS_ONE`; `opcode._common_constants`), and the compiler
+    /// spells every load of one of these values so (its CFG optimizer turns
+    /// such a `LOAD_CONST` into `LOAD_COMMON_CONSTANT n` and drops the entry
+    /// from `co_consts` unless it is `co_consts[0]`; measured: no
+    /// `LOAD_CONST` of them is left in the 3.15 corpus). Empty before 3.15:
+    /// 3.14's `LOAD_COMMON_CONSTANT 0..=4` (and 3.15's `0..=6`) push
+    /// `AssertionError`, `NotImplementedError`, `tuple`, `all`, `any`
+    /// (`list`, `set`), which are not constants.
+    pub common_constants: &'static [(u32, CommonConst)],
     /// The interpreter advances by fixed distances over some ops that take
     /// no argument (3.11+: `FOR_ITER`'s exhausted path skips `END_FOR`, a
     /// `list.append` `CALL` skips its `POP_TOP`), so an `EXTENDED_ARG`
@@ -204,6 +229,7 @@ const V3_8: Facts = Facts {
     conditional_jumps_need_exact_bool: false,
     local_pair_superinstructions: false,
     loads_small_ints_by_value: false,
+    common_constants: &[],
     skips_over_argless_ops: false,
     compileall_opt_levels: false,
     pyodide_in_repo: false,
@@ -266,14 +292,22 @@ const V3_14: Facts = Facts {
     ..V3_13
 };
 
-/// 3.15 (3.15.0rc1): no behaviour this table records changed — line and
-/// exception tables, jump arithmetic, code-object layout and the line-event
-/// rules are 3.14's (checked on the 3.15 corpus: every file round-trips and
-/// `dis` agrees); what did change is in the generated tables (opcode numbers,
-/// `RESUME`/`GET_ITER`/`CALL_FUNCTION_EX` caches, two-slot iterators,
-/// `IMPORT_NAME`'s flag bits, marshal version 6).
+/// 3.15 (3.15.0rc1): line and exception tables, jump arithmetic,
+/// code-object layout and the line-event rules are 3.14's (checked on the
+/// 3.15 corpus: every file round-trips and `dis` agrees); the compiler loads
+/// `None`, `""`, `True`, `False` and `-1` with `LOAD_COMMON_CONSTANT`
+/// (`common_constants`). The rest of what changed is in the generated
+/// tables (opcode numbers, `RESUME`/`GET_ITER`/`CALL_FUNCTION_EX` caches,
+/// two-slot iterators, `IMPORT_NAME`'s flag bits, marshal version 6).
 const V3_15: Facts = Facts {
     version: PyVersion::V3_15,
+    common_constants: &[
+        (7, CommonConst::None),
+        (8, CommonConst::EmptyStr),
+        (9, CommonConst::True),
+        (10, CommonConst::False),
+        (11, CommonConst::MinusOne),
+    ],
     ..V3_14
 };
 
@@ -398,6 +432,18 @@ mod tests {
             column(|x| x.loads_small_ints_by_value),
             [f, f, f, f, f, f, t, t]
         );
+        let none: &[(u32, CommonConst)] = &[];
+        let c315 = [
+            (7, CommonConst::None),
+            (8, CommonConst::EmptyStr),
+            (9, CommonConst::True),
+            (10, CommonConst::False),
+            (11, CommonConst::MinusOne),
+        ];
+        assert_eq!(
+            column(|x| x.common_constants),
+            [none, none, none, none, none, none, none, &c315]
+        );
         assert_eq!(
             column(|x| x.skips_over_argless_ops),
             [f, f, f, t, t, t, t, t]
@@ -458,6 +504,10 @@ mod tests {
             assert_eq!(
                 has(Op::TO_BOOL),
                 facts.conditional_jumps_need_exact_bool,
+                "{v}"
+            );
+            assert!(
+                facts.common_constants.is_empty() || has(Op::LOAD_COMMON_CONSTANT),
                 "{v}"
             );
         }

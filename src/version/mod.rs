@@ -11,7 +11,7 @@
 mod facts;
 mod generated;
 
-pub use facts::{CodeLayout, Facts, LineTable};
+pub use facts::{CodeLayout, CommonConst, Facts, LineTable};
 pub use generated::Op;
 
 use std::fmt;

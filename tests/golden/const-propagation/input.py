@@ -33,4 +33,12 @@ def closure():
     return lambda: c
 
 
-print(scaled(2), conditional(0), conditional(1), twice(0), twice(1), deleted(), closure()())
+def singleton(x):
+    missing = None
+    if x is not None:
+        return x
+    return missing
+
+
+print(scaled(2), conditional(0), conditional(1), twice(0), twice(1), deleted(), closure()(),
+      singleton(None), singleton(4))

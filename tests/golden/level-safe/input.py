@@ -27,4 +27,15 @@ def frame_line():
     return sys._getframe().f_lineno
 
 
-print(parse(["1", "", "#c", "2.5", "x"]), frame_line())
+def report(x):
+    verbose = False
+    if verbose:
+        print("checking", x)
+    missing = None
+    missing
+    if missing is not None:
+        return missing
+    return x
+
+
+print(parse(["1", "", "#c", "2.5", "x"]), frame_line(), report(3))
