@@ -37,9 +37,9 @@
 //! unbound (it would read NULL and crash the interpreter), or fuse a
 //! `LOAD_FAST_CHECK`.
 //!
-//! Versions: 3.12 (unchecked loads), 3.13 and 3.14 (both). CPython 3.14
-//! forms every same-line pair itself, before it turns loads into borrowed
-//! loads, so there the pairs come from `aggressive` (across lines).
+//! Versions: 3.12 (unchecked loads), 3.13–3.15 (both). CPython 3.14 and
+//! 3.15 form every same-line pair themselves, before they turn loads into
+//! borrowed loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
 use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
