@@ -573,16 +573,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         eprint!("\r\x1b[2Kbench: optimizing copy A...");
     }
     let pipeline = Pipeline::new(&settings.enabled, Debug::default()).with_level(settings.level);
-    let opts = pyopt::driver::Options {
-        settings: settings.clone(),
-        pipeline,
-        mode: pyopt::driver::Mode::Write,
-        follow_symlinks: false,
-        diff: false,
-    };
     let pool = super::thread_pool(settings.jobs)?;
-    let report = pool
-        .install(|| pyopt::driver::optimize_tree(std::slice::from_ref(&copies[0]), &opts, &|| {}));
+    let (report, opts) = pool.install(|| super::optimize_copy(&copies[0], &settings, pipeline));
     if progress {
         eprint!("\r\x1b[2K");
     }

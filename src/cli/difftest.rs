@@ -314,14 +314,7 @@ fn trial(
         },
     )
     .with_level(settings.level);
-    let opts = pyopt::driver::Options {
-        settings: settings.clone(),
-        pipeline,
-        mode: pyopt::driver::Mode::Write,
-        follow_symlinks: false,
-        diff: false,
-    };
-    let report = pyopt::driver::optimize_tree(std::slice::from_ref(&copy), &opts, &|| {});
+    let (report, opts) = super::optimize_copy(&copy, settings, pipeline);
     for f in report.files.iter().filter(|f| f.error.is_some()) {
         eprintln!(
             "pyopt: {}: {}",

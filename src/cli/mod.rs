@@ -205,3 +205,35 @@ pub fn print_walk_errors(errors: &[(std::path::PathBuf, String)]) {
         eprintln!("pyopt: {}: {reason}", path.display());
     }
 }
+
+/// The `.pyc` files under `paths` (the one tree walker), with the walk's
+/// problems already printed.
+pub fn collect_pycs(paths: &[std::path::PathBuf], follow_symlinks: bool) -> pyopt::walk::Found {
+    let found = pyopt::walk::collect(
+        paths,
+        &pyopt::walk::Walk::new(pyopt::walk::PYC).follow_symlinks(follow_symlinks),
+    );
+    print_walk_errors(&found.errors);
+    found
+}
+
+/// Optimizes, in place, a copy of the user's tree that pyopt made itself
+/// (`difftest TREE -- CMD`, `bench`): written, symbolic links not followed.
+/// Returns the report and the options it ran with (the pipeline's debug
+/// state tells the last pass application).
+pub fn optimize_copy(
+    copy: &std::path::Path,
+    settings: &pyopt::config::Settings,
+    pipeline: pyopt::opt::Pipeline,
+) -> (pyopt::driver::TreeReport, pyopt::driver::Options) {
+    let opts = pyopt::driver::Options {
+        settings: settings.clone(),
+        pipeline,
+        mode: pyopt::driver::Mode::Write,
+        follow_symlinks: false,
+        diff: false,
+    };
+    let report =
+        pyopt::driver::optimize_tree(std::slice::from_ref(&copy.to_path_buf()), &opts, &|| {});
+    (report, opts)
+}

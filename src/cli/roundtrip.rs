@@ -12,10 +12,9 @@ use clap::Args;
 use rayon::prelude::*;
 
 use pyopt::roundtrip::{roundtrip_to, Depth, StackStats};
-use pyopt::walk::{self, Walk};
 use pyopt::PyVersion;
 
-use super::{print_walk_errors, thread_pool, Progress};
+use super::{collect_pycs, thread_pool, Progress};
 
 #[derive(Args)]
 pub struct RoundtripArgs {
@@ -68,11 +67,7 @@ pub fn run(args: RoundtripArgs) -> Result<ExitCode> {
     } else {
         Depth::Instructions
     };
-    let found = walk::collect(
-        &args.paths,
-        &Walk::new(walk::PYC).follow_symlinks(args.follow_symlinks),
-    );
-    print_walk_errors(&found.errors);
+    let found = collect_pycs(&args.paths, args.follow_symlinks);
     let files = &found.files;
     let pool = thread_pool(args.jobs)?;
     let start = Instant::now();

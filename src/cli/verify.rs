@@ -8,9 +8,8 @@ use clap::Args;
 use rayon::prelude::*;
 
 use pyopt::opt::verify;
-use pyopt::walk::{self, Walk};
 
-use super::{print_walk_errors, thread_pool, Progress};
+use super::{collect_pycs, thread_pool, Progress};
 
 #[derive(Args)]
 pub struct VerifyArgs {
@@ -24,11 +23,7 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> Result<ExitCode> {
-    let found = walk::collect(
-        &args.paths,
-        &Walk::new(walk::PYC).follow_symlinks(args.follow_symlinks),
-    );
-    print_walk_errors(&found.errors);
+    let found = collect_pycs(&args.paths, args.follow_symlinks);
     let files = &found.files;
     let pool = thread_pool(args.jobs)?;
     let progress = Progress::new(files.len(), files.len() > 200);
