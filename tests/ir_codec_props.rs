@@ -127,7 +127,7 @@ fn build(spec: &Spec) -> CodeIr {
             line_start: false,
         });
     }
-    if v.has_exception_table() {
+    if v.facts().exception_table {
         let mut at = 0usize;
         for &(start, len, target, depth, lasti) in &spec.exceptions {
             let start = at + start % 4;
@@ -177,7 +177,7 @@ proptest! {
     fn encode_decode_encode_is_stable(spec in spec()) {
         let ir = build(&spec);
         let enc = bytecode::encode(&ir).map_err(|e| TestCaseError::fail(format!("encode: {e}")))?;
-        let et = spec.version.has_exception_table().then_some(&enc.exceptiontable[..]);
+        let et = spec.version.facts().exception_table.then_some(&enc.exceptiontable[..]);
         let back = bytecode::decode(spec.version, &enc.code, &enc.linetable, et, ir.firstlineno)
             .map_err(|e| TestCaseError::fail(format!("decode: {e}")))?;
         if let Err(msg) = same_instructions(&ir, &back) {

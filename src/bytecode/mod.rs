@@ -386,7 +386,7 @@ pub fn decode_into(
         }
     }
     lines::decode(ir, linetable, &scratch.starts)?;
-    match (version.has_exception_table(), exceptiontable) {
+    match (version.facts().exception_table, exceptiontable) {
         (true, Some(t)) => exceptions::decode(t, &scratch.starts, &mut ir.exceptions)?,
         (false, None) => {}
         (true, None) => return err(0, "3.11+ code object without an exception table"),
@@ -539,7 +539,7 @@ pub fn encode_into(
     out.linetable.clear();
     lines::encode(ir, starts, &mut out.linetable);
     out.exceptiontable.clear();
-    if version.has_exception_table() {
+    if version.facts().exception_table {
         exceptions::encode(&ir.exceptions, starts, &mut out.exceptiontable)?;
     }
     Ok(())

@@ -197,7 +197,7 @@ impl Cfg {
             }
         };
         let table = self.version.table();
-        let has_handlers = self.version.has_exception_table();
+        let has_handlers = self.version.facts().exception_table;
         let last_with_code = self.order.iter().rposition(|b| {
             self.blocks
                 .get(b.index())

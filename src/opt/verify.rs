@@ -198,7 +198,8 @@ pub fn check_ir_encoded_with(
         Ok(()) => {
             let et = ir
                 .version
-                .has_exception_table()
+                .facts()
+                .exception_table
                 .then_some(&enc.exceptiontable[..]);
             let back = buf.back.get_or_insert_with(|| CodeIr::new(ir.version));
             back.version = ir.version;

@@ -80,12 +80,6 @@ impl PyVersion {
     pub fn facts(self) -> &'static Facts {
         facts::of(self)
     }
-
-    /// 3.11+ code objects: localsplus, qualname, location and exception
-    /// tables (`Facts::exception_table`).
-    pub fn has_exception_table(self) -> bool {
-        self.facts().exception_table
-    }
 }
 
 impl Op {
