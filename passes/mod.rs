@@ -12,6 +12,7 @@
 
 use crate::opt::{Debug, Pass, Pipeline};
 
+mod augassign_reload;
 mod const_propagation;
 mod constant_folding;
 mod dead_code;
@@ -40,6 +41,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         &jump_threading::JumpThreading,
         // After folding and threading, which make blocks unreachable.
         &dead_code::DeadCode,
+        // After folding and dead code, which leave the statements it looks
+        // for in place; before superinstructions, which fuse the loads it
+        // puts where the swaps were (aggressive).
+        &augassign_reload::AugassignReload,
         // Late: unchecked loads need the final control flow; pairs must not
         // hide single loads from const-propagation in the next round.
         &superinstructions::Superinstructions,
@@ -105,7 +110,8 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
 #[cfg(test)]
 mod tests {
     /// Every pass source, by file.
-    const SOURCES: [(&str, &str); 8] = [
+    const SOURCES: [(&str, &str); 9] = [
+        ("augassign_reload.rs", include_str!("augassign_reload.rs")),
         ("const_propagation.rs", include_str!("const_propagation.rs")),
         ("constant_folding.rs", include_str!("constant_folding.rs")),
         ("dead_code.rs", include_str!("dead_code.rs")),

@@ -49,6 +49,9 @@ enum Expr {
 enum Stmt {
     Assign(usize, Expr),
     AugAssign(usize, &'static str, Expr),
+    /// `cell[0] op= e` on a one-item list holding the variable (a target
+    /// `augassign-reload` loads again).
+    ItemAugAssign(usize, &'static str, Expr),
     Print(Expr),
     If(Expr, Vec<Stmt>, Vec<Stmt>),
     While(u8, Vec<Stmt>, bool, Option<Expr>),
@@ -119,6 +122,8 @@ fn stmts(depth: u32) -> BoxedStrategy<Vec<Stmt>> {
         4 => (0..VARS.len(), expr()).prop_map(|(v, e)| Stmt::Assign(v, e)),
         2 => (0..VARS.len(), prop_oneof![Just("+="), Just("-="), Just("*="), Just("^=")], expr())
             .prop_map(|(v, op, e)| Stmt::AugAssign(v, op, e)),
+        1 => (0..VARS.len(), prop_oneof![Just("+="), Just("-="), Just("*="), Just("^=")], expr())
+            .prop_map(|(v, op, e)| Stmt::ItemAugAssign(v, op, e)),
         3 => expr().prop_map(Stmt::Print),
         1 => (0..VARS.len(), expr()).prop_map(|(v, e)| Stmt::Closure(v, e)),
         1 => (0..VARS.len(), 0u8..6, expr()).prop_map(|(v, n, e)| Stmt::ListComp(v, n, e)),
@@ -240,6 +245,15 @@ fn write_block(out: &mut String, body: &[Stmt], indent: usize, loop_id: &mut u32
                 let _ = writeln!(
                     out,
                     "\n{pad}{0} = {0} % 1000003 if isinstance({0}, int) else {0}",
+                    VARS[*v]
+                );
+            }
+            Stmt::ItemAugAssign(v, op, e) => {
+                let _ = write!(out, "{pad}cell = [{}]\n{pad}cell[0] {op} ", VARS[*v]);
+                write_expr(out, e);
+                let _ = writeln!(
+                    out,
+                    "\n{pad}{0} = cell[0] % 1000003 if isinstance(cell[0], int) else cell[0]",
                     VARS[*v]
                 );
             }
@@ -376,6 +390,7 @@ fn strip_calls(body: &mut [Stmt]) {
         match s {
             Stmt::Assign(_, x)
             | Stmt::AugAssign(_, _, x)
+            | Stmt::ItemAugAssign(_, _, x)
             | Stmt::Print(x)
             | Stmt::Closure(_, x)
             | Stmt::ListComp(_, _, x) => e(x),
@@ -439,6 +454,7 @@ const AGGRESSIVE: &[&str] = &[
     "constant-folding",
     "jump-threading",
     "dead-code",
+    "augassign-reload",
     "superinstructions",
     "nop-removal",
 ];
