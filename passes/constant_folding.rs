@@ -230,6 +230,33 @@ fn classify(v: PyVersion, ins: &Instr) -> Option<Fold> {
     }
 }
 
+/// Whether the instruction `ins` would fold if the constants `values`
+/// (deepest first) were the constant loads right before it, and if so how
+/// many of them it takes: what `const-propagation` asks before it splits a
+/// fused load, so that a split is made only where this pass then removes
+/// at least what the split added.
+pub(super) fn folds(v: PyVersion, ins: &Instr, values: &[Const]) -> Option<usize> {
+    let fold = classify(v, ins)?;
+    let n = arity(&fold);
+    if values.len() < n {
+        return None;
+    }
+    let values = &values[values.len() - n..];
+    let ok = match fold {
+        Fold::BuildTuple(_) | Fold::ReturnConst => true,
+        Fold::Branch(Branch::IfTruth { .. }) if v.facts().conditional_jumps_need_exact_bool => {
+            matches!(values[0], Const::Bool(_))
+        }
+        Fold::Branch(Branch::IfTruth { .. }) => consts::truth(&values[0]).is_some(),
+        Fold::Branch(Branch::IfNone { .. }) => true,
+        Fold::Unary(f) => f(&values[0]).is_some(),
+        Fold::Binary(op) => consts::binary(op, &values[0], &values[1]).is_some(),
+        Fold::Compare(op) => consts::compare(op, &values[0], &values[1]).is_some(),
+        Fold::Contains { .. } => consts::contains(&values[0], &values[1]).is_some(),
+    };
+    ok.then_some(n)
+}
+
 /// Tries to fold the instruction at `i` of block `b`.
 fn fold_at(code: &mut CodeUnit<'_, '_>, b: BlockId, i: usize) -> bool {
     let v = code.cfg.version;

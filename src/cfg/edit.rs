@@ -11,6 +11,7 @@
 //! | [`Cfg::replace`] | new opcode and oparg at the same location (`INSTR_SET_OP1`) |
 //! | [`Cfg::nop_out`] | a located `NOP` (`INSTR_SET_OP0(NOP)`): how code is removed |
 //! | [`Cfg::fuse`] | two adjacent instructions become one superinstruction |
+//! | [`Cfg::split`] | a superinstruction becomes its two halves, at its location |
 //! | [`Cfg::retarget`] | the block's jump goes to another block |
 //! | [`Cfg::set_fallthrough`] | the block's fall-through successor |
 //! | [`Cfg::unlink_blocks`] | blocks leave the layout (unreachable code) |
@@ -25,7 +26,8 @@
 //! `nop-removal` pass then removes the NOPs that carry no line event of their
 //! own, by CPython's own rules, through [`Cfg::remove_nops`], which cannot
 //! remove anything but a NOP. [`Cfg::fuse`] is not a deletion: both
-//! instructions live on in the superinstruction.
+//! instructions live on in the superinstruction; [`Cfg::split`], its
+//! inverse, is the one primitive by which a real pass adds an instruction.
 //!
 //! Also here: dropping empty blocks and merging straight-line blocks (both
 //! keep the code instruction for instruction), the line-event facts the
@@ -108,6 +110,33 @@ impl Cfg {
         blk.instrs.remove(i + 1);
         if i + 1 == blk.instrs.len() {
             // The second half was last: a superinstruction is no jump.
+            blk.target = None;
+        }
+    }
+
+    /// Splits instruction `i` of block `b` (a superinstruction, which is no
+    /// jump) into the two instructions `first` and `second`, in that order,
+    /// both at its location: the inverse of [`Cfg::fuse`], for a pass that
+    /// rewrites one half of a superinstruction (`LOAD_FAST_LOAD_FAST x, y`
+    /// → `LOAD_CONST c; LOAD_FAST y`). The first keeps the 3.8/3.9
+    /// line-start mark; both get the minimal EXTENDED_ARG width. Neither
+    /// `first` nor `second` may be a jump (the verifier reports otherwise).
+    /// Out of range: nothing happens.
+    pub fn split(&mut self, b: BlockId, i: usize, first: (Op, u32), second: (Op, u32)) {
+        let blk = &mut self.blocks[b.index()];
+        let last = i + 1 == blk.instrs.len();
+        let Some(ins) = blk.instrs.get_mut(i) else {
+            return;
+        };
+        ins.op = first.0;
+        ins.arg = first.1;
+        ins.ext = 0;
+        let mut tail = *ins;
+        tail.op = second.0;
+        tail.arg = second.1;
+        tail.line_start = false;
+        blk.instrs.insert(i + 1, tail);
+        if last {
             blk.target = None;
         }
     }
@@ -463,6 +492,25 @@ impl Cfg {
         nlocals: usize,
         mut visit: impl FnMut(&Instr, &FixedBitSet) -> Option<(Op, u32)>,
     ) -> u32 {
+        self.rewrite_or_split_with_bound(nargs, nlocals, |instrs, i, bound| {
+            visit(&instrs[i], bound).map(|(op, arg)| Rewrite::Replace(op, arg))
+        })
+    }
+
+    /// [`Cfg::rewrite_with_bound`], where `visit` sees the whole block
+    /// (its instructions and the index of the one visited, so it can look
+    /// at what consumes the value) and may also split the instruction in
+    /// two ([`Rewrite::Split`], by [`Cfg::split`]). The
+    /// locals the original instruction binds count as bound after it (a
+    /// split half may load a local the replaced one read); the new
+    /// instructions are not visited. Returns the number of instructions
+    /// rewritten or split.
+    pub fn rewrite_or_split_with_bound(
+        &mut self,
+        nargs: usize,
+        nlocals: usize,
+        mut visit: impl FnMut(&[Instr], usize, &FixedBitSet) -> Option<Rewrite>,
+    ) -> u32 {
         let assigned = self.definitely_assigned(nargs, nlocals);
         let excluded = self.unbindable_locals(nlocals);
         let reachable = self.reachable();
@@ -472,17 +520,31 @@ impl Cfg {
                 continue;
             }
             let mut bound = assigned[b.index()].clone();
-            for i in 0..self.blocks[b.index()].instrs.len() {
-                if let Some((op, arg)) = visit(&self.blocks[b.index()].instrs[i], &bound) {
-                    self.replace(b, i, op, arg);
-                    changes += 1;
+            let mut i = 0;
+            while i < self.blocks[b.index()].instrs.len() {
+                let ins = self.blocks[b.index()].instrs[i];
+                let mut binds = bound_by(&ins);
+                let mut step = 1;
+                match visit(&self.blocks[b.index()].instrs, i, &bound) {
+                    Some(Rewrite::Replace(op, arg)) => {
+                        self.replace(b, i, op, arg);
+                        binds = bound_by(&self.blocks[b.index()].instrs[i]);
+                        changes += 1;
+                    }
+                    Some(Rewrite::Split(first, second)) => {
+                        self.split(b, i, first, second);
+                        step = 2;
+                        changes += 1;
+                    }
+                    None => {}
                 }
-                for l in bound_by(&self.blocks[b.index()].instrs[i]) {
+                for l in binds {
                     let l = l as usize;
                     if l < nlocals && !excluded.contains(l) {
                         bound.insert(l);
                     }
                 }
+                i += step;
             }
         }
         changes
@@ -523,6 +585,15 @@ impl Cfg {
         }
         out
     }
+}
+
+/// What [`Cfg::rewrite_or_split_with_bound`] does to an instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// A new opcode and oparg at the same location ([`Cfg::replace`]).
+    Replace(Op, u32),
+    /// Two instructions at its location ([`Cfg::split`]).
+    Split((Op, u32), (Op, u32)),
 }
 
 /// The locals an instruction names (two for the 3.13+ superinstructions).
@@ -635,6 +706,42 @@ mod tests {
         // Without a second instruction there is nothing to fuse.
         cfg.fuse(B1, 0, Op::STORE_FAST_STORE_FAST, 0x11);
         assert_eq!(ops(&cfg, B1), [Op::LOAD_FAST_LOAD_FAST]);
+    }
+
+    #[test]
+    fn split_makes_two_instructions_of_one_at_its_location() {
+        let mut cfg = sample();
+        cfg.fuse(B1, 0, Op::STORE_FAST_LOAD_FAST, 0x10);
+        let mut ir = CodeIr::new(PyVersion::V3_13);
+        ir.instrs = vec![
+            ins(Op::RESUME, 0, 1),
+            ins(Op::LOAD_FAST_LOAD_FAST, 0x01, 2),
+            ins(Op::BINARY_OP, 5, 2),
+            ins(Op::RETURN_VALUE, 0, 3),
+        ];
+        let mut cfg13 = Cfg::build(&ir);
+        cfg13.set_ext(B0, 1, 1);
+        cfg13.split(B0, 1, (Op::LOAD_CONST, 300), (Op::LOAD_FAST, 1));
+        assert_eq!(
+            ops(&cfg13, B0),
+            [
+                Op::RESUME,
+                Op::LOAD_CONST,
+                Op::LOAD_FAST,
+                Op::BINARY_OP,
+                Op::RETURN_VALUE
+            ]
+        );
+        let (a, c) = (cfg13.block(B0).instrs()[1], cfg13.block(B0).instrs()[2]);
+        assert_eq!((a.arg, a.ext, a.loc), (300, 0, Loc::line(2)));
+        assert_eq!((c.arg, c.ext, c.loc), (1, 0, Loc::line(2)));
+        assert_eq!(cfg13.verify(), Ok(()));
+        // The inverse of fuse; out of range, nothing happens.
+        cfg.split(B1, 0, (Op::STORE_FAST, 1), (Op::LOAD_FAST, 0));
+        assert_eq!(ops(&cfg, B1), [Op::STORE_FAST, Op::LOAD_FAST]);
+        assert_eq!(cfg.block(B1).instrs()[1].loc, Loc::line(3));
+        cfg.split(B1, 9, (Op::NOP, 0), (Op::NOP, 0));
+        assert_eq!(cfg.block(B1).len(), 2);
     }
 
     #[test]

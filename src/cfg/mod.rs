@@ -34,7 +34,7 @@ mod edit;
 mod verify;
 
 pub use analysis::{Liveness, Predecessors};
-pub use edit::{bound_by, named_locals};
+pub use edit::{bound_by, named_locals, Rewrite};
 pub use verify::{describe_issues, CfgIssue};
 
 use std::fmt;

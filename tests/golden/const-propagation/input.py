@@ -42,3 +42,23 @@ def singleton(x):
 
 print(scaled(2), conditional(0), conditional(1), twice(0), twice(1), deleted(), closure()(),
       singleton(None), singleton(4))
+
+
+def fused_both():
+    a = 2
+    b = 3
+    return a * b, (a, b), max(a, b)
+
+
+def fused_one_half(y):
+    k = 7
+    return y * (k + 1), y - k
+
+
+def store_then_load(y):
+    k = 5
+    z = y * 2; w = -k
+    return z, w
+
+
+print(fused_both(), fused_one_half(1), store_then_load(1))
