@@ -18,6 +18,7 @@ mod constant_folding;
 mod dead_code;
 mod jump_threading;
 mod nop_removal;
+mod redundant_to_bool;
 mod strip_docstrings;
 mod superinstructions;
 #[cfg(feature = "test-passes")]
@@ -41,6 +42,9 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         &jump_threading::JumpThreading,
         // After folding and threading, which make blocks unreachable.
         &dead_code::DeadCode,
+        // After folding, which folds a `TO_BOOL` of a constant operand
+        // itself; what it leaves are NOPs for `nop-removal`.
+        &redundant_to_bool::RedundantToBool,
         // After folding and dead code, which leave the statements it looks
         // for in place; before superinstructions, which fuse the loads it
         // puts where the swaps were (aggressive).
@@ -110,13 +114,14 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
 #[cfg(test)]
 mod tests {
     /// Every pass source, by file.
-    const SOURCES: [(&str, &str); 9] = [
+    const SOURCES: [(&str, &str); 10] = [
         ("augassign_reload.rs", include_str!("augassign_reload.rs")),
         ("const_propagation.rs", include_str!("const_propagation.rs")),
         ("constant_folding.rs", include_str!("constant_folding.rs")),
         ("dead_code.rs", include_str!("dead_code.rs")),
         ("jump_threading.rs", include_str!("jump_threading.rs")),
         ("nop_removal.rs", include_str!("nop_removal.rs")),
+        ("redundant_to_bool.rs", include_str!("redundant_to_bool.rs")),
         ("strip_docstrings.rs", include_str!("strip_docstrings.rs")),
         ("superinstructions.rs", include_str!("superinstructions.rs")),
         ("test_passes.rs", include_str!("test_passes.rs")),

@@ -153,6 +153,11 @@ pub struct Facts {
     /// `True`/`False` (3.13+: the compiler puts `TO_BOOL` before them), so
     /// only an exact `bool` may decide them; before, any value's truth.
     pub conditional_jumps_need_exact_bool: bool,
+    /// The `COMPARE_OP` argument bit that makes it convert its result to an
+    /// exact `bool` (3.13+: `oparg & 16`, `Python/bytecodes.c`
+    /// `_COMPARE_OP`; the compiler sets it where a `TO_BOOL` followed, the
+    /// listings show it as `bool(<)`); 0 where no such bit exists.
+    pub compare_op_bool_bit: u32,
     /// The interpreter has the two-local superinstructions
     /// `LOAD_FAST_LOAD_FAST`, `STORE_FAST_LOAD_FAST`, `STORE_FAST_STORE_FAST`
     /// (3.13+, plus 3.14's `LOAD_FAST_BORROW_LOAD_FAST_BORROW`), and a plain
@@ -227,6 +232,7 @@ const V3_8: Facts = Facts {
     line_starts_follow_layout: false,
     jump_targets_start_lines: false,
     conditional_jumps_need_exact_bool: false,
+    compare_op_bool_bit: 0,
     local_pair_superinstructions: false,
     loads_small_ints_by_value: false,
     common_constants: &[],
@@ -281,6 +287,7 @@ const V3_13: Facts = Facts {
     min_stacksize: 1,
     jump_targets_start_lines: false,
     conditional_jumps_need_exact_bool: true,
+    compare_op_bool_bit: 16,
     local_pair_superinstructions: true,
     ..V3_12
 };
@@ -423,6 +430,10 @@ mod tests {
         assert_eq!(
             column(|x| x.conditional_jumps_need_exact_bool),
             [f, f, f, f, f, t, t, t]
+        );
+        assert_eq!(
+            column(|x| x.compare_op_bool_bit),
+            [0, 0, 0, 0, 0, 16, 16, 16]
         );
         assert_eq!(
             column(|x| x.local_pair_superinstructions),
