@@ -429,6 +429,8 @@ const SAFE: &[&str] = &[
     "constant-folding",
     "jump-threading",
     "dead-code",
+    "loop-rotation",
+    "swap-stores",
     "superinstructions",
     "nop-removal",
     "test-pad-extended-args",
@@ -439,6 +441,8 @@ const AGGRESSIVE: &[&str] = &[
     "constant-folding",
     "jump-threading",
     "dead-code",
+    "loop-rotation",
+    "swap-stores",
     "superinstructions",
     "nop-removal",
 ];
