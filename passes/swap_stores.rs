@@ -14,12 +14,16 @@
 //! `nop-removal` then removes the NOPs (they are on the stores' line).
 //! CPython 3.11+ does this itself (`SWAP` elimination in the compiler).
 //!
-//! What it assumes: `STORE_FAST` cannot raise and runs no code (the old
-//! value's destructor may run, but the values stored and the locals they
-//! go to are the same; only the order of the two releases of the locals'
-//! previous values changes, as it does between CPython versions for the
-//! same statement); the instructions are consecutive in one block, so
-//! nothing jumps between them.
+//! What it assumes: `STORE_FAST` cannot raise; the instructions are
+//! consecutive in one block, so nothing jumps between them; and the moment
+//! at which an object is destroyed is not part of the language (the
+//! reference leaves it to the implementation): a store releases the
+//! local's previous value, and when both previous values die here (e.g.
+//! `x, y = f(), g()` where nothing else refers to the old `x` and `y`),
+//! their `__del__` methods run in the opposite order. CPython 3.11+
+//! compiles the same statement with the stores in this order, so code
+//! that passes on both sees either order. A true swap (`a, b = b, a`)
+//! releases nothing.
 //!
 //! What it guarantees: after the last store every local holds the value it
 //! held before the rewrite; the stack is the same before and after the
