@@ -17,10 +17,12 @@ mod const_propagation;
 mod constant_folding;
 mod dead_code;
 mod jump_threading;
+mod loop_rotation;
 mod nop_removal;
 mod redundant_to_bool;
 mod strip_docstrings;
 mod superinstructions;
+mod swap_stores;
 #[cfg(feature = "test-passes")]
 mod test_passes;
 
@@ -49,6 +51,13 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // for in place; before superinstructions, which fuse the loads it
         // puts where the swaps were (aggressive).
         &augassign_reload::AugassignReload,
+        // After threading and dead-code removal, which leave the loops'
+        // final latches; before nop-removal, which drops the NOPs the
+        // latch jumps become.
+        &loop_rotation::LoopRotation,
+        // Any place before nop-removal (it only reorders stores inside one
+        // block); late, so that it sees the stores folding left.
+        &swap_stores::SwapStores,
         // Late: unchecked loads need the final control flow; pairs must not
         // hide single loads from const-propagation in the next round.
         &superinstructions::Superinstructions,
@@ -114,16 +123,18 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
 #[cfg(test)]
 mod tests {
     /// Every pass source, by file.
-    const SOURCES: [(&str, &str); 10] = [
+    const SOURCES: [(&str, &str); 12] = [
         ("augassign_reload.rs", include_str!("augassign_reload.rs")),
         ("const_propagation.rs", include_str!("const_propagation.rs")),
         ("constant_folding.rs", include_str!("constant_folding.rs")),
         ("dead_code.rs", include_str!("dead_code.rs")),
         ("jump_threading.rs", include_str!("jump_threading.rs")),
+        ("loop_rotation.rs", include_str!("loop_rotation.rs")),
         ("nop_removal.rs", include_str!("nop_removal.rs")),
         ("redundant_to_bool.rs", include_str!("redundant_to_bool.rs")),
         ("strip_docstrings.rs", include_str!("strip_docstrings.rs")),
         ("superinstructions.rs", include_str!("superinstructions.rs")),
+        ("swap_stores.rs", include_str!("swap_stores.rs")),
         ("test_passes.rs", include_str!("test_passes.rs")),
     ];
 

@@ -288,7 +288,7 @@ fn available(minors: &[u8]) -> Vec<u8> {
 /// Every pass on at the default `safe` level: tests that exercise the
 /// driver with a test-only pass alone switch these off.
 const SAFE_PASSES: &str =
-    "constant-folding,jump-threading,dead-code,redundant-to-bool,superinstructions,nop-removal";
+    "constant-folding,jump-threading,dead-code,redundant-to-bool,loop-rotation,swap-stores,superinstructions,nop-removal";
 
 #[test]
 fn without_passes_no_file_of_any_stdlib_changes() {

@@ -1,7 +1,8 @@
 //! Random programs, differentially executed: a proptest generator of valid,
 //! terminating, deterministic Python programs (arithmetic and comparisons on
-//! constants and locals, nested if/while/for with break/continue/else,
-//! try/except/finally, functions, closures, comprehensions, generators) is
+//! constants and locals, tuple swaps of locals, nested if/while/for with
+//! break/continue/else, try/except/finally, functions, closures,
+//! comprehensions, generators) is
 //! compiled by each installed CPython, optimized, and run original vs
 //! optimized in the difftest worker. A failure shrinks to a minimal program,
 //! printed in full with the verdict.
@@ -238,6 +239,11 @@ fn write_block(out: &mut String, body: &[Stmt], indent: usize, loop_id: &mut u32
                 let _ = write!(out, "{pad}{} = ", VARS[*v]);
                 write_expr(out, e);
                 out.push('\n');
+                // A tuple swap of two locals (every local is bound from
+                // the start of each function): `ROT_TWO` and two stores on
+                // 3.8–3.10, for `swap-stores`.
+                let (x, y) = (VARS[*v], VARS[(*v + 1) % VARS.len()]);
+                let _ = writeln!(out, "{pad}{x}, {y} = {y}, {x}");
             }
             Stmt::AugAssign(v, op, e) => {
                 let _ = write!(out, "{pad}{} {op} ", VARS[*v]);
@@ -445,6 +451,8 @@ const SAFE: &[&str] = &[
     "jump-threading",
     "dead-code",
     "redundant-to-bool",
+    "loop-rotation",
+    "swap-stores",
     "superinstructions",
     "nop-removal",
     "test-pad-extended-args",
@@ -457,6 +465,8 @@ const AGGRESSIVE: &[&str] = &[
     "dead-code",
     "redundant-to-bool",
     "augassign-reload",
+    "loop-rotation",
+    "swap-stores",
     "superinstructions",
     "nop-removal",
 ];

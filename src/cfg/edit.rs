@@ -16,6 +16,8 @@
 //! | [`Cfg::set_fallthrough`] | the block's fall-through successor |
 //! | [`Cfg::unlink_blocks`] | blocks leave the layout (unreachable code) |
 //! | [`Cfg::insert`] | a new instruction (test passes only) |
+//! | [`Cfg::copy_block`] | a new block copying another (tail duplication) |
+//! | [`Cfg::place_after`] | a block's place in the layout |
 //! | [`Cfg::set_ext`], [`Cfg::clear_ext`] | the EXTENDED_ARG width hint |
 //! | [`Cfg::mark_line_start`] | the 3.8/3.9 line-start mark |
 //! | [`Cfg::remove_nops`] | the one deletion primitive: NOPs only |
@@ -162,8 +164,36 @@ impl Cfg {
         (before - self.order.len()) as u32
     }
 
+    /// A new block, not laid out, holding a copy of block `src`: its
+    /// instructions (with their locations and line-start marks), jump
+    /// target, fall-through and handler. `loop-rotation` copies a loop's
+    /// test this way; the copy runs only once [`Cfg::place_after`] lays it
+    /// out and something reaches it.
+    pub fn copy_block(&mut self, src: BlockId) -> BlockId {
+        let copy = self.blocks[src.index()].clone();
+        self.blocks.push(copy);
+        BlockId(self.blocks.len() as u32 - 1)
+    }
+
+    /// Lays block `b` out right after block `after` (`None`: at the end of
+    /// the layout), taking it out of its old place first. Fall-throughs are
+    /// links, not positions: where a block's fall-through successor no
+    /// longer follows it, linearization adds a jump.
+    pub fn place_after(&mut self, b: BlockId, after: Option<BlockId>) {
+        self.order.retain(|&x| x != b);
+        let at = match after {
+            Some(a) => match self.order.iter().position(|&x| x == a) {
+                Some(k) => k + 1,
+                None => return,
+            },
+            None => self.order.len(),
+        };
+        self.order.insert(at, b);
+    }
+
     /// Inserts `ins` before instruction `i` of block `b` (at the end when
-    /// `i` is its length). Only the test passes add instructions; a jump
+    /// `i` is its length). Only the test passes add instructions this way
+    /// (`loop-rotation` copies whole blocks: [`Cfg::copy_block`]); a jump
     /// cannot be inserted this way (it would have no target).
     pub fn insert(&mut self, b: BlockId, i: usize, ins: Instr) {
         let blk = &mut self.blocks[b.index()];
