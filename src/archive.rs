@@ -57,7 +57,7 @@ pub fn optimize_archive(
                 report.bytes_after = out.len() as u64;
                 report.status = Status::Changed;
                 if let Some((writer, index)) = writer {
-                    if let Err(e) = writer.write(index, path, &out) {
+                    if let Err(e) = writer.write(index, path, out) {
                         return FileReport::failed(path, None, e, size);
                     }
                 }

@@ -29,7 +29,8 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Mutex};
 
 /// Marker in the names of temporary files, so that a later run can remove
 /// the ones a killed run left behind.
@@ -44,6 +45,12 @@ pub const BATCH_BYTES: u64 = 64 << 20;
 
 /// Threads that rename a flush's files into place.
 pub const RENAME_THREADS: usize = 8;
+
+/// Threads that write temporary files (batch and never modes).
+pub const IO_THREADS: usize = 4;
+
+/// Files waiting for an I/O thread (bounds the memory they hold).
+pub const IO_QUEUE: usize = 32;
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -181,14 +188,34 @@ struct Batch {
 }
 
 /// Writes a run's changed files with one [`Durability`] mode. Shared by the
-/// run's threads; call [`Writer::finish`] once at the end.
+/// run's threads; call [`Writer::finish`] once at the end. In batch and
+/// never modes the temporary files are written by [`IO_THREADS`] threads
+/// of the writer's own (creating a file, like a rename, mostly waits on the
+/// filesystem), fed through a bounded queue of [`IO_QUEUE`] files.
 #[derive(Debug)]
 pub struct Writer {
+    queue: Arc<Queue>,
+    io: Mutex<Option<Io>>,
+}
+
+/// A file to write: (caller's index, path, new bytes).
+type Job = (usize, PathBuf, Vec<u8>);
+
+#[derive(Debug)]
+struct Io {
+    send: SyncSender<Job>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// The state a writer's threads share.
+#[derive(Debug)]
+struct Queue {
     durability: Durability,
     max_files: usize,
     max_bytes: u64,
     pending: Mutex<Batch>,
-    /// Files whose write failed at a flush: (caller's index, reason).
+    /// Files whose write failed after [`Writer::write`] returned: (caller's
+    /// index, reason).
     failed: Mutex<Vec<(usize, String)>>,
     /// One directory per filesystem that got a rename since its last sync.
     renamed_on: Mutex<Vec<(u64, PathBuf)>>,
@@ -201,7 +228,77 @@ impl Writer {
 
     /// A writer flushing batches every `max_files` files or `max_bytes` bytes.
     pub fn with_batch_limits(durability: Durability, max_files: usize, max_bytes: u64) -> Writer {
+        let queue = Arc::new(Queue::new(durability, max_files, max_bytes));
+        let io = (durability != Durability::Always).then(|| {
+            let (send, recv) = std::sync::mpsc::sync_channel::<Job>(IO_QUEUE);
+            let recv = Arc::new(Mutex::new(recv));
+            let threads = (0..IO_THREADS)
+                .map(|_| {
+                    let (queue, recv) = (Arc::clone(&queue), Arc::clone(&recv));
+                    std::thread::spawn(move || loop {
+                        // The lock is held only while waiting for the next file.
+                        let next = lock(&recv).recv();
+                        let Ok((index, path, data)) = next else {
+                            return;
+                        };
+                        queue.add(index, &path, &data);
+                    })
+                })
+                .collect();
+            Io { send, threads }
+        });
         Writer {
+            queue,
+            io: Mutex::new(io),
+        }
+    }
+
+    pub fn durability(&self) -> Durability {
+        self.queue.durability
+    }
+
+    /// Replaces `path` with `data` (in batch and never modes: at a later
+    /// flush; a failure on the way is reported by [`Writer::finish`] under
+    /// `index`). An error here means the file was not and will not be
+    /// replaced.
+    pub fn write(&self, index: usize, path: &Path, data: Vec<u8>) -> Result<(), String> {
+        if self.queue.durability == Durability::Always {
+            return prepare(path, &data, true)?.commit();
+        }
+        let send = lock(&self.io).as_ref().map(|io| io.send.clone());
+        match send {
+            Some(send) => send
+                .send((index, path.to_path_buf(), data))
+                .map_err(|_| "cannot write: the writer has stopped".to_string()),
+            None => Err("cannot write: the writer has finished".to_string()),
+        }
+    }
+
+    /// Waits for the queued files, flushes what is pending and (batch
+    /// mode) makes every rename durable. Returns the files whose write
+    /// failed after [`Writer::write`] returned, by index.
+    pub fn finish(&self) -> Vec<(usize, String)> {
+        if let Some(io) = lock(&self.io).take() {
+            drop(io.send);
+            for t in io.threads {
+                // An I/O thread does not panic; if one did, its files stay
+                // as temporary files for the next run to remove.
+                let _ = t.join();
+            }
+        }
+        self.queue.finish()
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+impl Queue {
+    fn new(durability: Durability, max_files: usize, max_bytes: u64) -> Queue {
+        Queue {
             durability,
             max_files: max_files.max(1),
             max_bytes,
@@ -211,40 +308,9 @@ impl Writer {
         }
     }
 
-    pub fn durability(&self) -> Durability {
-        self.durability
-    }
-
-    /// Replaces `path` with `data` (in batch and never modes: at the next
-    /// flush; a failure there is reported by [`Writer::finish`] under
-    /// `index`). An error
-    /// here means the file was not and will not be replaced.
-    pub fn write(&self, index: usize, path: &Path, data: &[u8]) -> Result<(), String> {
-        match self.durability {
-            Durability::Always => prepare(path, data, true)?.commit(),
-            Durability::Batch | Durability::Never => {
-                let t = prepare(path, data, false)?;
-                let full = {
-                    let mut b = lock(&self.pending);
-                    b.items.push((index, t));
-                    b.bytes += data.len() as u64;
-                    if b.items.len() >= self.max_files || b.bytes >= self.max_bytes {
-                        Some(std::mem::take(&mut *b))
-                    } else {
-                        None
-                    }
-                };
-                if let Some(batch) = full {
-                    self.flush(batch);
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Flushes what is pending and (batch mode) makes every rename
-    /// durable. Returns the files whose write failed at a flush, by index.
-    pub fn finish(&self) -> Vec<(usize, String)> {
+    /// Flushes what is pending and (batch mode) makes every rename durable;
+    /// the failures so far.
+    fn finish(&self) -> Vec<(usize, String)> {
         let batch = std::mem::take(&mut *lock(&self.pending));
         self.flush(batch);
         if self.durability == Durability::Batch {
@@ -255,6 +321,31 @@ impl Writer {
             }
         }
         std::mem::take(&mut *lock(&self.failed))
+    }
+
+    /// Writes `data` to a temporary file for `path` and queues it; flushes
+    /// when the batch is full.
+    fn add(&self, index: usize, path: &Path, data: &[u8]) {
+        let t = match prepare(path, data, false) {
+            Ok(t) => t,
+            Err(e) => {
+                lock(&self.failed).push((index, e));
+                return;
+            }
+        };
+        let full = {
+            let mut b = lock(&self.pending);
+            b.items.push((index, t));
+            b.bytes += data.len() as u64;
+            if b.items.len() >= self.max_files || b.bytes >= self.max_bytes {
+                Some(std::mem::take(&mut *b))
+            } else {
+                None
+            }
+        };
+        if let Some(batch) = full {
+            self.flush(batch);
+        }
     }
 
     /// Syncs the batch's temporary files (batch mode), then renames each
@@ -439,9 +530,10 @@ mod tests {
         for p in &paths {
             std::fs::write(p, b"old").expect("write");
         }
-        let w = Writer::with_batch_limits(Durability::Batch, 3, u64::MAX);
+        // The queue behind the writer's I/O threads, fed directly.
+        let w = Queue::new(Durability::Batch, 3, u64::MAX);
         for (i, p) in paths.iter().enumerate().take(2) {
-            w.write(i, p, b"new").expect("write");
+            w.add(i, p, b"new");
         }
         // Below the limit: originals in place, two temporary files beside them.
         assert!(paths
@@ -452,12 +544,12 @@ mod tests {
             2
         );
         // The third file fills the batch: all three are renamed.
-        w.write(2, &paths[2], b"new").expect("write");
+        w.add(2, &paths[2], b"new");
         for (i, p) in paths.iter().enumerate() {
             let want: &[u8] = if i < 3 { b"new" } else { b"old" };
             assert_eq!(std::fs::read(p).expect("read"), want, "{}", p.display());
         }
-        w.write(3, &paths[3], b"new").expect("write");
+        w.add(3, &paths[3], b"new");
         assert_eq!(std::fs::read(&paths[3]).expect("read"), b"old");
         assert!(w.finish().is_empty());
         assert_eq!(std::fs::read(&paths[3]).expect("read"), b"new");
@@ -473,9 +565,9 @@ mod tests {
         std::fs::create_dir_all(b.parent().expect("parent")).expect("mkdir");
         std::fs::write(&a, b"old").expect("write");
         std::fs::write(&b, b"old").expect("write");
-        let w = Writer::new(Durability::Batch);
-        w.write(7, &a, b"new").expect("write");
-        w.write(9, &b, b"new").expect("write");
+        let w = Queue::new(Durability::Batch, BATCH_FILES, BATCH_BYTES);
+        w.add(7, &a, b"new");
+        w.add(9, &b, b"new");
         // The directory of b disappears before the flush: its rename fails.
         std::fs::remove_dir_all(b.parent().expect("parent")).expect("rm");
         let failed = w.finish();
@@ -498,10 +590,16 @@ mod tests {
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).expect("chmod");
             std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).expect("chmod");
             let w = Writer::new(mode);
-            w.write(0, &p, b"new").expect("write");
-            let e = w.write(1, &ro, b"new").expect_err("read-only");
-            assert!(e.contains("read-only"), "{mode}: {e}");
-            assert!(w.finish().is_empty(), "{mode}");
+            w.write(0, &p, b"new".to_vec()).expect("write");
+            // Refused at once (always) or at the flush (batch, never).
+            let mut errors: Vec<String> =
+                w.write(1, &ro, b"new".to_vec()).err().into_iter().collect();
+            for (index, e) in w.finish() {
+                assert_eq!(index, 1, "{mode}: {e}");
+                errors.push(e);
+            }
+            assert_eq!(errors.len(), 1, "{mode}: {errors:?}");
+            assert!(errors[0].contains("read-only"), "{mode}: {errors:?}");
             assert_eq!(std::fs::read(&p).expect("read"), b"new", "{mode}");
             assert_eq!(std::fs::read(&ro).expect("read"), b"old", "{mode}");
             let m = std::fs::metadata(&p).expect("stat").permissions().mode() & 0o777;

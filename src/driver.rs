@@ -185,7 +185,7 @@ fn optimize_path_with(path: &Path, opts: &Options, writer: Option<(&Writer, usiz
         }
     };
     report.path = path.to_path_buf();
-    if let (Some(out), Some((writer, index))) = (&out, writer) {
+    if let (Some(out), Some((writer, index))) = (out, writer) {
         if let Err(e) = writer.write(index, path, out) {
             let mut failed = FileReport::failed(path, None, e, size);
             failed.version = report.version;

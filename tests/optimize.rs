@@ -830,8 +830,9 @@ fn sigkill_leaves_every_file_either_old_or_new() {
 /// renames them one by one: a SIGKILL in that rename phase leaves each file
 /// renamed (new) or still beside its temporary file (old), and the next run
 /// removes the temporary files and finishes. The test build's
-/// `PYOPT_TEST_RENAME_PAUSE_MS` slows the renames so that the kill lands
-/// between two of them.
+/// `PYOPT_TEST_RENAME_PAUSE_MS` slows the renames (each of the flush's
+/// rename threads pauses before each rename) so that the kill lands between
+/// two of them.
 #[test]
 fn sigkill_during_the_batch_flush_leaves_every_file_either_old_or_new() {
     let Some(minor) = [13u8, 12, 11, 10, 9, 8]
@@ -867,15 +868,16 @@ fn sigkill_during_the_batch_flush_leaves_every_file_either_old_or_new() {
         .collect();
     assert!(changeable.len() * 10 >= n * 9, "{r}");
     // Fewer files than one batch: nothing is renamed before every temporary
-    // file is written and synced; with one job, renames go in path order.
+    // file is written and synced. A rename gives a file a new inode.
     assert!(n < 1024, "{n} files: more than one batch");
-    let first = changeable[0];
+    let inode = |dir: &Path, rel: &Path| fs::metadata(dir.join(rel)).map(|m| m.ino()).ok();
 
     let victim = base.join("victim");
     copy_all(&orig, &victim);
+    let inodes: Vec<Option<u64>> = changeable.iter().map(|rel| inode(&victim, rel)).collect();
     let mut child = pyopt_cmd()
         .args(args(&victim))
-        .env("PYOPT_TEST_RENAME_PAUSE_MS", "20")
+        .env("PYOPT_TEST_RENAME_PAUSE_MS", "50")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -886,7 +888,11 @@ fn sigkill_during_the_batch_flush_leaves_every_file_either_old_or_new() {
             child.try_wait().expect("try_wait").is_none(),
             "the run ended before its flush was seen"
         );
-        if fs::read(victim.join(first)).is_ok_and(|d| d != original[first]) {
+        if changeable
+            .iter()
+            .zip(&inodes)
+            .any(|(rel, ino)| inode(&victim, rel) != *ino)
+        {
             break;
         }
         assert!(
