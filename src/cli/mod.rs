@@ -53,7 +53,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Optimize every .pyc under PATHs in place (atomically: temporary file,
-    /// fsync, rename). Each file's CPython version comes from its own magic
+    /// synced as --fsync says, rename). Each file's CPython version comes from its own magic
     /// number. Unchanged files are not touched.
     ///
     /// Exit codes: 0 success; 1 --check found files that would change; 2 some
