@@ -12,8 +12,8 @@
 //! `sha256=<urlsafe base64>` digest and size; every other row stays byte for
 //! byte. The new archive is read back and every entry checked (CRC) before it
 //! replaces the original atomically (temporary file in the same directory,
-//! fsync, rename). A corrupt archive, an entry that cannot be read, or a
-//! changed entry with a compression method pyopt cannot write is an error
+//! synced as the run's durability mode says, rename). A corrupt archive, an
+//! entry that cannot be read, or a changed entry with a compression method pyopt cannot write is an error
 //! naming the archive and the entry; the original is never touched.
 
 use std::io::{Cursor, Read, Write};
@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::atomic::write_atomically;
+use crate::atomic::Writer;
 use crate::opt::{optimize_bytes, FileReport, Pipeline, Status};
 
 /// Whether a path names an archive pyopt opens (by extension).
@@ -35,8 +35,14 @@ pub fn is_archive(path: &Path) -> bool {
 
 /// One archive: optimize its `.pyc` entries and (in write mode) replace it.
 /// The report covers the whole archive; `rejected` entries name the entry.
-/// `write`: replace the archive when it changed; `diff`: collect listings.
-pub fn optimize_archive(path: &Path, pipeline: &Pipeline, write: bool, diff: bool) -> FileReport {
+/// `writer`: replace the archive through it (with this archive's index)
+/// when it changed; `diff`: collect listings.
+pub fn optimize_archive(
+    path: &Path,
+    pipeline: &Pipeline,
+    writer: Option<(&Writer, usize)>,
+    diff: bool,
+) -> FileReport {
     let data = match std::fs::read(path) {
         Ok(d) => d,
         Err(e) => return FileReport::failed(path, None, format!("cannot read: {e}"), 0),
@@ -50,8 +56,8 @@ pub fn optimize_archive(path: &Path, pipeline: &Pipeline, write: bool, diff: boo
             if let Some(out) = out {
                 report.bytes_after = out.len() as u64;
                 report.status = Status::Changed;
-                if write {
-                    if let Err(e) = write_atomically(path, &out) {
+                if let Some((writer, index)) = writer {
+                    if let Err(e) = writer.write(index, path, out) {
                         return FileReport::failed(path, None, e, size);
                     }
                 }

@@ -1,7 +1,7 @@
 //! `pyopt optimize` over trees: walk them for `.pyc` files and archives,
 //! optimize each file in parallel (one file: [`crate::opt::optimize_bytes`];
 //! an archive: [`crate::archive`]), and write the changed ones atomically
-//! ([`crate::atomic`]). The version comes from each file's own magic, so a
+//! with the run's durability mode ([`crate::atomic`]). The version comes from each file's own magic, so a
 //! tree may mix versions. A file whose bytes come out unchanged is not
 //! touched. Temporary files left by a killed run are removed by the next run
 //! over the same tree.
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::atomic::write_atomically;
+use crate::atomic::{Durability, Writer};
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
 use crate::opt::file::panic_message;
@@ -43,6 +43,8 @@ pub struct Options {
     pub follow_symlinks: bool,
     /// Collect a before/after listing of every changed code object.
     pub diff: bool,
+    /// When written files are synced to disk (write mode).
+    pub durability: Durability,
 }
 
 /// The outcome of a whole run.
@@ -99,17 +101,26 @@ pub fn optimize_tree_with(
             }
         }
     }
-    let run = |path: &PathBuf| {
-        let r = optimize_path(path, opts);
+    let writer = (opts.mode == Mode::Write).then(|| Writer::new(opts.durability));
+    let run = |(index, path): (usize, &PathBuf)| {
+        let r = optimize_path_with(path, opts, writer.as_ref().map(|w| (w, index)));
         tick();
         r
     };
-    let reports: Vec<FileReport> = if opts.pipeline.debug.bisect_limit.is_some() {
+    let mut reports: Vec<FileReport> = if opts.pipeline.debug.bisect_limit.is_some() {
         // "The first N applications" must mean the same thing in every run.
-        files.iter().map(run).collect()
+        files.iter().enumerate().map(run).collect()
     } else {
-        files.par_iter().map(run).collect()
+        files.par_iter().enumerate().map(run).collect()
     };
+    // Batch mode renames at its flushes; a file that failed there failed.
+    for (index, error) in writer.map(|w| w.finish()).unwrap_or_default() {
+        if let Some(r) = reports.get_mut(index) {
+            let mut failed = FileReport::failed(&r.path, None, error, r.bytes_before);
+            failed.version = r.version.take();
+            *r = failed;
+        }
+    }
     let mut stats = Stats::default();
     for r in &reports {
         stats.merge(&r.stats);
@@ -123,15 +134,22 @@ pub fn optimize_tree_with(
     }
 }
 
-/// One file: read, optimize, write if changed. Never panics.
+/// One file: read, optimize, write if changed (in write mode, fsynced
+/// before its rename). Never panics.
 pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
+    let writer = Writer::new(Durability::Always);
+    optimize_path_with(
+        path,
+        opts,
+        (opts.mode == Mode::Write).then_some((&writer, 0)),
+    )
+}
+
+/// [`optimize_path`] writing through `writer` (the caller's index of this
+/// file with it), if any.
+fn optimize_path_with(path: &Path, opts: &Options, writer: Option<(&Writer, usize)>) -> FileReport {
     if crate::archive::is_archive(path) {
-        return crate::archive::optimize_archive(
-            path,
-            &opts.pipeline,
-            opts.mode == Mode::Write,
-            opts.diff,
-        );
+        return crate::archive::optimize_archive(path, &opts.pipeline, writer, opts.diff);
     }
     let data = match std::fs::read(path) {
         Ok(d) => d,
@@ -167,8 +185,8 @@ pub fn optimize_path(path: &Path, opts: &Options) -> FileReport {
         }
     };
     report.path = path.to_path_buf();
-    if let (Some(out), Mode::Write) = (&out, opts.mode) {
-        if let Err(e) = write_atomically(path, out) {
+    if let (Some(out), Some((writer, index))) = (out, writer) {
+        if let Err(e) = writer.write(index, path, out) {
             let mut failed = FileReport::failed(path, None, e, size);
             failed.version = report.version;
             return failed;

@@ -258,6 +258,66 @@ fn rewritten_files_keep_mode_and_owner() {
     }
 }
 
+/// Every `--fsync` mode rewrites the file with its mode and owner kept,
+/// leaves no temporary file and names itself in the report; an unknown mode
+/// is refused before anything is read.
+#[test]
+fn every_fsync_mode_writes_and_is_reported() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    for mode in ["always", "batch", "never"] {
+        let dir = scratch(&format!("cli_fsync_{mode}"));
+        let Some(files) = copy_stdlib_pycs(12, &dir) else {
+            return;
+        };
+        let target = files
+            .iter()
+            .find(|p| p.to_string_lossy().contains("json"))
+            .expect("json copied");
+        std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let old = std::fs::read(target).expect("read");
+        let before = std::fs::metadata(target).expect("stat");
+        let report = dir.join("report.json");
+        let o = pyopt(&[
+            "optimize",
+            "--enable",
+            "strip-docstrings",
+            "--fsync",
+            mode,
+            "--report",
+            report.to_str().expect("utf-8"),
+            target.to_str().expect("utf-8"),
+        ]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{mode}: {out}\n{err}");
+        assert!(out.contains("1 optimized"), "{mode}: {out}");
+        assert_ne!(
+            std::fs::read(target).expect("read"),
+            old,
+            "{mode}: not rewritten"
+        );
+        let after = std::fs::metadata(target).expect("stat");
+        assert_eq!(after.permissions().mode() & 0o777, 0o640, "{mode}");
+        assert_eq!(
+            (after.uid(), after.gid()),
+            (before.uid(), before.gid()),
+            "{mode}"
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".pyopt-tmp-"))
+            .collect();
+        assert!(names.is_empty(), "{mode}: temporary files left: {names:?}");
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).expect("read report")).expect("json");
+        assert_eq!(json["fsync"], mode, "{mode}");
+    }
+    let o = pyopt(&["optimize", "--fsync", "sometimes", "."]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}\n{err}");
+    assert!(err.contains("always, batch or never"), "{err}");
+}
+
 /// `PYOPT_PYTHON3_X` names the interpreter of a version: with it, `pyopt
 /// difftest --python 3.X` runs under that file even when nothing on PATH
 /// or under pyenv is 3.X; a missing file is reported, not skipped silently.

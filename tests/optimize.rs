@@ -3,7 +3,8 @@
 //! installed CPython 3.8–3.13: nothing changes without passes; the opt-in
 //! test passes give deterministic, idempotent, valid output that every
 //! interpreter loads and runs the same; bad files, panics and verifier
-//! rejections cost only themselves; a SIGKILL leaves every file old or new;
+//! rejections cost only themselves; a SIGKILL (also in the middle of a
+//! batch-mode flush) leaves every file old or new;
 //! the command-line options and the configuration file do what they say.
 //!
 //! Needs the `test-passes` feature (`cargo test --features test-passes`),
@@ -347,17 +348,53 @@ fn output_is_deterministic_and_idempotent() {
         return;
     }
     let original = contents(&orig);
-    let (a, b, c) = (base.join("a"), base.join("b"), base.join("c"));
-    for d in [&a, &b, &c] {
-        assert_eq!(copy_all(&orig, d), n);
+    let (a, b, c, d) = (
+        base.join("a"),
+        base.join("b"),
+        base.join("c"),
+        base.join("d"),
+    );
+    for dir in [&a, &b, &c, &d] {
+        assert_eq!(copy_all(&orig, dir), n);
     }
 
+    // Every durability mode writes the same bytes (`batch` is the default).
     let r1 = pyopt(&["optimize", "--enable", PAD, "--jobs", "1", s(&a)]);
     assert_eq!(r1.code, Some(0), "{r1}");
-    let r2 = pyopt(&["optimize", "--enable", PAD, "--jobs", "2", s(&b)]);
+    let r2 = pyopt(&[
+        "optimize",
+        "--enable",
+        PAD,
+        "--jobs",
+        "2",
+        "--fsync",
+        "always",
+        s(&b),
+    ]);
     assert_eq!(r2.code, Some(0), "{r2}");
+    let r3 = pyopt(&[
+        "optimize",
+        "--enable",
+        PAD,
+        "--jobs",
+        "2",
+        "--fsync",
+        "never",
+        s(&d),
+    ]);
+    assert_eq!(r3.code, Some(0), "{r3}");
     let out_a = contents(&a);
-    assert_same(&out_a, &contents(&b), "--jobs 1 vs --jobs 2");
+    assert_same(&out_a, &contents(&b), "--jobs 1 vs --jobs 2 --fsync always");
+    assert_same(&out_a, &contents(&d), "--jobs 1 vs --jobs 2 --fsync never");
+    for dir in [&a, &b, &d] {
+        assert!(
+            files_below(dir)
+                .iter()
+                .all(|p| !p.to_string_lossy().contains(TEMP_MARKER)),
+            "{}: temporary files left",
+            dir.display()
+        );
+    }
 
     // Nearly every file changed (an empty module of 3.12+ has nothing to
     // pad), and the summary counts exactly the changed files.
@@ -373,6 +410,7 @@ fn output_is_deterministic_and_idempotent() {
         "{r1}"
     );
     assert_eq!(summary(&r2.out), summary(&r1.out), "{r2}");
+    assert_eq!(summary(&r3.out), summary(&r1.out), "{r3}");
 
     // A second run changes nothing and touches nothing.
     let stamps_a = stamps(&a);
@@ -787,6 +825,141 @@ fn sigkill_leaves_every_file_either_old_or_new() {
         return;
     }
     panic!("the kill never landed mid-run in 4 attempts");
+}
+
+/// `--fsync batch` writes every temporary file of a batch, syncs them, then
+/// renames them one by one: a SIGKILL in that rename phase leaves each file
+/// renamed (new) or still beside its temporary file (old), and the next run
+/// removes the temporary files and finishes. The test build's
+/// `PYOPT_TEST_RENAME_PAUSE_MS` slows the renames (each of the flush's
+/// rename threads pauses before each rename) so that the kill lands between
+/// two of them.
+#[test]
+fn sigkill_during_the_batch_flush_leaves_every_file_either_old_or_new() {
+    let Some(minor) = [13u8, 12, 11, 10, 9, 8]
+        .into_iter()
+        .find(|&m| common::find_python(m).is_some())
+        .or_else(|| common::require_or_skip(13).map(|_| 13))
+    else {
+        return;
+    };
+    let lib = stdlib(minor).expect("found");
+    let base = scratch("sigkill_flush");
+    let orig = base.join("orig");
+    let n = copy_stdlib_subset(&lib, minor, &orig);
+    assert!(n >= 50, "3.{minor}: only {n} files");
+    let original = contents(&orig);
+    let expected_dir = base.join("expected");
+    copy_all(&orig, &expected_dir);
+    let args = |dir: &Path| {
+        [
+            "optimize", "--enable", PAD, "--jobs", "1", "--fsync", "batch",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain([s(dir).to_string()])
+        .collect::<Vec<_>>()
+    };
+    let r = finish(pyopt_cmd().args(args(&expected_dir)));
+    assert_eq!(r.code, Some(0), "{r}");
+    let expected = contents(&expected_dir);
+    let changeable: Vec<&PathBuf> = original
+        .keys()
+        .filter(|k| original[*k] != expected[*k])
+        .collect();
+    assert!(changeable.len() * 10 >= n * 9, "{r}");
+    // Fewer files than one batch: nothing is renamed before every temporary
+    // file is written and synced. A rename gives a file a new inode.
+    assert!(n < 1024, "{n} files: more than one batch");
+    let inode = |dir: &Path, rel: &Path| fs::metadata(dir.join(rel)).map(|m| m.ino()).ok();
+
+    let victim = base.join("victim");
+    copy_all(&orig, &victim);
+    let inodes: Vec<Option<u64>> = changeable.iter().map(|rel| inode(&victim, rel)).collect();
+    let mut child = pyopt_cmd()
+        .args(args(&victim))
+        .env("PYOPT_TEST_RENAME_PAUSE_MS", "50")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn pyopt");
+    let start = Instant::now();
+    loop {
+        assert!(
+            child.try_wait().expect("try_wait").is_none(),
+            "the run ended before its flush was seen"
+        );
+        if changeable
+            .iter()
+            .zip(&inodes)
+            .any(|(rel, ino)| inode(&victim, rel) != *ino)
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no file renamed in 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().expect("SIGKILL");
+    let status = child.wait().expect("wait");
+
+    let temps: Vec<PathBuf> = files_below(&victim)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(TEMP_MARKER))
+        .collect();
+    let (mut old, mut new) = (0usize, 0usize);
+    for rel in original.keys() {
+        let d = fs::read(victim.join(rel)).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
+        if d == original[rel] {
+            old += usize::from(expected[rel] != original[rel]);
+        } else if d == expected[rel] {
+            new += 1;
+        } else {
+            panic!(
+                "{}: neither the original nor the optimized bytes",
+                rel.display()
+            );
+        }
+    }
+    println!(
+        "killed after {:?} ({status}): {old} old, {new} new, {} temporary files",
+        start.elapsed(),
+        temps.len()
+    );
+    assert_eq!(
+        files_below(&victim).len() - temps.len(),
+        n,
+        "files appeared or vanished"
+    );
+    // Killed mid-flush: some renamed, and every other changed file's new
+    // bytes wait in a temporary file.
+    assert!(
+        new >= 1 && old >= 1,
+        "{old} old, {new} new: not killed mid-flush"
+    );
+    assert_eq!(
+        temps.len(),
+        old,
+        "one temporary file per file not yet renamed"
+    );
+    assert_eq!(new + old, changeable.len());
+
+    let r = finish(pyopt_cmd().args(args(&victim)));
+    assert_eq!(r.code, Some(0), "{r}");
+    assert_eq!(summary(&r.out), [n, old, n - old, 0], "{r}");
+    assert!(
+        r.out
+            .contains(&format!("removed {} temporary files", temps.len())),
+        "{r}"
+    );
+    let left: Vec<PathBuf> = files_below(&victim)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(TEMP_MARKER))
+        .collect();
+    assert!(left.is_empty(), "temporary files remain: {left:?}");
+    assert_same(&contents(&victim), &expected, "after the second run");
 }
 
 // ---------------------------------------------------------------------------

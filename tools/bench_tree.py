@@ -14,6 +14,17 @@ a temporary directory and times, over that same copy, best of N:
              `--jobs 1` and `--jobs 2` (every pass runs, every changed code
              object is verified and encoded; `--dry-run` writes nothing, so
              every run sees the same input)
+  write      `pyopt optimize` writing, each run on a fresh copy of the tree
+             (the copy is not timed), with the durability mode named
+             (`--fsync batch`, the default; `never`; `always`)
+  floor      the changed files of that level copied in place by this
+             script (read, write to a temporary file, rename; 8 I/O threads
+             as pyopt's flush uses; no decoding), without a sync and with one
+             `sync()` at the end: what any tool writing those files pays
+
+Rows are measured alternately (every row once per round, `--repeat`
+rounds) and the best round is printed with the spread (slowest/fastest),
+so that a load change on the machine shows instead of skewing one row.
 
 The pyopt times are whole-command wall times (walk, read, work, summary), so
 they include what the baseline leaves out. Reference rows show that part:
@@ -35,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from pyopt_tools import find_interpreter, search_order
 
@@ -82,15 +94,49 @@ def timed(cmd):
     return dt, usage.ru_maxrss / 1024.0
 
 
-def best_of(cmd, repeat):
-    runs = [timed(cmd) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+def copy_tree(src, dst):
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+
+
+def changed_files(orig, new):
+    """Relative paths of the files whose bytes differ between two trees."""
+    out = []
+    for d, _, files in os.walk(new):
+        for f in files:
+            p = os.path.join(d, f)
+            rel = os.path.relpath(p, new)
+            with open(p, "rb") as a, open(os.path.join(orig, rel), "rb") as b:
+                if a.read() != b.read():
+                    out.append(rel)
+    return sorted(out)
+
+
+def copy_in_place(root, rels, sync):
+    """The floor: read each file and replace it by a copy of itself (new
+    file, rename), from 8 threads; then optionally one sync(). Seconds."""
+    def one(rel):
+        p = os.path.join(root, rel)
+        with open(p, "rb") as f:
+            data = f.read()
+        tmp = p + ".floor-tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, p)
+    t = time.perf_counter()
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(one, rels))
+    if sync:
+        os.sync()
+    return time.perf_counter() - t
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--versions", default="3.13,3.11", help="comma-separated minor versions")
     ap.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
+    ap.add_argument("--fsync", default="batch,never,always",
+                    help="durability modes of the write rows (default: batch,never,always)")
     ap.add_argument("--pyopt", help="pyopt binary (default: target/release/pyopt, built if needed)")
     args = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -98,8 +144,8 @@ def main():
     if not pyopt:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=repo, check=True)
         pyopt = os.path.join(repo, "target", "release", "pyopt")
-    print("| version | what | seconds | MB/s | vs marshal | peak RSS |")
-    print("|---|---|---|---|---|---|")
+    print("| version | what | seconds | MB/s | vs marshal | peak RSS | spread |")
+    print("|---|---|---|---|---|---|---|")
     for v in args.versions.split(","):
         minor = int(v.split(".")[-1])
         python = find_python(minor)
@@ -122,33 +168,66 @@ def main():
             base, read = map(float, subprocess.check_output(
                 [python, "-c", BASELINE, listing, str(args.repeat)], text=True).split())
             label = "3.%d (%d files, %.1f MB)" % (minor, len(paths), mb)
-            print("| %s | CPython marshal loads+dumps, 1 thread | %.3f | %.0f | 1.00x | - |"
+            print("| %s | CPython marshal loads+dumps, 1 thread | %.3f | %.0f | 1.00x | - | - |"
                   % (label, base, mb / base))
             # For reference: what the baseline leaves out, and the same
             # work as a script a user would write (read, then loads+dumps).
-            print("| %s | (reference) CPython reading the files, 1 thread | %.3f | %.0f | %.2fx | - |"
+            print("| %s | (reference) CPython reading the files, 1 thread | %.3f | %.0f | %.2fx | - | - |"
                   % (label, read, mb / read, base / read))
-            print("| %s | (reference) CPython read + loads+dumps, 1 thread | %.3f | %.0f | %.2fx | - |"
+            print("| %s | (reference) CPython read + loads+dumps, 1 thread | %.3f | %.0f | %.2fx | - | - |"
                   % (label, read + base, mb / (read + base), base / (read + base)))
             rows = [("(reference) pyopt roundtrip --marshal-only --jobs 1",
-                     [pyopt, "roundtrip", "--marshal-only", "--jobs", "1", tree]),
-                    ("pyopt roundtrip --jobs 1", [pyopt, "roundtrip", "--jobs", "1", tree])]
+                     [pyopt, "roundtrip", "--marshal-only", "--jobs", "1", tree], False),
+                    ("pyopt roundtrip --jobs 1", [pyopt, "roundtrip", "--jobs", "1", tree], False)]
             for level in ("safe", "aggressive"):
                 for jobs in (1, 2):
-                    rows.append(("pyopt optimize --level %s --jobs %d" % (level, jobs),
+                    rows.append(("pyopt optimize --level %s --jobs %d --dry-run" % (level, jobs),
                                  [pyopt, "optimize", "--dry-run", "-q", "--level", level,
-                                  "--jobs", str(jobs), tree]))
-            times = {}
-            for name, cmd in rows:
-                dt, rss = best_of(cmd, args.repeat)
-                times[name] = dt
-                print("| %s | %s | %.3f | %.0f | %.2fx | %.0f MB |"
-                      % (label, name, dt, mb / dt, base / dt, rss))
+                                  "--jobs", str(jobs), tree], False))
+            work = os.path.join(tmp, "work")
+            for level, jobs, fsync in [("safe", 1, "batch"), ("safe", 1, "never"),
+                                       ("safe", 1, "always"), ("safe", 2, "batch"),
+                                       ("aggressive", 1, "batch"), ("aggressive", 2, "batch")]:
+                if fsync in args.fsync.split(","):
+                    rows.append(("pyopt optimize --level %s --jobs %d --fsync %s (write)"
+                                 % (level, jobs, fsync),
+                                 [pyopt, "optimize", "-q", "--level", level, "--jobs", str(jobs),
+                                  "--fsync", fsync, work], True))
+            # The files each level changes, for the floor rows.
+            changed = {}
             for level in ("safe", "aggressive"):
-                one = times["pyopt optimize --level %s --jobs 1" % level]
-                two = times["pyopt optimize --level %s --jobs 2" % level]
-                print("| %s | optimize %s: 2 jobs / 1 job | | | %.2fx speed-up | |" % (label, level, one / two))
-
+                copy_tree(tree, work)
+                subprocess.run([pyopt, "optimize", "-q", "--fsync", "never", "--level", level, work],
+                               check=True, stdout=subprocess.DEVNULL)
+                changed[level] = changed_files(tree, work)
+            times = {}
+            rss = {}
+            for _ in range(args.repeat):
+                for name, cmd, fresh in rows:
+                    if fresh:
+                        copy_tree(tree, work)
+                    dt, r = timed(cmd)
+                    times.setdefault(name, []).append(dt)
+                    rss[name] = max(rss.get(name, 0), r)
+                for level in ("safe", "aggressive"):
+                    for sync in (False, True):
+                        name = "floor: copy the %d files %s changes in place%s" % (
+                            len(changed[level]), level, " + one sync()" if sync else "")
+                        copy_tree(tree, work)
+                        times.setdefault(name, []).append(copy_in_place(work, changed[level], sync))
+            for name, ts in times.items():
+                dt = min(ts)
+                print("| %s | %s | %.3f | %.0f | %.2fx | %s | %.2f |"
+                      % (label, name, dt, mb / dt, base / dt,
+                         "%.0f MB" % rss[name] if name in rss else "-", max(ts) / dt))
+            shutil.rmtree(work, ignore_errors=True)
+            for what in ("--dry-run", "--fsync batch (write)"):
+                for level in ("safe", "aggressive"):
+                    one = times.get("pyopt optimize --level %s --jobs 1 %s" % (level, what))
+                    two = times.get("pyopt optimize --level %s --jobs 2 %s" % (level, what))
+                    if one and two:
+                        print("| %s | optimize %s %s: 2 jobs / 1 job | | | %.2fx speed-up | | |"
+                              % (label, level, what, min(one) / min(two)))
 
 if __name__ == "__main__":
     main()

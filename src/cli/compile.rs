@@ -382,6 +382,7 @@ fn optimize_invocation(args: &CompileArgs, targets: &[PathBuf]) -> Result<Optimi
         check: false,
         dry_run: false,
         diff: false,
+        fsync: pyopt::atomic::Durability::default(),
         report: None,
         jobs: args.jobs.filter(|&j| j > 0),
         config: args.config.clone(),

@@ -53,7 +53,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Optimize every .pyc under PATHs in place (atomically: temporary file,
-    /// fsync, rename). Each file's CPython version comes from its own magic
+    /// synced as --fsync says, rename). Each file's CPython version comes from its own magic
     /// number. Unchanged files are not touched.
     ///
     /// Exit codes: 0 success; 1 --check found files that would change; 2 some
@@ -218,7 +218,8 @@ pub fn collect_pycs(paths: &[std::path::PathBuf], follow_symlinks: bool) -> pyop
 }
 
 /// Optimizes, in place, a copy of the user's tree that pyopt made itself
-/// (`difftest TREE -- CMD`, `bench`): written, symbolic links not followed.
+/// (`difftest TREE -- CMD`, `bench`): written without syncing (a scratch
+/// copy needs no durability), symbolic links not followed.
 /// Returns the report and the options it ran with (the pipeline's debug
 /// state tells the last pass application).
 pub fn optimize_copy(
@@ -232,6 +233,7 @@ pub fn optimize_copy(
         mode: pyopt::driver::Mode::Write,
         follow_symlinks: false,
         diff: false,
+        durability: pyopt::atomic::Durability::Never,
     };
     let report =
         pyopt::driver::optimize_tree(std::slice::from_ref(&copy.to_path_buf()), &opts, &|| {});

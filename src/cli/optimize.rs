@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
+use pyopt::atomic::Durability;
 use pyopt::config::{self, CliOverrides, Level, RawOptions};
 use pyopt::driver::{self, Mode, Options, TreeReport};
 use pyopt::opt::{Debug, Pipeline, Status};
@@ -59,6 +60,12 @@ pub struct OptimizeArgs {
     /// nothing about writing: combine with --dry-run to only look).
     #[arg(long)]
     pub(crate) diff: bool,
+    /// When written files reach the disk: `always` (fsync each file before
+    /// its rename), `batch` (sync the written files together every 1024
+    /// files and at the end, then rename them; the default) or `never` (no
+    /// sync). See the README for what each guarantees.
+    #[arg(long, value_name = "MODE", default_value = "batch")]
+    pub(crate) fsync: Durability,
     /// Write per-file and per-pass statistics and errors as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
@@ -168,6 +175,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         mode,
         follow_symlinks: args.follow_symlinks,
         diff: args.diff,
+        durability: args.fsync,
     };
     let pool = super::thread_pool(jobs)?;
     let progress = Progress::new(0, !args.quiet).with_prefix("optimizing: ");
@@ -351,6 +359,7 @@ fn write_report(
         "pyopt_version": env!("CARGO_PKG_VERSION"),
         "mode": if args.check { "check" } else if args.dry_run { "dry-run" } else { "write" },
         "level": opts.settings.level.to_string(),
+        "fsync": opts.durability.to_string(),
         "passes_enabled": opts.pipeline.passes.iter().map(|p| p.name()).collect::<Vec<_>>(),
         "summary": {
             "files": report.files.len(),
