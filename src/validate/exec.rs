@@ -524,7 +524,7 @@ impl<'x, 'a> Prog<'x, 'a> {
     /// evaluator can.
     fn fold(&self, s: &St, op: Op, arg: u32, pool: &mut Pool) -> Option<u32> {
         let n = fold_arity(op, arg);
-        if n == 0 || s.stack.len() < n {
+        if (n == 0 && op != Op::BUILD_TUPLE) || s.stack.len() < n {
             return None;
         }
         let mut args = Vec::with_capacity(n);
@@ -775,11 +775,31 @@ struct Joint {
     b: St,
 }
 
-type Point = (u32, u32, bool, bool);
+/// Where a joint state is: both positions, pending backward jumps, and the
+/// shapes paths must share to be joined (stack depths: 3.8 reaches a
+/// `finally` body with different depths; block stacks on 3.8–3.10).
+type Point = (u32, u32, bool, bool, usize, usize, Vec<Blk>, Vec<Blk>, Vec<V>);
 
 impl Joint {
     fn point(&self) -> Point {
-        (self.a.pc, self.b.pc, self.a.back, self.b.back)
+        (
+            self.a.pc,
+            self.b.pc,
+            self.a.back,
+            self.b.back,
+            self.a.stack.len(),
+            self.b.stack.len(),
+            self.a.blocks.clone(),
+            self.b.blocks.clone(),
+            // 3.8's `CALL_FINALLY` return addresses: where `END_FINALLY` goes.
+            self.a
+                .stack
+                .iter()
+                .chain(&self.b.stack)
+                .filter(|v| matches!(v, V::Ret(_)))
+                .copied()
+                .collect(),
+        )
     }
 
     fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
@@ -898,12 +918,12 @@ impl<'x, 'a> Walk<'x, 'a> {
             Some(old) => {
                 let joined = join(old, &j)?.canonical();
                 if joined != *old {
-                    self.states.insert(p, joined);
+                    self.states.insert(p.clone(), joined);
                     self.work.push_back(p);
                 }
             }
             None => {
-                self.states.insert(p, j);
+                self.states.insert(p.clone(), j);
                 self.work.push_back(p);
             }
         }
