@@ -21,6 +21,8 @@ mod strip_docstrings;
 mod superinstructions;
 #[cfg(feature = "test-passes")]
 mod test_passes;
+#[cfg(feature = "test-passes")]
+pub mod test_mutate;
 
 /// Every pass, in the order the pipeline runs them. Each entry carries a
 /// line on why it sits where it does.
@@ -70,6 +72,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // unbound local crashes the interpreter.
         #[cfg(feature = "test-passes")]
         &test_passes::UncheckedLoad,
+        // Test-only, deliberately wrong: one random miscompile per
+        // application, so the translation validator can be seen to catch them.
+        #[cfg(feature = "test-passes")]
+        &test_mutate::Mutate,
     ]
 }
 
@@ -105,7 +111,7 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
 #[cfg(test)]
 mod tests {
     /// Every pass source, by file.
-    const SOURCES: [(&str, &str); 8] = [
+    const SOURCES: [(&str, &str); 9] = [
         ("const_propagation.rs", include_str!("const_propagation.rs")),
         ("constant_folding.rs", include_str!("constant_folding.rs")),
         ("dead_code.rs", include_str!("dead_code.rs")),
@@ -114,6 +120,7 @@ mod tests {
         ("strip_docstrings.rs", include_str!("strip_docstrings.rs")),
         ("superinstructions.rs", include_str!("superinstructions.rs")),
         ("test_passes.rs", include_str!("test_passes.rs")),
+        ("test_mutate.rs", include_str!("test_mutate.rs")),
     ];
 
     /// Passes delete instructions only through the CFG's edit API (the

@@ -18,6 +18,8 @@ pub(crate) enum V {
     S(u32),
     Unbound,
     Maybe(u32),
+    /// A local that may be unbound and, when bound, holds this constant.
+    MaybeC(u32),
     Ret(u32),
 }
 
@@ -496,20 +498,25 @@ impl<'x, 'a> Prog<'x, 'a> {
     fn load(&self, s: &mut St, i: u32, checked: bool) -> Result<Option<Obs>, String> {
         let x = *self.local(s, i)?;
         match x {
-            V::Unbound | V::Maybe(_) if checked => {
+            V::Unbound | V::Maybe(_) | V::MaybeC(_) if checked => {
                 let mut f = s.clone();
                 f.pc += 1;
-                let succ = match x {
-                    V::Maybe(k) => {
-                        f.locals[i as usize] = V::S(k);
-                        f.stack.push(V::S(k));
+                let bound = match x {
+                    V::Maybe(k) => Some(V::S(k)),
+                    V::MaybeC(c) => Some(V::C(c)),
+                    _ => None,
+                };
+                let succ = match bound {
+                    Some(v) => {
+                        f.locals[i as usize] = v;
+                        f.stack.push(v);
                         vec![f]
                     }
-                    _ => vec![],
+                    None => vec![],
                 };
                 Ok(Some(self.obs(s, Key::Check(i), vec![], true, succ).at(s.pc)))
             }
-            V::Unbound | V::Maybe(_) => Err(format!(
+            V::Unbound | V::Maybe(_) | V::MaybeC(_) => Err(format!(
                 "unchecked load of local {i}, which may be unbound, at {}",
                 s.pc
             )),
@@ -843,15 +850,30 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
     let mut pairs: HashMap<(V, V), u32> = HashMap::new();
     let news: Vec<V> = new.clone().values_mut().map(|v| *v).collect();
     for (o, n) in out.values_mut().zip(news) {
-        if *o == n && matches!(n, V::C(_) | V::Unbound | V::Ret(_)) {
+        if *o == n && matches!(n, V::C(_) | V::Unbound | V::Ret(_) | V::MaybeC(_)) {
             continue;
+        }
+        // Unbound on one path, a constant (when bound) on the other.
+        let maybe_const = match (*o, n) {
+            (V::Unbound | V::MaybeC(_), V::C(c) | V::MaybeC(c))
+            | (V::C(c) | V::MaybeC(c), V::Unbound | V::MaybeC(_)) => Some(c),
+            _ => None,
+        };
+        if let Some(c) = maybe_const {
+            let agree = [*o, n]
+                .iter()
+                .all(|v| !matches!(v, V::C(x) | V::MaybeC(x) if *x != c));
+            if agree {
+                *o = V::MaybeC(c);
+                continue;
+            }
         }
         if matches!(*o, V::Ret(_)) || matches!(n, V::Ret(_)) {
             return Err("different return addresses where paths meet".into());
         }
         let len = pairs.len() as u32;
         let k = FRESH + *pairs.entry((*o, n)).or_insert(len);
-        let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_));
+        let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_) | V::MaybeC(_));
         *o = if unbound(*o) || unbound(n) {
             V::Maybe(k)
         } else {
@@ -1008,6 +1030,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             V::C(k) => format!("{:?}", self.pool.get(k)),
             V::S(k) => format!("v{k}"),
             V::Maybe(k) => format!("v{k}?"),
+            V::MaybeC(k) => format!("{:?}?", self.pool.get(k)),
             V::Unbound => "unbound".into(),
             V::Ret(_) => "return address".into(),
         }
