@@ -66,8 +66,9 @@ struct Blk {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct St {
     pc: u32,
-    /// A backward edge was taken to get here: report it first.
-    back: bool,
+    /// A backward edge was taken to get here, by the jump at this
+    /// position: report it first (with that jump's exception handler).
+    back: Option<u32>,
     stack: Vec<V>,
     locals: Vec<V>,
     blocks: Vec<Blk>,
@@ -214,9 +215,9 @@ impl<'x, 'a> Prog<'x, 'a> {
     /// Runs `st` to its next observable step.
     fn step(&self, start: &St, pool: &mut Pool) -> Result<Obs, String> {
         let mut s = start.clone();
-        if s.back {
-            s.back = false;
-            return Ok(self.obs(&s, Key::Back, vec![], true, vec![s.clone()]));
+        if let Some(from) = s.back.take() {
+            let at = St { pc: from, ..s.clone() };
+            return Ok(self.obs(&at, Key::Back, vec![], true, vec![s]).at(from));
         }
         let instrs = &self.code.ir.instrs;
         for _ in 0..100_000 {
@@ -341,7 +342,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                     };
                     need!(1);
                     let t = s.stack[d - 1];
-                    let back = ins.arg <= pc;
+                    let back = (ins.arg <= pc).then_some(pc);
                     let mut jump = s.clone();
                     jump.pc = ins.arg;
                     jump.back = back;
@@ -363,8 +364,8 @@ impl<'x, 'a> Prog<'x, 'a> {
                         };
                         if let Some(o) = outcome {
                             let mut to = if o == when { jump } else { fall };
-                            if to.back {
-                                to.back = false;
+                            if to.back.is_some() {
+                                to.back = None;
                                 let o = self.obs(&s, Key::Back, vec![], true, vec![to]);
                                 return Ok(o.at(pc));
                             }
@@ -596,7 +597,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             j.stack.truncate(d - pops);
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
             j.pc = arg;
-            j.back = arg <= s.pc;
+            j.back = (arg <= s.pc).then_some(s.pc);
             succ.push(j);
         }
         Ok(self.obs(s, key, operands, true, succ))
@@ -632,7 +633,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             });
             return Some(St {
                 pc: b.handler,
-                back: false,
+                back: None,
                 stack,
                 locals: s.locals.clone(),
                 blocks,
@@ -643,7 +644,7 @@ impl<'x, 'a> Prog<'x, 'a> {
         push_placeholders_from(&mut stack, 1 + usize::from(e.lasti), 1 << 16);
         Some(St {
             pc: e.target,
-            back: false,
+            back: None,
             stack,
             locals: s.locals.clone(),
             blocks: Vec::new(),
@@ -785,7 +786,17 @@ struct Joint {
 /// Where a joint state is: both positions, pending backward jumps, and the
 /// shapes paths must share to be joined (stack depths: 3.8 reaches a
 /// `finally` body with different depths; block stacks on 3.8–3.10).
-type Point = (u32, u32, bool, bool, usize, usize, Vec<Blk>, Vec<Blk>, Vec<V>);
+type Point = (
+    u32,
+    u32,
+    Option<u32>,
+    Option<u32>,
+    usize,
+    usize,
+    Vec<Blk>,
+    Vec<Blk>,
+    Vec<V>,
+);
 
 impl Joint {
     fn point(&self) -> Point {
@@ -926,7 +937,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         }
         St {
             pc: 0,
-            back: false,
+            back: None,
             stack,
             locals,
             blocks: Vec::new(),
