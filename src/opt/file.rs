@@ -309,7 +309,7 @@ fn optimize_code(
     };
     if pipeline.validate {
         let t = std::time::Instant::now();
-        let result = validate_unit(&unit, ir, &new_ir, sizes.locals);
+        let result = validate_unit(&unit, ir, &new_ir, sizes.locals, pipeline.level);
         let e = stats.passes.entry(VALIDATE).or_default();
         e.runs += 1;
         e.time += t.elapsed();
@@ -362,6 +362,7 @@ fn validate_unit(
     original: &CodeIr,
     optimized: &CodeIr,
     nlocals: usize,
+    level: crate::config::Level,
 ) -> Result<(), String> {
     let arena = &*unit.arena;
     let c = arena.code(unit.id);
@@ -385,5 +386,5 @@ fn validate_unit(
         nlocals,
         flags: unit.flags,
     };
-    crate::validate::check(&a, &b)
+    crate::validate::check(&a, &b, crate::validate::Strictness::of(level))
 }

@@ -72,6 +72,8 @@ struct St {
     stack: Vec<V>,
     locals: Vec<V>,
     blocks: Vec<Blk>,
+    /// The line of the last instruction executed (when lines are checked).
+    line: i32,
 }
 
 /// What an observable step does, compared between the sides.
@@ -108,6 +110,9 @@ struct Obs {
     succ: Vec<St>,
     /// Where it is, for messages.
     pc: u32,
+    /// The lines executed since the previous step, consecutive repeats
+    /// collapsed (3.8/3.9: a `co_lnotab` entry start counts as a new line).
+    lines: Vec<i32>,
 }
 
 struct Raise {
@@ -126,10 +131,12 @@ struct Prog<'x, 'a> {
     names: Vec<u32>,
     unchecked_fast: bool,
     block_stack: bool,
+    /// Whether the executed lines are compared (`safe`).
+    lines: bool,
 }
 
 impl<'x, 'a> Prog<'x, 'a> {
-    fn new(code: &'x Code<'x, 'a>, pool: &mut Pool) -> Prog<'x, 'a> {
+    fn new(code: &'x Code<'x, 'a>, pool: &mut Pool, lines: bool) -> Prog<'x, 'a> {
         let v = code.ir.version;
         let mut handlers = vec![None; code.ir.instrs.len()];
         for e in &code.ir.exceptions {
@@ -160,6 +167,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             names,
             unchecked_fast: table.info(Op::LOAD_FAST_CHECK).is_some(),
             block_stack: !v.facts().exception_table,
+            lines,
         }
     }
 
@@ -214,6 +222,13 @@ impl<'x, 'a> Prog<'x, 'a> {
 
     /// Runs `st` to its next observable step.
     fn step(&self, start: &St, pool: &mut Pool) -> Result<Obs, String> {
+        let mut lines = Vec::new();
+        let mut o = self.step_lines(start, pool, &mut lines)?;
+        o.lines = lines;
+        Ok(o)
+    }
+
+    fn step_lines(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
         let mut s = start.clone();
         if let Some(from) = s.back.take() {
             let at = St { pc: from, ..s.clone() };
@@ -243,6 +258,10 @@ impl<'x, 'a> Prog<'x, 'a> {
                 };
             }
             let op = ins.op;
+            if self.lines && (ins.loc.line != s.line || ins.line_start) {
+                s.line = ins.loc.line;
+                lines.push(s.line);
+            }
             match op {
                 Op::NOP | Op::NOT_TAKEN => {}
                 Op::LOAD_CONST => s.stack.push(V::C(self.konst(ins.arg)?)),
@@ -616,6 +635,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             raise,
             succ,
             pc: s.pc,
+            lines: Vec::new(),
         }
     }
 
@@ -637,6 +657,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                 stack,
                 locals: s.locals.clone(),
                 blocks,
+                line: s.line,
             });
         }
         let e = (*self.handlers.get(s.pc as usize)?)?;
@@ -648,6 +669,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             stack,
             locals: s.locals.clone(),
             blocks: Vec::new(),
+            line: s.line,
         })
     }
 }
@@ -795,6 +817,7 @@ type Point = (
     usize,
     Vec<Blk>,
     Vec<Blk>,
+    (i32, i32),
     Vec<V>,
 );
 
@@ -809,6 +832,7 @@ impl Joint {
             self.b.stack.len(),
             self.a.blocks.clone(),
             self.b.blocks.clone(),
+            (self.a.line, self.b.line),
             // 3.8's `CALL_FINALLY` return addresses: where `END_FINALLY` goes.
             self.a
                 .stack
@@ -909,9 +933,9 @@ pub(crate) struct Walk<'x, 'a> {
 const MAX_STEPS: u64 = 200_000;
 
 impl<'x, 'a> Walk<'x, 'a> {
-    pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>) -> Walk<'x, 'a> {
+    pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
         let mut pool = Pool::default();
-        let (pa, pb) = (Prog::new(a, &mut pool), Prog::new(b, &mut pool));
+        let (pa, pb) = (Prog::new(a, &mut pool, lines), Prog::new(b, &mut pool, lines));
         Walk {
             a: pa,
             b: pb,
@@ -941,6 +965,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             stack,
             locals,
             blocks: Vec::new(),
+            line: i32::MIN,
         }
     }
 
@@ -1065,6 +1090,20 @@ impl<'x, 'a> Walk<'x, 'a> {
             });
         if !same_operands {
             return Err(format!("different operands: {}", both()));
+        }
+        if oa.lines != ob.lines {
+            let show = |l: &[i32]| {
+                l.iter()
+                    .map(|x| if *x < 0 { "-".to_string() } else { x.to_string() })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            return Err(format!(
+                "different lines executed before the step: [{}] vs [{}]: {}",
+                show(&oa.lines),
+                show(&ob.lines),
+                both()
+            ));
         }
         if oa.succ.len() != ob.succ.len() {
             return Err(format!("different successors: {}", both()));

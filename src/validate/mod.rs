@@ -45,9 +45,33 @@ pub struct Code<'x, 'a> {
     pub flags: i32,
 }
 
+/// What is compared: at `Lines`, also the lines executed between two
+/// observable steps (what `safe` promises); at `Results`, only effects and
+/// results (what `aggressive` promises).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strictness {
+    Lines,
+    Results,
+}
+
+impl Strictness {
+    /// What a run at `level` promises.
+    pub fn of(level: crate::config::Level) -> Strictness {
+        if level == crate::config::Level::Safe {
+            Strictness::Lines
+        } else {
+            Strictness::Results
+        }
+    }
+}
+
 /// Checks `optimized` against `original`: `Ok` when they are shown
 /// equivalent, else the first disagreement found.
-pub fn check(original: &Code<'_, '_>, optimized: &Code<'_, '_>) -> Result<(), String> {
+pub fn check(
+    original: &Code<'_, '_>,
+    optimized: &Code<'_, '_>,
+    strictness: Strictness,
+) -> Result<(), String> {
     if original.ir.version != optimized.ir.version {
         return Err("different Python versions".into());
     }
@@ -60,7 +84,7 @@ pub fn check(original: &Code<'_, '_>, optimized: &Code<'_, '_>) -> Result<(), St
     {
         return Err("different parameters, locals or flags".into());
     }
-    let mut walk = exec::Walk::new(original, optimized);
+    let mut walk = exec::Walk::new(original, optimized, strictness == Strictness::Lines);
     walk.run()
 }
 
@@ -90,7 +114,11 @@ pub struct FileVerdict {
 /// code, constants or names differ is validated. The files must hold the
 /// same code objects in the same order (a bytecode rewriter changes code,
 /// not the tree of code objects).
-pub fn check_files(original: &[u8], optimized: &[u8]) -> Result<FileVerdict, crate::Error> {
+pub fn check_files(
+    original: &[u8],
+    optimized: &[u8],
+    strictness: Strictness,
+) -> Result<FileVerdict, crate::Error> {
     use crate::roundtrip::PycFile;
     let fa = PycFile::parse(original)?;
     let fb = PycFile::parse(optimized)?;
@@ -152,7 +180,7 @@ pub fn check_files(original: &[u8], optimized: &[u8]) -> Result<FileVerdict, cra
                 nlocals: sb.1,
                 flags: cb.flags,
             };
-            check(&a, &b)
+            check(&a, &b, strictness)
         })();
         if let Err(why) = result {
             verdict.not_shown.push((qualname, why));
