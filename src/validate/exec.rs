@@ -20,6 +20,9 @@ pub(crate) enum V {
     Maybe(u32),
     /// A local that may be unbound and, when bound, holds this constant.
     MaybeC(u32),
+    /// 3.8–3.10: the exception type a handler starts with (so that 3.8's
+    /// `END_FINALLY` knows it re-raises).
+    Exc(u32),
     Ret(u32),
 }
 
@@ -414,12 +417,60 @@ impl<'x, 'a> Prog<'x, 'a> {
                             s.pc = to;
                             continue;
                         }
+                        // An exception: re-raised. (A value the validator
+                        // lost track of is the exception of a `with` whose
+                        // `__exit__` ran; the path where it suppressed the
+                        // exception is not walked: see docs/validation.md.)
                         _ => {
                             let operands = s.stack.clone();
                             let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![]);
                             return Ok(o.at(pc));
                         }
                     }
+                }
+                // 3.8's `with` exit after BEGIN_FINALLY: `[exit, NULL]` →
+                // `exit(None, None, None)` → `[NULL, None, result]`.
+                Op::WITH_CLEANUP_START
+                    if d >= 2 && matches!(s.stack[d - 1], V::C(k) if *pool.get(k) == CVal::Null) =>
+                {
+                    let operands = vec![s.stack[d - 2]];
+                    let mut f = s.clone();
+                    let null = f.stack[d - 1];
+                    f.stack.truncate(d - 2);
+                    f.stack.push(null);
+                    f.stack.push(V::C(pool.intern(CVal::None)));
+                    push_placeholders(&mut f.stack, 1);
+                    f.pc = next;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![f]);
+                    return Ok(o.at(pc));
+                }
+                // No exception (`None` under the result): both popped.
+                Op::WITH_CLEANUP_FINISH
+                    if d >= 2 && matches!(s.stack[d - 2], V::C(k) if *pool.get(k) == CVal::None) =>
+                {
+                    s.stack.truncate(d - 2);
+                }
+                // 3.8: NULL or a return address under the optional kept
+                // value is popped; anything else is an exception (6 values
+                // and the handler's block).
+                Op::POP_FINALLY => {
+                    let keep = if ins.arg != 0 { Some(pop!()) } else { None };
+                    let x = pop!();
+                    let plain = match x {
+                        V::Ret(_) => true,
+                        V::C(k) => *pool.get(k) == CVal::Null,
+                        _ => false,
+                    };
+                    if !plain {
+                        for _ in 0..5 {
+                            pop!();
+                        }
+                        match s.blocks.pop() {
+                            Some(b) if b.except => {}
+                            _ => return Err(format!("POP_FINALLY outside a handler at {pc}")),
+                        }
+                    }
+                    s.stack.extend(keep);
                 }
                 Op::POP_BLOCK if self.block_stack => {
                     if s.blocks.pop().is_none() {
@@ -602,11 +653,23 @@ impl<'x, 'a> Prog<'x, 'a> {
         let depth_after = |e: i64| -> Result<usize, String> {
             usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {}", s.pc))
         };
+        // 3.8's `CALL_FINALLY` return addresses are read only by the
+        // finally protocol: an instruction taking the whole stack keeps them.
+        let keep_rets = |st: &mut St, after: usize| {
+            if pops == d {
+                for (k, v) in s.stack.iter().enumerate().take(after) {
+                    if let V::Ret(_) = v {
+                        st.stack[k] = *v;
+                    }
+                }
+            }
+        };
         if !is_terminator(op) {
             let mut f = s.clone();
             let after = depth_after(effect)?;
             f.stack.truncate(d - pops);
             push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
+            keep_rets(&mut f, after);
             f.pc = s.pc + 1;
             succ.push(f);
         }
@@ -615,6 +678,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             let after = depth_after(info.jump_effect.eval(arg))?;
             j.stack.truncate(d - pops);
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
+            keep_rets(&mut j, after);
             j.pc = arg;
             j.back = (arg <= s.pc).then_some(s.pc);
             succ.push(j);
@@ -645,7 +709,8 @@ impl<'x, 'a> Prog<'x, 'a> {
             let k = s.blocks.iter().rposition(|b| !b.except)?;
             let b = &s.blocks[k];
             let mut stack: Vec<V> = s.stack.iter().take(b.keep as usize).copied().collect();
-            push_placeholders_from(&mut stack, 6, 1 << 16);
+            push_placeholders_from(&mut stack, 5, 1 << 16);
+            stack.push(V::Exc(PLACEHOLDER + (1 << 16) + 5));
             let mut blocks = s.blocks[..k].to_vec();
             blocks.push(Blk {
                 except: true,
@@ -858,7 +923,7 @@ impl Joint {
     fn canonical(mut self) -> Joint {
         let mut names: HashMap<u32, u32> = HashMap::new();
         for v in self.values_mut() {
-            if let V::S(k) | V::Maybe(k) = v {
+            if let V::S(k) | V::Maybe(k) | V::Exc(k) = v {
                 let n = names.len() as u32;
                 *k = *names.entry(*k).or_insert(n);
             }
@@ -911,6 +976,8 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
         let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_) | V::MaybeC(_));
         *o = if unbound(*o) || unbound(n) {
             V::Maybe(k)
+        } else if matches!((*o, n), (V::Exc(_), V::Exc(_))) {
+            V::Exc(k)
         } else {
             V::S(k)
         };
@@ -927,10 +994,13 @@ pub(crate) struct Walk<'x, 'a> {
     work: VecDeque<Point>,
     fresh: u32,
     pub(crate) steps: u64,
+    cells: usize,
 }
 
 /// Steps of the joint walk before giving up ("not shown equivalent").
-const MAX_STEPS: u64 = 200_000;
+const MAX_STEPS: u64 = 100_000;
+/// Stack and local slots visited before giving up (bounds the memory).
+const MAX_CELLS: usize = 20_000_000;
 
 impl<'x, 'a> Walk<'x, 'a> {
     pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
@@ -944,6 +1014,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             work: VecDeque::new(),
             fresh: FRESH * 2,
             steps: 0,
+            cells: 0,
         }
     }
 
@@ -992,7 +1063,7 @@ impl<'x, 'a> Walk<'x, 'a> {
     /// sides: `names` is shared by the two sides' states of one step).
     fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
         for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
-            if let V::S(k) = v {
+            if let V::S(k) | V::Exc(k) = v {
                 if *k >= PLACEHOLDER {
                     *k = *names.entry(*k).or_insert_with(|| {
                         self.fresh += 1;
@@ -1015,6 +1086,10 @@ impl<'x, 'a> Walk<'x, 'a> {
             let Some(j) = self.states.get(&p).cloned() else {
                 continue;
             };
+            self.cells += j.a.stack.len() + j.a.locals.len() + j.b.stack.len() + j.b.locals.len();
+            if self.cells > MAX_CELLS {
+                return Err(format!("gave up after {} steps (state too large)", self.steps));
+            }
             let oa = self
                 .a
                 .step(&j.a, &mut self.pool)
@@ -1068,6 +1143,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             V::Maybe(k) => format!("v{k}?"),
             V::MaybeC(k) => format!("{:?}?", self.pool.get(k)),
             V::Unbound => "unbound".into(),
+            V::Exc(k) => format!("exc{k}"),
             V::Ret(_) => "return address".into(),
         }
     }
