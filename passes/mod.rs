@@ -20,9 +20,9 @@ mod nop_removal;
 mod strip_docstrings;
 mod superinstructions;
 #[cfg(feature = "test-passes")]
-mod test_passes;
-#[cfg(feature = "test-passes")]
 pub mod test_mutate;
+#[cfg(feature = "test-passes")]
+mod test_passes;
 
 /// Every pass, in the order the pipeline runs them. Each entry carries a
 /// line on why it sits where it does.

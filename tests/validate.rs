@@ -87,7 +87,10 @@ fn wrong_subtraction_is_rejected_on_every_code_object_it_changes() {
 
 #[test]
 fn unchecked_loads_are_rejected_unless_provably_bound() {
-    for v in PyVersion::ALL.into_iter().filter(|v| *v >= PyVersion::V3_12) {
+    for v in PyVersion::ALL
+        .into_iter()
+        .filter(|v| *v >= PyVersion::V3_12)
+    {
         let Some(t) = run(v.minor(), &["test-unchecked-load"], Level::Safe) else {
             continue;
         };

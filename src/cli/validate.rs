@@ -28,7 +28,11 @@ pub struct ValidateArgs {
 pub fn run(args: ValidateArgs) -> Result<ExitCode> {
     let pairs: Vec<(PathBuf, PathBuf)> = if args.original.is_dir() {
         if !args.optimized.is_dir() {
-            bail!("{} is a directory but {} is not", args.original.display(), args.optimized.display());
+            bail!(
+                "{} is a directory but {} is not",
+                args.original.display(),
+                args.optimized.display()
+            );
         }
         let found = collect_pycs(std::slice::from_ref(&args.original), false);
         found
@@ -63,7 +67,10 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
                 changed += v.changed;
                 for (q, why) in &v.not_shown {
                     bad += 1;
-                    outln!("{}: code object {q}: not shown equivalent: {why}", b.display());
+                    outln!(
+                        "{}: code object {q}: not shown equivalent: {why}",
+                        b.display()
+                    );
                 }
             }
             Err(e) => {

@@ -234,7 +234,10 @@ impl<'x, 'a> Prog<'x, 'a> {
     fn step_lines(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
         let mut s = start.clone();
         if let Some(from) = s.back.take() {
-            let at = St { pc: from, ..s.clone() };
+            let at = St {
+                pc: from,
+                ..s.clone()
+            };
             return Ok(self.obs(&at, Key::Back, vec![], true, vec![s]).at(from));
         }
         let instrs = &self.code.ir.instrs;
@@ -395,7 +398,11 @@ impl<'x, 'a> Prog<'x, 'a> {
                             continue;
                         }
                     }
-                    let succ = if when { vec![jump, fall] } else { vec![fall, jump] };
+                    let succ = if when {
+                        vec![jump, fall]
+                    } else {
+                        vec![fall, jump]
+                    };
                     let o = self.obs(&s, Key::Branch(kind), vec![t], true, succ);
                     return Ok(o.at(pc));
                 }
@@ -431,7 +438,8 @@ impl<'x, 'a> Prog<'x, 'a> {
                 // 3.8's `with` exit after BEGIN_FINALLY: `[exit, NULL]` →
                 // `exit(None, None, None)` → `[NULL, None, result]`.
                 Op::WITH_CLEANUP_START
-                    if d >= 2 && matches!(s.stack[d - 1], V::C(k) if *pool.get(k) == CVal::Null) =>
+                    if d >= 2
+                        && matches!(s.stack[d - 1], V::C(k) if *pool.get(k) == CVal::Null) =>
                 {
                     let operands = vec![s.stack[d - 2]];
                     let mut f = s.clone();
@@ -446,7 +454,8 @@ impl<'x, 'a> Prog<'x, 'a> {
                 }
                 // No exception (`None` under the result): both popped.
                 Op::WITH_CLEANUP_FINISH
-                    if d >= 2 && matches!(s.stack[d - 2], V::C(k) if *pool.get(k) == CVal::None) =>
+                    if d >= 2
+                        && matches!(s.stack[d - 2], V::C(k) if *pool.get(k) == CVal::None) =>
                 {
                     s.stack.truncate(d - 2);
                 }
@@ -498,7 +507,9 @@ impl<'x, 'a> Prog<'x, 'a> {
                     });
                     f.pc = next;
                     let key = Key::Ev(op, Arg::None);
-                    return Ok(self.obs(&s, key, operands, op != Op::SETUP_FINALLY, vec![f]).at(pc));
+                    return Ok(self
+                        .obs(&s, key, operands, op != Op::SETUP_FINALLY, vec![f])
+                        .at(pc));
                 }
                 Op::POP_EXCEPT if self.block_stack => {
                     match s.blocks.last() {
@@ -526,10 +537,16 @@ impl<'x, 'a> Prog<'x, 'a> {
                         // closure cells (`COPY_FREE_VARS n`: the last n).
                         let (slots, value) = match op {
                             Op::DELETE_FAST => (ins.arg as usize..ins.arg as usize + 1, V::Unbound),
-                            Op::MAKE_CELL => (ins.arg as usize..ins.arg as usize + 1, V::S(PLACEHOLDER + (1 << 17))),
+                            Op::MAKE_CELL => (
+                                ins.arg as usize..ins.arg as usize + 1,
+                                V::S(PLACEHOLDER + (1 << 17)),
+                            ),
                             Op::COPY_FREE_VARS => {
                                 let n = s.locals.len();
-                                (n.saturating_sub(ins.arg as usize)..n, V::S(PLACEHOLDER + (1 << 17)))
+                                (
+                                    n.saturating_sub(ins.arg as usize)..n,
+                                    V::S(PLACEHOLDER + (1 << 17)),
+                                )
                             }
                             _ => (0..0, V::Unbound),
                         };
@@ -585,7 +602,9 @@ impl<'x, 'a> Prog<'x, 'a> {
                     }
                     None => vec![],
                 };
-                Ok(Some(self.obs(s, Key::Check(i), vec![], true, succ).at(s.pc)))
+                Ok(Some(
+                    self.obs(s, Key::Check(i), vec![], true, succ).at(s.pc),
+                ))
             }
             V::Unbound | V::Maybe(_) | V::MaybeC(_) => Err(format!(
                 "unchecked load of local {i}, which may be unbound, at {}",
@@ -612,7 +631,10 @@ impl<'x, 'a> Prog<'x, 'a> {
                 _ => return None,
             }
         }
-        if args.iter().any(|c| matches!(c, CVal::Null | CVal::Common(_))) {
+        if args
+            .iter()
+            .any(|c| matches!(c, CVal::Null | CVal::Common(_)))
+        {
             return None;
         }
         let bin = |b| value::binary(b, &args[0], &args[1]);
@@ -802,7 +824,11 @@ fn old_binary(op: Op) -> Option<Bin> {
 fn fold_arity(op: Op, arg: u32) -> usize {
     match op {
         Op::BUILD_TUPLE => arg as usize,
-        Op::UNARY_NOT | Op::TO_BOOL | Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT => 1,
+        Op::UNARY_NOT
+        | Op::TO_BOOL
+        | Op::UNARY_NEGATIVE
+        | Op::UNARY_POSITIVE
+        | Op::UNARY_INVERT => 1,
         Op::BINARY_OP | Op::COMPARE_OP | Op::CONTAINS_OP => 2,
         _ if old_binary(op).is_some() => 2,
         _ => 0,
@@ -1005,7 +1031,10 @@ const MAX_CELLS: usize = 20_000_000;
 impl<'x, 'a> Walk<'x, 'a> {
     pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
         let mut pool = Pool::default();
-        let (pa, pb) = (Prog::new(a, &mut pool, lines), Prog::new(b, &mut pool, lines));
+        let (pa, pb) = (
+            Prog::new(a, &mut pool, lines),
+            Prog::new(b, &mut pool, lines),
+        );
         Walk {
             a: pa,
             b: pb,
@@ -1088,7 +1117,10 @@ impl<'x, 'a> Walk<'x, 'a> {
             };
             self.cells += j.a.stack.len() + j.a.locals.len() + j.b.stack.len() + j.b.locals.len();
             if self.cells > MAX_CELLS {
-                return Err(format!("gave up after {} steps (state too large)", self.steps));
+                return Err(format!(
+                    "gave up after {} steps (state too large)",
+                    self.steps
+                ));
             }
             let oa = self
                 .a
@@ -1161,16 +1193,24 @@ impl<'x, 'a> Walk<'x, 'a> {
             return Err(format!("different steps: {}", both()));
         }
         let same_operands = oa.operands.len() == ob.operands.len()
-            && oa.operands.iter().zip(&ob.operands).all(|(x, y)| {
-                x == y || matches!((x, y), (V::Ret(_), V::Ret(_)))
-            });
+            && oa
+                .operands
+                .iter()
+                .zip(&ob.operands)
+                .all(|(x, y)| x == y || matches!((x, y), (V::Ret(_), V::Ret(_))));
         if !same_operands {
             return Err(format!("different operands: {}", both()));
         }
         if oa.lines != ob.lines {
             let show = |l: &[i32]| {
                 l.iter()
-                    .map(|x| if *x < 0 { "-".to_string() } else { x.to_string() })
+                    .map(|x| {
+                        if *x < 0 {
+                            "-".to_string()
+                        } else {
+                            x.to_string()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(" ")
             };

@@ -206,7 +206,9 @@ pub fn binary(op: Bin, a: &CVal, b: &CVal) -> Option<CVal> {
             Bin::Add => small(x + y),
             Bin::Sub => small(x - y),
             Bin::Mul => small(x.checked_mul(y)?),
-            Bin::FloorDiv if y != 0 => small(x.div_euclid(y) - i128::from(y < 0 && x.rem_euclid(y) != 0)),
+            Bin::FloorDiv if y != 0 => {
+                small(x.div_euclid(y) - i128::from(y < 0 && x.rem_euclid(y) != 0))
+            }
             Bin::Mod if y != 0 => {
                 let r = x.rem_euclid(y);
                 small(if y < 0 && r != 0 { r + y } else { r })
@@ -252,7 +254,8 @@ pub fn binary(op: Bin, a: &CVal, b: &CVal) -> Option<CVal> {
             Some(CVal::Tuple([x.as_slice(), y].concat()))
         }
         (Bin::Mul, s, n) | (Bin::Mul, n, s)
-            if int_of(n).is_some() && matches!(s, CVal::Str(_) | CVal::Bytes(_) | CVal::Tuple(_)) =>
+            if int_of(n).is_some()
+                && matches!(s, CVal::Str(_) | CVal::Bytes(_) | CVal::Tuple(_)) =>
         {
             let k = int_of(n)?.max(0) as usize;
             match s {
@@ -260,7 +263,9 @@ pub fn binary(op: Bin, a: &CVal, b: &CVal) -> Option<CVal> {
                 CVal::Bytes(x) if x.len().checked_mul(k)? <= MAX_SIZE => {
                     Some(CVal::Bytes(x.repeat(k)))
                 }
-                CVal::Tuple(x) if x.len().checked_mul(k)? <= 256 => Some(CVal::Tuple((0..k).flat_map(|_| x.iter().cloned()).collect())),
+                CVal::Tuple(x) if x.len().checked_mul(k)? <= 256 => Some(CVal::Tuple(
+                    (0..k).flat_map(|_| x.iter().cloned()).collect(),
+                )),
                 _ => None,
             }
         }
@@ -344,9 +349,11 @@ pub fn equal(a: &CVal, b: &CVal) -> Option<bool> {
                 )
             };
             // Different built-in types of these kinds are never equal.
-            (plain(a) && plain(b) && std::mem::discriminant(a) != std::mem::discriminant(b)
+            (plain(a)
+                && plain(b)
+                && std::mem::discriminant(a) != std::mem::discriminant(b)
                 && !(num(a) && num(b)))
-                .then_some(false)
+            .then_some(false)
         }
     }
 }
@@ -414,9 +421,15 @@ mod tests {
     fn types_are_kept() {
         let t = CVal::Bool(true);
         assert_eq!(binary(Bin::Add, &t, &t), Some(CVal::Int(2)));
-        assert_eq!(binary(Bin::And, &t, &CVal::Bool(false)), Some(CVal::Bool(false)));
+        assert_eq!(
+            binary(Bin::And, &t, &CVal::Bool(false)),
+            Some(CVal::Bool(false))
+        );
         assert_eq!(binary(Bin::Add, &CVal::Int(1), &f(0.5)), Some(f(1.5)));
-        assert_eq!(binary(Bin::TrueDiv, &CVal::Int(1), &CVal::Int(2)), Some(f(0.5)));
+        assert_eq!(
+            binary(Bin::TrueDiv, &CVal::Int(1), &CVal::Int(2)),
+            Some(f(0.5))
+        );
         assert_eq!(unary(Un::Neg, &f(0.0)), Some(f(-0.0)));
         assert_eq!(unary(Un::Invert, &t), None);
         assert_eq!(unary(Un::Neg, &t), Some(CVal::Int(-1)));
@@ -425,12 +438,21 @@ mod tests {
     #[test]
     fn comparisons_refuse_what_may_warn_or_raise() {
         assert_eq!(compare(0, &CVal::Int(1), &f(1.5)), Some(true));
-        assert_eq!(compare(2, &CVal::Str(b"a".to_vec()), &CVal::Bytes(b"a".to_vec())), None);
+        assert_eq!(
+            compare(2, &CVal::Str(b"a".to_vec()), &CVal::Bytes(b"a".to_vec())),
+            None
+        );
         assert_eq!(compare(0, &CVal::Str(b"a".to_vec()), &CVal::Int(1)), None);
-        assert_eq!(compare(2, &CVal::Str(b"a".to_vec()), &CVal::Int(1)), Some(false));
+        assert_eq!(
+            compare(2, &CVal::Str(b"a".to_vec()), &CVal::Int(1)),
+            Some(false)
+        );
         assert_eq!(compare(3, &CVal::Int(1), &CVal::Bool(true)), Some(false));
         let nan = f(f64::NAN);
         assert_eq!(contains(&nan, &CVal::Tuple(vec![nan.clone()])), None);
-        assert_eq!(contains(&CVal::Int(1), &CVal::Tuple(vec![f(1.0)])), Some(true));
+        assert_eq!(
+            contains(&CVal::Int(1), &CVal::Tuple(vec![f(1.0)])),
+            Some(true)
+        );
     }
 }
