@@ -188,3 +188,162 @@ pub fn check_files(
     }
     Ok(verdict)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::testing::{if_then_return, ins};
+    use crate::marshal::{Node, Value};
+    use crate::version::{Op, PyVersion};
+
+    /// An arena holding the constants `None, 1, 2, 3` (nodes 0–3) and the
+    /// names `a`, `b` (nodes 4, 5).
+    fn arena() -> Arena<'static> {
+        let node = |value| Node { value, flag: false };
+        let name = |s: &'static str| {
+            node(Value::Str(
+                crate::marshal::StrKind::Unicode,
+                std::borrow::Cow::Borrowed(s.as_bytes()),
+            ))
+        };
+        Arena {
+            nodes: vec![
+                node(Value::None),
+                node(Value::Int(1)),
+                node(Value::Int(2)),
+                node(Value::Int(3)),
+                name("a"),
+                name("b"),
+            ],
+            kids: vec![],
+            codes: vec![],
+        }
+    }
+
+    const CONSTS: [NodeId; 4] = [NodeId(0), NodeId(1), NodeId(2), NodeId(3)];
+    const NAMES: [NodeId; 2] = [NodeId(4), NodeId(5)];
+
+    fn ir(v: PyVersion, code: &[(Op, u32, i32)]) -> CodeIr {
+        let mut ir = CodeIr::new(v);
+        ir.firstlineno = 1;
+        ir.instrs = code
+            .iter()
+            .map(|&(op, arg, line)| ins(op, arg, line))
+            .collect();
+        ir
+    }
+
+    fn check_pair(a: &CodeIr, b: &CodeIr, nargs: usize, s: Strictness) -> Result<(), String> {
+        let arena = arena();
+        let side = |ir| Code {
+            ir,
+            arena: &arena,
+            consts: &CONSTS,
+            names: &NAMES,
+            nargs,
+            nlocals: 2,
+            flags: 3,
+        };
+        check(&side(a), &side(b), s)
+    }
+
+    const V: PyVersion = PyVersion::V3_12;
+    use Op::*;
+
+    /// `a = 1 + 2` stored to a global: folded on one side.
+    #[test]
+    fn a_folded_constant_is_equivalent_and_a_wrong_one_is_not() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_CONST, 1, 2),
+                (LOAD_CONST, 2, 2),
+                (BINARY_OP, 0, 2),
+                (STORE_GLOBAL, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        let folded = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (NOP, 0, 2),
+                (NOP, 0, 2),
+                (LOAD_CONST, 3, 2),
+                (STORE_GLOBAL, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        assert_eq!(check_pair(&orig, &folded, 0, Strictness::Lines), Ok(()));
+        let mut wrong = folded.clone();
+        wrong.instrs[3].arg = 2;
+        let e = check_pair(&orig, &wrong, 0, Strictness::Lines).unwrap_err();
+        assert!(
+            e.starts_with("different operands: original STORE_GLOBAL"),
+            "{e}"
+        );
+        // A dropped store.
+        let mut dropped = folded.clone();
+        dropped.instrs[4] = ins(POP_TOP, 0, 2);
+        assert!(check_pair(&orig, &dropped, 0, Strictness::Results).is_err());
+    }
+
+    /// Swapped operands of a subtraction, and an addition for it.
+    #[test]
+    fn swapped_operands_and_a_wrong_operator_are_caught() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (LOAD_FAST, 1, 2),
+                (BINARY_OP, 10, 2),
+                (RETURN_VALUE, 0, 2),
+            ],
+        );
+        let mut swapped = orig.clone();
+        swapped.instrs.swap(1, 2);
+        let mut added = orig.clone();
+        added.instrs[3].arg = 0;
+        for b in [&swapped, &added] {
+            assert!(check_pair(&orig, b, 2, Strictness::Results).is_err());
+        }
+        assert_eq!(check_pair(&orig, &orig, 2, Strictness::Lines), Ok(()));
+    }
+
+    /// `LOAD_FAST_CHECK y` → `LOAD_FAST y` where `y` may be unbound is
+    /// refused; a jump to a jump, threaded, is equivalent.
+    #[test]
+    fn unchecked_loads_need_a_bound_local() {
+        let orig = if_then_return(V, ins, (LOAD_CONST, 1), false);
+        let mut unchecked = orig.clone();
+        unchecked.instrs[5].op = LOAD_FAST;
+        let e = check_pair(&orig, &unchecked, 1, Strictness::Results).unwrap_err();
+        assert!(e.contains("unchecked load of local 1"), "{e}");
+        // The branch inverted over the store is a different program.
+        let mut inverted = orig.clone();
+        inverted.instrs[2].op = POP_JUMP_IF_TRUE;
+        assert!(check_pair(&orig, &inverted, 1, Strictness::Results).is_err());
+    }
+
+    /// At `safe`, a line moved between effects is a disagreement; at
+    /// `aggressive` it is not.
+    #[test]
+    fn lines_are_compared_at_safe_only() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (NOP, 0, 2),
+                (LOAD_GLOBAL, 0, 3),
+                (RETURN_VALUE, 0, 3),
+            ],
+        );
+        let mut moved = orig.clone();
+        moved.instrs[1] = ins(NOP, 0, 3);
+        let e = check_pair(&orig, &moved, 0, Strictness::Lines).unwrap_err();
+        assert!(e.starts_with("different lines executed"), "{e}");
+        assert_eq!(check_pair(&orig, &moved, 0, Strictness::Results), Ok(()));
+    }
+}
