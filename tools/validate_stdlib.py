@@ -40,7 +40,7 @@ def tree(minor):
 def run(pyopt, level, path, validate, jobs):
     cmd = [pyopt, "optimize", "--dry-run", "--level", level, "-j", str(jobs), path]
     if validate:
-        cmd.insert(3, "--validate")
+        cmd[3:3] = ["--validate", "-v"]
     t = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
@@ -90,8 +90,11 @@ def main():
         for level in args.levels.split(","):
             _, proc = run(args.pyopt, level, path, True, args.jobs)
             rejected = [l for l in proc.stderr.splitlines() if "not shown equivalent" in l]
+            validated = [l.split()[1] for l in proc.stdout.splitlines()
+                         if l.strip().startswith("(validate)")]
             print("%s %s: %s" % (v, level, summary_line(proc.stdout)))
-            print("%s %s: %d code objects not shown equivalent" % (v, level, len(rejected)))
+            print("%s %s: %s changed code objects validated, %d not shown equivalent"
+                  % (v, level, validated[0] if validated else "0", len(rejected)))
             for k, n in collections.Counter(kind(l) for l in rejected).most_common():
                 print("    %5d  %s" % (n, k))
     return 0
