@@ -1,7 +1,7 @@
 //! Symbolic execution of one side (original or optimized) from a state to
 //! its next observable step, and the lock-step walk of both sides.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 
 use super::value::{self, Bin, CVal, Un};
 use super::Code;
@@ -12,7 +12,7 @@ use crate::version::{ArgKind, JumpKind, Op, PyVersion, VersionTable};
 /// (`S`), an unbound local (`Unbound`), a local that may be unbound
 /// (`Maybe`; its value when bound), or 3.8's `CALL_FINALLY` return address
 /// (an instruction index of its own side).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum V {
     C(u32),
     S(u32),
@@ -55,7 +55,7 @@ impl Pool {
 }
 
 /// A 3.8–3.10 block-stack entry.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Blk {
     handler: u32,
     /// Stack depth the handler unwinds to (before pushing the exception).
@@ -1017,7 +1017,9 @@ pub(crate) struct Walk<'x, 'a> {
     b: Prog<'x, 'a>,
     pool: Pool,
     states: HashMap<Point, Joint>,
-    work: VecDeque<Point>,
+    /// Points whose state changed and must be walked again, in code
+    /// order (each once however often it changed: fewer walks).
+    work: BTreeSet<Point>,
     fresh: u32,
     pub(crate) steps: u64,
     cells: usize,
@@ -1040,7 +1042,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             b: pb,
             pool,
             states: HashMap::new(),
-            work: VecDeque::new(),
+            work: BTreeSet::new(),
             fresh: FRESH * 2,
             steps: 0,
             cells: 0,
@@ -1077,12 +1079,12 @@ impl<'x, 'a> Walk<'x, 'a> {
                 let joined = join(old, &j)?.canonical();
                 if joined != *old {
                     self.states.insert(p.clone(), joined);
-                    self.work.push_back(p);
+                    self.work.insert(p);
                 }
             }
             None => {
                 self.states.insert(p.clone(), j);
-                self.work.push_back(p);
+                self.work.insert(p);
             }
         }
         Ok(())
@@ -1107,7 +1109,7 @@ impl<'x, 'a> Walk<'x, 'a> {
     pub(crate) fn run(&mut self) -> Result<(), String> {
         let (ea, eb) = (Self::entry(self.a.code), Self::entry(self.b.code));
         self.add(Joint { a: ea, b: eb })?;
-        while let Some(p) = self.work.pop_front() {
+        while let Some(p) = self.work.pop_first() {
             self.steps += 1;
             if self.steps > MAX_STEPS {
                 return Err(format!("gave up after {MAX_STEPS} steps"));
