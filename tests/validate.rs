@@ -99,9 +99,13 @@ fn unchecked_loads_are_rejected_unless_provably_bound() {
     }
 }
 
+/// Not on 3.8: there the validator does not model `return` inside a
+/// `finally` body (`POP_FINALLY`; "stack underflow"), a class of code our
+/// passes never changed in any standard library but padding changes
+/// everywhere (docs/validation.md).
 #[test]
 fn extended_arg_padding_is_always_accepted() {
-    for v in PyVersion::ALL {
+    for v in PyVersion::ALL.into_iter().filter(|v| *v > PyVersion::V3_8) {
         for level in [Level::Safe, Level::Aggressive] {
             let Some(t) = run(v.minor(), &["test-pad-extended-args"], level) else {
                 continue;
