@@ -648,7 +648,14 @@ impl<'x, 'a> Prog<'x, 'a> {
             Op::BINARY_OP => bin(Bin::from_nb(arg)?),
             Op::COMPARE_OP => {
                 let shift = self.version().facts().compare_op_arg_shift;
-                value::compare(arg >> shift, &args[0], &args[1]).map(CVal::Bool)
+                match arg >> shift {
+                    // 3.8's `in` and `not in` are comparisons.
+                    6 | 7 if self.table.cmp_op.get(6) == Some(&"in") => {
+                        value::contains(&args[0], &args[1])
+                            .map(|r| CVal::Bool(r == (arg >> shift == 6)))
+                    }
+                    cmp => value::compare(cmp, &args[0], &args[1]).map(CVal::Bool),
+                }
             }
             Op::CONTAINS_OP => {
                 value::contains(&args[0], &args[1]).map(|r| CVal::Bool(r != (arg == 1)))
