@@ -24,6 +24,8 @@ mod strip_docstrings;
 mod superinstructions;
 mod swap_stores;
 #[cfg(feature = "test-passes")]
+pub mod test_mutate;
+#[cfg(feature = "test-passes")]
 mod test_passes;
 
 /// Every pass, in the order the pipeline runs them. Each entry carries a
@@ -88,6 +90,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // unbound local crashes the interpreter.
         #[cfg(feature = "test-passes")]
         &test_passes::UncheckedLoad,
+        // Test-only, deliberately wrong: one random miscompile per
+        // application, so the translation validator can be seen to catch them.
+        #[cfg(feature = "test-passes")]
+        &test_mutate::Mutate,
     ]
 }
 
@@ -123,7 +129,7 @@ pub fn infos() -> Vec<crate::config::PassInfo> {
 #[cfg(test)]
 mod tests {
     /// Every pass source, by file.
-    const SOURCES: [(&str, &str); 12] = [
+    const SOURCES: [(&str, &str); 13] = [
         ("augassign_reload.rs", include_str!("augassign_reload.rs")),
         ("const_propagation.rs", include_str!("const_propagation.rs")),
         ("constant_folding.rs", include_str!("constant_folding.rs")),
@@ -136,6 +142,7 @@ mod tests {
         ("superinstructions.rs", include_str!("superinstructions.rs")),
         ("swap_stores.rs", include_str!("swap_stores.rs")),
         ("test_passes.rs", include_str!("test_passes.rs")),
+        ("test_mutate.rs", include_str!("test_mutate.rs")),
     ];
 
     /// Passes delete instructions only through the CFG's edit API (the

@@ -27,6 +27,7 @@ pub mod opt;
 pub mod passes;
 pub mod pyc;
 pub mod roundtrip;
+pub mod validate;
 pub mod version;
 pub mod walk;
 

@@ -391,6 +391,7 @@ fn optimize_invocation(args: &CompileArgs, targets: &[PathBuf]) -> Result<Optimi
         follow_symlinks: false,
         strict: args.strict,
         verify_each: false,
+        validate: false,
         no_precheck: false,
         dump_after: None,
         bisect_limit: None,

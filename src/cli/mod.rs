@@ -29,6 +29,7 @@ pub mod dis;
 pub mod optimize;
 pub mod passes;
 pub mod roundtrip;
+pub mod validate;
 pub mod verify;
 
 #[derive(Parser)]
@@ -88,6 +89,12 @@ pub enum Command {
     /// consistent at merges, recomputed co_stacksize not above the stored
     /// one), jump targets, exception-table entries, encodability.
     Verify(verify::VerifyArgs),
+    /// Translation validation: check every changed code object of an
+    /// optimized file or tree (ORIGINAL OPTIMIZED, same relative paths)
+    /// against the original by symbolic execution of both, without running
+    /// anything. Works on the output of any bytecode rewriter. Exit 1 if a
+    /// code object is not shown equivalent.
+    Validate(validate::ValidateArgs),
 }
 
 /// Runs a parsed command line: the subcommand's exit code, or 2 after
@@ -102,6 +109,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Roundtrip(args) => roundtrip::run(args),
         Command::Dis(args) => dis::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -84,10 +84,17 @@ pub struct OptimizeArgs {
     /// Follow symbolic links while walking directories (loops are detected).
     #[arg(long)]
     pub(crate) follow_symlinks: bool,
-    /// Exit 2 when the verifier rejected any code object (it is always
-    /// written unchanged and reported; without --strict that is not a failure).
+    /// Exit 2 when the verifier (or, with --validate, the validator)
+    /// rejected any code object (it is always written unchanged and
+    /// reported; without --strict that is not a failure).
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Check every changed code object against its original with the
+    /// translation validator (symbolic execution of both; see
+    /// docs/validation.md); one not shown equivalent is written unchanged
+    /// and reported. Line events are not checked.
+    #[arg(long)]
+    pub(crate) validate: bool,
     /// Verify after every pass application, to find which pass broke a code object.
     #[arg(long)]
     pub(crate) verify_each: bool,
@@ -163,6 +170,10 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         },
     )
     .with_level(settings.level);
+    let pipeline = Pipeline {
+        validate: args.validate,
+        ..pipeline
+    };
     let mode = if args.check || args.dry_run {
         Mode::ReadOnly
     } else {
@@ -284,7 +295,11 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
         report.count(Status::Unchanged),
         report.count(Status::Failed) + report.walk_errors.len(),
         if report.rejected() > 0 {
-            format!(", {} code objects rejected by the verifier", report.rejected())
+            format!(
+                ", {} code objects rejected by the verifier{}",
+                report.rejected(),
+                if opts.pipeline.validate { " or validator" } else { "" }
+            )
         } else {
             String::new()
         },

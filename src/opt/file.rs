@@ -201,7 +201,7 @@ fn optimize_file(
         }
     }
     for (name, s) in &report.stats.passes {
-        if s.changes > 0 {
+        if s.changes > 0 && *name != VALIDATE {
             report.pass_changes.insert(name.to_string(), s.changes);
         }
     }
@@ -292,6 +292,11 @@ fn optimize_code(
         let text = format!("# after {pass}: {}\n{}", u.qualname, u.cfg.dump());
         let _ = std::io::stderr().write_all(text.as_bytes());
     };
+    let before: Vec<(&'static str, u64)> = if pipeline.validate {
+        stats.passes.iter().map(|(k, v)| (*k, v.changes)).collect()
+    } else {
+        Vec::new()
+    };
     let changes = pipeline
         .run(&mut unit, stats, &check, &mut dump, maybe)
         .map_err(|r| reject(r.pass, r.reason))?;
@@ -302,6 +307,21 @@ fn optimize_code(
     let Some((new_ir, enc, max_depth)) = verified.borrow_mut().take() else {
         return Err(reject(None, "changed code was not verified".into()));
     };
+    if pipeline.validate {
+        let t = std::time::Instant::now();
+        let result = validate_unit(&unit, ir, &new_ir, sizes.locals, pipeline.level);
+        let e = stats.passes.entry(VALIDATE).or_default();
+        e.runs += 1;
+        e.time += t.elapsed();
+        if let Err(why) = result {
+            e.changes += 1;
+            let passes = passes_that_changed(stats, &before);
+            return Err(reject(
+                None,
+                format!("not shown equivalent (after {passes}): {why}"),
+            ));
+        }
+    }
     // The new stack size is exactly what the code needs.
     let stacksize = i32::try_from(max_depth).map_err(|_| reject(None, "stack too deep".into()))?;
     unit.write_back();
@@ -317,4 +337,54 @@ pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     } else {
         "unknown panic".to_string()
     }
+}
+
+/// The statistics key of the validator's time and rejections (`--validate`).
+pub const VALIDATE: &str = "(validate)";
+
+/// The passes whose change counts grew since `before`, comma-separated.
+fn passes_that_changed(stats: &Stats, before: &[(&'static str, u64)]) -> String {
+    let names: Vec<&str> = stats
+        .passes
+        .iter()
+        .filter(|(k, v)| {
+            **k != VALIDATE
+                && v.changes > before.iter().find(|(n, _)| n == *k).map_or(0, |(_, c)| *c)
+        })
+        .map(|(k, _)| *k)
+        .collect();
+    names.join(", ")
+}
+
+/// Validates the unit's final code against the code object as read.
+fn validate_unit(
+    unit: &CodeUnit<'_, '_>,
+    original: &CodeIr,
+    optimized: &CodeIr,
+    nlocals: usize,
+    level: crate::config::Level,
+) -> Result<(), String> {
+    let arena = &*unit.arena;
+    let c = arena.code(unit.id);
+    let tuple = |n| arena.as_tuple(n).unwrap_or(&[]);
+    let nargs = crate::validate::parameter_count(c.argcount, c.kwonlyargcount, c.flags);
+    let a = crate::validate::Code {
+        ir: original,
+        arena,
+        consts: tuple(c.consts),
+        names: tuple(c.names),
+        nargs,
+        nlocals,
+        flags: c.flags,
+    };
+    let b = crate::validate::Code {
+        ir: optimized,
+        arena,
+        consts: &unit.consts,
+        names: &unit.names,
+        nargs,
+        nlocals,
+        flags: unit.flags,
+    };
+    crate::validate::check(&a, &b, crate::validate::Strictness::of(level))
 }

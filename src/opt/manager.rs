@@ -99,6 +99,11 @@ pub struct Pipeline {
     /// Rounds of the fixpoint loop before giving up on convergence.
     pub max_rounds: u32,
     pub debug: Debug,
+    /// Check every changed code object against its original with the
+    /// translation validator (`crate::validate`) before it is written; one
+    /// that is not shown equivalent keeps its original bytes and is
+    /// reported (`--validate`).
+    pub validate: bool,
 }
 
 impl Pipeline {
@@ -110,6 +115,7 @@ impl Pipeline {
             level: Level::Safe,
             max_rounds: 8,
             debug,
+            validate: false,
         }
     }
 

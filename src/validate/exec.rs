@@ -1,0 +1,1252 @@
+//! Symbolic execution of one side (original or optimized) from a state to
+//! its next observable step, and the lock-step walk of both sides.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::value::{self, Bin, CVal, Un};
+use super::Code;
+use crate::bytecode::{is_terminator, ExceptionEntry};
+use crate::version::{ArgKind, JumpKind, Op, PyVersion, VersionTable};
+
+/// A symbolic value: a constant (index into the [`Pool`]), an unknown value
+/// (`S`), an unbound local (`Unbound`), a local that may be unbound
+/// (`Maybe`; its value when bound), or 3.8's `CALL_FINALLY` return address
+/// (an instruction index of its own side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum V {
+    C(u32),
+    S(u32),
+    Unbound,
+    Maybe(u32),
+    /// A local that may be unbound and, when bound, holds this constant.
+    MaybeC(u32),
+    /// 3.8–3.10: the exception type a handler starts with (so that 3.8's
+    /// `END_FINALLY` knows it re-raises).
+    Exc(u32),
+    Ret(u32),
+}
+
+/// Placeholders for the results of a step, replaced by fresh symbols shared
+/// by both sides once the steps agree.
+const PLACEHOLDER: u32 = u32::MAX - (1 << 20);
+/// Fresh symbols are numbered from here (canonical names are small).
+const FRESH: u32 = 1 << 24;
+
+/// Interned constants of both sides.
+#[derive(Default)]
+pub(crate) struct Pool {
+    vals: Vec<CVal>,
+    index: HashMap<CVal, u32>,
+}
+
+impl Pool {
+    pub(crate) fn intern(&mut self, c: CVal) -> u32 {
+        if let Some(&k) = self.index.get(&c) {
+            return k;
+        }
+        let k = self.vals.len() as u32;
+        self.vals.push(c.clone());
+        self.index.insert(c, k);
+        k
+    }
+    pub(crate) fn get(&self, k: u32) -> &CVal {
+        &self.vals[k as usize]
+    }
+}
+
+/// A 3.8–3.10 block-stack entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Blk {
+    handler: u32,
+    /// Stack depth the handler unwinds to (before pushing the exception).
+    keep: u32,
+    /// An `EXCEPT_HANDLER` block (pushed on handler entry, popped by
+    /// `POP_EXCEPT`); never a handler itself.
+    except: bool,
+}
+
+/// One side's state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct St {
+    pc: u32,
+    /// A backward edge was taken to get here, by the jump at this
+    /// position: report it first (with that jump's exception handler).
+    back: Option<u32>,
+    stack: Vec<V>,
+    locals: Vec<V>,
+    blocks: Vec<Blk>,
+    /// The line of the last instruction executed (when lines are checked).
+    line: i32,
+}
+
+/// What an observable step does, compared between the sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Key {
+    /// An instruction with an effect, its argument resolved.
+    Ev(Op, Arg),
+    /// A branch on the operand: truth (0) or `is None` (1).
+    Branch(u8),
+    Return,
+    /// A backward jump (eval-breaker check; a line event on every version).
+    Back,
+    /// A checked load of a local that may be unbound.
+    Check(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Arg {
+    None,
+    Raw(u32),
+    Const(u32),
+    Name(u32, u32),
+}
+
+/// An observable step of one side.
+struct Obs {
+    key: Key,
+    operands: Vec<V>,
+    /// The state before the step, when it may raise: its locals must agree
+    /// and its handler entry is explored.
+    raise: Option<Box<Raise>>,
+    /// Successor states (placeholders for the step's results); for branches
+    /// `[if true, if false]`.
+    succ: Vec<St>,
+    /// Where it is, for messages.
+    pc: u32,
+    /// The lines executed since the previous step, consecutive repeats
+    /// collapsed (3.8/3.9: a `co_lnotab` entry start counts as a new line).
+    lines: Vec<i32>,
+}
+
+struct Raise {
+    locals: Vec<V>,
+    /// The handler's entry state, if a handler covers the step.
+    handler: Option<St>,
+}
+
+/// One side's program.
+struct Prog<'x, 'a> {
+    code: &'x Code<'x, 'a>,
+    table: &'static VersionTable,
+    /// 3.11+: the exception entry covering each instruction.
+    handlers: Vec<Option<ExceptionEntry>>,
+    consts: Vec<u32>,
+    names: Vec<u32>,
+    unchecked_fast: bool,
+    block_stack: bool,
+    /// Whether the executed lines are compared (`safe`).
+    lines: bool,
+}
+
+impl<'x, 'a> Prog<'x, 'a> {
+    fn new(code: &'x Code<'x, 'a>, pool: &mut Pool, lines: bool) -> Prog<'x, 'a> {
+        let v = code.ir.version;
+        let mut handlers = vec![None; code.ir.instrs.len()];
+        for e in &code.ir.exceptions {
+            for h in handlers
+                .iter_mut()
+                .take(e.end as usize)
+                .skip(e.start as usize)
+            {
+                *h = Some(*e);
+            }
+        }
+        let consts = code
+            .consts
+            .iter()
+            .map(|&n| pool.intern(value::read(code.arena, n, 0)))
+            .collect();
+        let names = code
+            .names
+            .iter()
+            .map(|&n| pool.intern(value::read(code.arena, n, 0)))
+            .collect();
+        let table = v.table();
+        Prog {
+            code,
+            table,
+            handlers,
+            consts,
+            names,
+            unchecked_fast: table.info(Op::LOAD_FAST_CHECK).is_some(),
+            block_stack: !v.facts().exception_table,
+            lines,
+        }
+    }
+
+    fn version(&self) -> PyVersion {
+        self.code.ir.version
+    }
+
+    fn konst(&self, arg: u32) -> Result<u32, String> {
+        self.consts
+            .get(arg as usize)
+            .copied()
+            .ok_or_else(|| format!("constant index {arg} out of range"))
+    }
+
+    /// The constant a `LOAD_COMMON_CONSTANT` pushes.
+    fn common(&self, arg: u32, pool: &mut Pool) -> u32 {
+        use crate::version::CommonConst as K;
+        let facts = self.version().facts();
+        let c = match facts.common_constants.iter().find(|&&(n, _)| n == arg) {
+            Some((_, K::None)) => CVal::None,
+            Some((_, K::EmptyStr)) => CVal::Str(Vec::new()),
+            Some((_, K::True)) => CVal::Bool(true),
+            Some((_, K::False)) => CVal::Bool(false),
+            Some((_, K::MinusOne)) => CVal::Int(-1),
+            None => CVal::Common(arg),
+        };
+        pool.intern(c)
+    }
+
+    fn arg_of(&self, op: Op, arg: u32) -> Arg {
+        let Some(info) = self.table.info(op) else {
+            return Arg::Raw(arg);
+        };
+        match info.arg_kind {
+            // Jump targets are structure: where they lead is walked.
+            ArgKind::None | ArgKind::Jump => Arg::None,
+            ArgKind::Const => match self.consts.get(arg as usize) {
+                Some(&k) => Arg::Const(k),
+                None => Arg::Raw(arg),
+            },
+            ArgKind::Name => {
+                let shift = info.name_shift as u32;
+                let low = arg & ((1 << shift) - 1);
+                match self.names.get((arg >> shift) as usize) {
+                    Some(&k) => Arg::Name(k, low),
+                    None => Arg::Raw(arg),
+                }
+            }
+            _ => Arg::Raw(arg),
+        }
+    }
+
+    /// Runs `st` to its next observable step.
+    fn step(&self, start: &St, pool: &mut Pool) -> Result<Obs, String> {
+        let mut lines = Vec::new();
+        let mut o = self.step_lines(start, pool, &mut lines)?;
+        o.lines = lines;
+        Ok(o)
+    }
+
+    fn step_lines(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
+        let mut s = start.clone();
+        if let Some(from) = s.back.take() {
+            let at = St {
+                pc: from,
+                ..s.clone()
+            };
+            return Ok(self.obs(&at, Key::Back, vec![], true, vec![s]).at(from));
+        }
+        let instrs = &self.code.ir.instrs;
+        for _ in 0..100_000 {
+            let pc = s.pc;
+            let Some(ins) = instrs.get(pc as usize).copied() else {
+                return Err(format!("execution runs off the end at {pc}"));
+            };
+            let next = pc + 1;
+            let d = s.stack.len();
+            macro_rules! pop {
+                () => {
+                    match s.stack.pop() {
+                        Some(x) => x,
+                        None => return Err(format!("stack underflow at {pc} {}", ins.op.name())),
+                    }
+                };
+            }
+            macro_rules! need {
+                ($n:expr) => {
+                    if d < $n {
+                        return Err(format!("stack underflow at {pc} {}", ins.op.name()));
+                    }
+                };
+            }
+            let op = ins.op;
+            if self.lines && (ins.loc.line != s.line || ins.line_start) {
+                s.line = ins.loc.line;
+                lines.push(s.line);
+            }
+            match op {
+                Op::NOP | Op::NOT_TAKEN => {}
+                Op::LOAD_CONST => s.stack.push(V::C(self.konst(ins.arg)?)),
+                Op::LOAD_SMALL_INT => s.stack.push(V::C(pool.intern(CVal::Int(ins.arg as i128)))),
+                Op::LOAD_COMMON_CONSTANT => s.stack.push(V::C(self.common(ins.arg, pool))),
+                Op::PUSH_NULL | Op::BEGIN_FINALLY => s.stack.push(V::C(pool.intern(CVal::Null))),
+                Op::LOAD_FAST | Op::LOAD_FAST_CHECK | Op::LOAD_FAST_BORROW => {
+                    let checked = op == Op::LOAD_FAST_CHECK || !self.unchecked_fast;
+                    if let Some(o) = self.load(&mut s, ins.arg, checked)? {
+                        return Ok(o);
+                    }
+                }
+                Op::LOAD_FAST_LOAD_FAST | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW => {
+                    self.load(&mut s, ins.arg >> 4, false)?;
+                    self.load(&mut s, ins.arg & 15, false)?;
+                }
+                Op::LOAD_FAST_AND_CLEAR => {
+                    let x = *self.local(&s, ins.arg)?;
+                    s.stack.push(x);
+                    s.locals[ins.arg as usize] = V::Unbound;
+                }
+                Op::STORE_FAST => {
+                    let x = pop!();
+                    self.local(&s, ins.arg)?;
+                    s.locals[ins.arg as usize] = x;
+                }
+                Op::STORE_FAST_LOAD_FAST => {
+                    let x = pop!();
+                    self.local(&s, ins.arg >> 4)?;
+                    s.locals[(ins.arg >> 4) as usize] = x;
+                    self.load(&mut s, ins.arg & 15, false)?;
+                }
+                Op::STORE_FAST_STORE_FAST => {
+                    for i in [ins.arg >> 4, ins.arg & 15] {
+                        let x = pop!();
+                        self.local(&s, i)?;
+                        s.locals[i as usize] = x;
+                    }
+                }
+                Op::POP_TOP => {
+                    pop!();
+                }
+                Op::COPY => {
+                    let n = ins.arg as usize;
+                    need!(n.max(1));
+                    s.stack.push(s.stack[d - n]);
+                }
+                Op::SWAP => {
+                    let n = ins.arg as usize;
+                    need!(n.max(1));
+                    s.stack.swap(d - 1, d - n);
+                }
+                Op::DUP_TOP => {
+                    need!(1);
+                    s.stack.push(s.stack[d - 1]);
+                }
+                Op::DUP_TOP_TWO => {
+                    need!(2);
+                    s.stack.push(s.stack[d - 2]);
+                    s.stack.push(s.stack[d - 1]);
+                }
+                Op::ROT_TWO | Op::ROT_THREE | Op::ROT_FOUR | Op::ROT_N => {
+                    let n = match op {
+                        Op::ROT_TWO => 2,
+                        Op::ROT_THREE => 3,
+                        Op::ROT_FOUR => 4,
+                        _ => ins.arg as usize,
+                    };
+                    need!(n);
+                    if n > 0 {
+                        s.stack[d - n..].rotate_right(1);
+                    }
+                }
+                Op::JUMP_FORWARD
+                | Op::JUMP_ABSOLUTE
+                | Op::JUMP_BACKWARD
+                | Op::JUMP_BACKWARD_NO_INTERRUPT => {
+                    if ins.arg <= pc {
+                        let mut t = s.clone();
+                        t.pc = ins.arg;
+                        return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
+                    }
+                    s.pc = ins.arg;
+                    continue;
+                }
+                Op::RETURN_VALUE => {
+                    let x = pop!();
+                    return Ok(self.obs(&s, Key::Return, vec![x], false, vec![]).at(pc));
+                }
+                Op::RETURN_CONST => {
+                    let x = V::C(self.konst(ins.arg)?);
+                    return Ok(self.obs(&s, Key::Return, vec![x], false, vec![]).at(pc));
+                }
+                _ if cond_jump(op).is_some() => {
+                    let Some((kind, when, pops_on_jump)) = cond_jump(op) else {
+                        unreachable!()
+                    };
+                    need!(1);
+                    let t = s.stack[d - 1];
+                    let back = (ins.arg <= pc).then_some(pc);
+                    let mut jump = s.clone();
+                    jump.pc = ins.arg;
+                    jump.back = back;
+                    if pops_on_jump {
+                        jump.stack.pop();
+                    }
+                    let mut fall = s.clone();
+                    fall.pc = next;
+                    fall.stack.pop();
+                    if let V::C(k) = t {
+                        let c = pool.get(k);
+                        let outcome = match kind {
+                            0 => value::truth(c),
+                            _ => match c {
+                                CVal::Null => None,
+                                CVal::None => Some(true),
+                                _ => Some(false),
+                            },
+                        };
+                        if let Some(o) = outcome {
+                            let mut to = if o == when { jump } else { fall };
+                            if to.back.is_some() {
+                                to.back = None;
+                                let o = self.obs(&s, Key::Back, vec![], true, vec![to]);
+                                return Ok(o.at(pc));
+                            }
+                            s = to;
+                            continue;
+                        }
+                    }
+                    let succ = if when {
+                        vec![jump, fall]
+                    } else {
+                        vec![fall, jump]
+                    };
+                    let o = self.obs(&s, Key::Branch(kind), vec![t], true, succ);
+                    return Ok(o.at(pc));
+                }
+                Op::CALL_FINALLY => {
+                    let mut j = s.clone();
+                    j.stack.push(V::Ret(next));
+                    j.pc = ins.arg;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), vec![], false, vec![j]);
+                    return Ok(o.at(pc));
+                }
+                Op::END_FINALLY => {
+                    need!(1);
+                    match s.stack[d - 1] {
+                        V::C(k) if matches!(pool.get(k), CVal::Null | CVal::None) => {
+                            s.stack.pop();
+                        }
+                        V::Ret(to) => {
+                            s.stack.pop();
+                            s.pc = to;
+                            continue;
+                        }
+                        // An exception: re-raised. (A value the validator
+                        // lost track of is the exception of a `with` whose
+                        // `__exit__` ran; the path where it suppressed the
+                        // exception is not walked: see docs/validation.md.)
+                        _ => {
+                            let operands = s.stack.clone();
+                            let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![]);
+                            return Ok(o.at(pc));
+                        }
+                    }
+                }
+                // 3.8's `with` exit after BEGIN_FINALLY: `[exit, NULL]` →
+                // `exit(None, None, None)` → `[NULL, None, result]`.
+                Op::WITH_CLEANUP_START
+                    if d >= 2
+                        && matches!(s.stack[d - 1], V::C(k) if *pool.get(k) == CVal::Null) =>
+                {
+                    let operands = vec![s.stack[d - 2]];
+                    let mut f = s.clone();
+                    let null = f.stack[d - 1];
+                    f.stack.truncate(d - 2);
+                    f.stack.push(null);
+                    f.stack.push(V::C(pool.intern(CVal::None)));
+                    push_placeholders(&mut f.stack, 1);
+                    f.pc = next;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![f]);
+                    return Ok(o.at(pc));
+                }
+                // No exception (`None` under the result): both popped.
+                Op::WITH_CLEANUP_FINISH
+                    if d >= 2
+                        && matches!(s.stack[d - 2], V::C(k) if *pool.get(k) == CVal::None) =>
+                {
+                    s.stack.truncate(d - 2);
+                }
+                // 3.8: NULL or a return address under the optional kept
+                // value is popped; anything else is an exception (6 values
+                // and the handler's block).
+                Op::POP_FINALLY => {
+                    let keep = if ins.arg != 0 { Some(pop!()) } else { None };
+                    let x = pop!();
+                    let plain = match x {
+                        V::Ret(_) => true,
+                        V::C(k) => *pool.get(k) == CVal::Null,
+                        _ => false,
+                    };
+                    if !plain {
+                        for _ in 0..5 {
+                            pop!();
+                        }
+                        match s.blocks.pop() {
+                            Some(b) if b.except => {}
+                            _ => return Err(format!("POP_FINALLY outside a handler at {pc}")),
+                        }
+                    }
+                    s.stack.extend(keep);
+                }
+                Op::POP_BLOCK if self.block_stack => {
+                    if s.blocks.pop().is_none() {
+                        return Err(format!("POP_BLOCK with no block at {pc}"));
+                    }
+                }
+                Op::SETUP_FINALLY | Op::SETUP_WITH | Op::SETUP_ASYNC_WITH if self.block_stack => {
+                    let info = self.info(op)?;
+                    let entry = d as i64 + info.jump_effect.eval(ins.arg);
+                    let keep = u32::try_from(entry - 6).map_err(|_| "bad handler depth")?;
+                    let (pops, pushes) = if op == Op::SETUP_FINALLY {
+                        (0, 0)
+                    } else {
+                        (1, (1 + info.effect.eval(ins.arg)).max(0) as usize)
+                    };
+                    need!(pops);
+                    let operands = s.stack[d - pops..].to_vec();
+                    let mut f = s.clone();
+                    f.stack.truncate(d - pops);
+                    push_placeholders(&mut f.stack, pushes);
+                    f.blocks.push(Blk {
+                        handler: ins.arg,
+                        keep,
+                        except: false,
+                    });
+                    f.pc = next;
+                    let key = Key::Ev(op, Arg::None);
+                    return Ok(self
+                        .obs(&s, key, operands, op != Op::SETUP_FINALLY, vec![f])
+                        .at(pc));
+                }
+                Op::POP_EXCEPT if self.block_stack => {
+                    match s.blocks.last() {
+                        Some(b) if b.except => {}
+                        _ => return Err(format!("POP_EXCEPT outside a handler at {pc}")),
+                    }
+                    need!(3);
+                    let operands = s.stack[d - 3..].to_vec();
+                    let mut f = s.clone();
+                    f.blocks.pop();
+                    f.stack.truncate(d - 3);
+                    f.pc = next;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), operands, false, vec![f]);
+                    return Ok(o.at(pc));
+                }
+                _ => {
+                    if let Some(c) = self.fold(&s, op, ins.arg, pool) {
+                        let n = fold_arity(op, ins.arg);
+                        s.stack.truncate(d - n);
+                        s.stack.push(V::C(c));
+                    } else {
+                        let mut o = self.event(&s, op, ins.arg)?;
+                        // Slots this instruction binds or unbinds: a
+                        // deleted local; 3.11+'s new cell (`MAKE_CELL`) and
+                        // closure cells (`COPY_FREE_VARS n`: the last n).
+                        let (slots, value) = match op {
+                            Op::DELETE_FAST => (ins.arg as usize..ins.arg as usize + 1, V::Unbound),
+                            Op::MAKE_CELL => (
+                                ins.arg as usize..ins.arg as usize + 1,
+                                V::S(PLACEHOLDER + (1 << 17)),
+                            ),
+                            Op::COPY_FREE_VARS => {
+                                let n = s.locals.len();
+                                (
+                                    n.saturating_sub(ins.arg as usize)..n,
+                                    V::S(PLACEHOLDER + (1 << 17)),
+                                )
+                            }
+                            _ => (0..0, V::Unbound),
+                        };
+                        for i in slots {
+                            self.local(&s, i as u32)?;
+                            for (k, f) in o.succ.iter_mut().enumerate() {
+                                f.locals[i] = match value {
+                                    V::S(p) => V::S(p + i as u32 + ((k as u32) << 18)),
+                                    v => v,
+                                };
+                            }
+                        }
+                        return Ok(o.at(pc));
+                    }
+                }
+            }
+            s.pc = next;
+        }
+        Err("no observable step within 100000 instructions".into())
+    }
+
+    fn info(&self, op: Op) -> Result<&'static crate::version::OpInfo, String> {
+        self.table
+            .info(op)
+            .ok_or_else(|| format!("{} does not exist in {}", op.name(), self.version()))
+    }
+
+    fn local<'s>(&self, s: &'s St, i: u32) -> Result<&'s V, String> {
+        s.locals
+            .get(i as usize)
+            .ok_or_else(|| format!("local {i} out of range"))
+    }
+
+    /// Pushes local `i`; a checked load of a local that may be unbound is
+    /// an observable step (it may raise `UnboundLocalError`), an unchecked
+    /// one is refused.
+    fn load(&self, s: &mut St, i: u32, checked: bool) -> Result<Option<Obs>, String> {
+        let x = *self.local(s, i)?;
+        match x {
+            V::Unbound | V::Maybe(_) | V::MaybeC(_) if checked => {
+                let mut f = s.clone();
+                f.pc += 1;
+                let bound = match x {
+                    V::Maybe(k) => Some(V::S(k)),
+                    V::MaybeC(c) => Some(V::C(c)),
+                    _ => None,
+                };
+                let succ = match bound {
+                    Some(v) => {
+                        f.locals[i as usize] = v;
+                        f.stack.push(v);
+                        vec![f]
+                    }
+                    None => vec![],
+                };
+                Ok(Some(
+                    self.obs(s, Key::Check(i), vec![], true, succ).at(s.pc),
+                ))
+            }
+            V::Unbound | V::Maybe(_) | V::MaybeC(_) => Err(format!(
+                "unchecked load of local {i}, which may be unbound, at {}",
+                s.pc
+            )),
+            _ => {
+                s.stack.push(x);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Evaluates an operator on constant operands, when the validator's own
+    /// evaluator can.
+    fn fold(&self, s: &St, op: Op, arg: u32, pool: &mut Pool) -> Option<u32> {
+        let n = fold_arity(op, arg);
+        if (n == 0 && op != Op::BUILD_TUPLE) || s.stack.len() < n {
+            return None;
+        }
+        let mut args = Vec::with_capacity(n);
+        for v in &s.stack[s.stack.len() - n..] {
+            match v {
+                V::C(k) => args.push(pool.get(*k).clone()),
+                _ => return None,
+            }
+        }
+        if args
+            .iter()
+            .any(|c| matches!(c, CVal::Null | CVal::Common(_)))
+        {
+            return None;
+        }
+        let bin = |b| value::binary(b, &args[0], &args[1]);
+        let r = match op {
+            Op::BUILD_TUPLE => Some(CVal::Tuple(args.clone())),
+            Op::UNARY_NOT => value::truth(&args[0]).map(|t| CVal::Bool(!t)),
+            Op::TO_BOOL => value::truth(&args[0]).map(CVal::Bool),
+            Op::UNARY_NEGATIVE => value::unary(Un::Neg, &args[0]),
+            Op::UNARY_POSITIVE => value::unary(Un::Pos, &args[0]),
+            Op::UNARY_INVERT => value::unary(Un::Invert, &args[0]),
+            Op::BINARY_OP => bin(Bin::from_nb(arg)?),
+            Op::COMPARE_OP => {
+                let shift = self.version().facts().compare_op_arg_shift;
+                match arg >> shift {
+                    // 3.8's `in` and `not in` are comparisons.
+                    6 | 7 if self.table.cmp_op.get(6) == Some(&"in") => {
+                        value::contains(&args[0], &args[1])
+                            .map(|r| CVal::Bool(r == (arg >> shift == 6)))
+                    }
+                    cmp => value::compare(cmp, &args[0], &args[1]).map(CVal::Bool),
+                }
+            }
+            Op::CONTAINS_OP => {
+                value::contains(&args[0], &args[1]).map(|r| CVal::Bool(r != (arg == 1)))
+            }
+            _ => bin(old_binary(op)?),
+        }?;
+        Some(pool.intern(r))
+    }
+
+    /// An instruction with an effect: its operands (the top `pops` values,
+    /// or the whole stack when the validator does not know how many it
+    /// reads), and fresh results for the rest.
+    fn event(&self, s: &St, op: Op, arg: u32) -> Result<Obs, String> {
+        let info = self.info(op)?;
+        let d = s.stack.len();
+        let key = Key::Ev(op, self.arg_of(op, arg));
+        let effect = info.effect.eval(arg);
+        let pops = exact_pops(op, arg).unwrap_or(d);
+        if pops > d {
+            return Err(format!("stack underflow at {} {}", s.pc, op.name()));
+        }
+        let operands = s.stack[d - pops..].to_vec();
+        let mut succ = Vec::new();
+        let depth_after = |e: i64| -> Result<usize, String> {
+            usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {}", s.pc))
+        };
+        // 3.8's `CALL_FINALLY` return addresses are read only by the
+        // finally protocol: an instruction taking the whole stack keeps them.
+        let keep_rets = |st: &mut St, after: usize| {
+            if pops == d {
+                for (k, v) in s.stack.iter().enumerate().take(after) {
+                    if let V::Ret(_) = v {
+                        st.stack[k] = *v;
+                    }
+                }
+            }
+        };
+        if !is_terminator(op) {
+            let mut f = s.clone();
+            let after = depth_after(effect)?;
+            f.stack.truncate(d - pops);
+            push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
+            keep_rets(&mut f, after);
+            f.pc = s.pc + 1;
+            succ.push(f);
+        }
+        if info.jump != JumpKind::None && op.jump_transfers_control() && !is_terminator(op) {
+            let mut j = s.clone();
+            let after = depth_after(info.jump_effect.eval(arg))?;
+            j.stack.truncate(d - pops);
+            push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
+            keep_rets(&mut j, after);
+            j.pc = arg;
+            j.back = (arg <= s.pc).then_some(s.pc);
+            succ.push(j);
+        }
+        Ok(self.obs(s, key, operands, true, succ))
+    }
+
+    fn obs(&self, s: &St, key: Key, operands: Vec<V>, raises: bool, succ: Vec<St>) -> Obs {
+        let raise = raises.then(|| {
+            Box::new(Raise {
+                locals: s.locals.clone(),
+                handler: self.handler(s),
+            })
+        });
+        Obs {
+            key,
+            operands,
+            raise,
+            succ,
+            pc: s.pc,
+            lines: Vec::new(),
+        }
+    }
+
+    /// The state a handler starts in when the step at `s` raises.
+    fn handler(&self, s: &St) -> Option<St> {
+        if self.block_stack {
+            let k = s.blocks.iter().rposition(|b| !b.except)?;
+            let b = &s.blocks[k];
+            let mut stack: Vec<V> = s.stack.iter().take(b.keep as usize).copied().collect();
+            push_placeholders_from(&mut stack, 5, 1 << 16);
+            stack.push(V::Exc(PLACEHOLDER + (1 << 16) + 5));
+            let mut blocks = s.blocks[..k].to_vec();
+            blocks.push(Blk {
+                except: true,
+                ..b.clone()
+            });
+            return Some(St {
+                pc: b.handler,
+                back: None,
+                stack,
+                locals: s.locals.clone(),
+                blocks,
+                line: s.line,
+            });
+        }
+        let e = (*self.handlers.get(s.pc as usize)?)?;
+        let mut stack: Vec<V> = s.stack.iter().take(e.depth as usize).copied().collect();
+        push_placeholders_from(&mut stack, 1 + usize::from(e.lasti), 1 << 16);
+        Some(St {
+            pc: e.target,
+            back: None,
+            stack,
+            locals: s.locals.clone(),
+            blocks: Vec::new(),
+            line: s.line,
+        })
+    }
+}
+
+impl Obs {
+    fn at(mut self, pc: u32) -> Obs {
+        self.pc = pc;
+        self
+    }
+}
+
+fn push_placeholders(stack: &mut Vec<V>, n: usize) {
+    push_placeholders_from(stack, n, 0)
+}
+
+fn push_placeholders_from(stack: &mut Vec<V>, n: usize, from: u32) {
+    for k in 0..n as u32 {
+        stack.push(V::S(PLACEHOLDER + from + k));
+    }
+}
+
+/// `(kind, jumps when the condition is, pops on the jump edge)` of a
+/// conditional jump: kind 0 tests truth, 1 tests `is None`.
+fn cond_jump(op: Op) -> Option<(u8, bool, bool)> {
+    Some(match op {
+        Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_FORWARD_IF_FALSE | Op::POP_JUMP_BACKWARD_IF_FALSE => {
+            (0, false, true)
+        }
+        Op::POP_JUMP_IF_TRUE | Op::POP_JUMP_FORWARD_IF_TRUE | Op::POP_JUMP_BACKWARD_IF_TRUE => {
+            (0, true, true)
+        }
+        Op::POP_JUMP_IF_NONE | Op::POP_JUMP_FORWARD_IF_NONE | Op::POP_JUMP_BACKWARD_IF_NONE => {
+            (1, true, true)
+        }
+        Op::POP_JUMP_IF_NOT_NONE
+        | Op::POP_JUMP_FORWARD_IF_NOT_NONE
+        | Op::POP_JUMP_BACKWARD_IF_NOT_NONE => (1, false, true),
+        Op::JUMP_IF_FALSE_OR_POP => (0, false, false),
+        Op::JUMP_IF_TRUE_OR_POP => (0, true, false),
+        _ => return None,
+    })
+}
+
+/// The 3.8–3.10 binary operators.
+fn old_binary(op: Op) -> Option<Bin> {
+    Some(match op {
+        Op::BINARY_ADD | Op::INPLACE_ADD => Bin::Add,
+        Op::BINARY_SUBTRACT | Op::INPLACE_SUBTRACT => Bin::Sub,
+        Op::BINARY_MULTIPLY | Op::INPLACE_MULTIPLY => Bin::Mul,
+        Op::BINARY_TRUE_DIVIDE | Op::INPLACE_TRUE_DIVIDE => Bin::TrueDiv,
+        Op::BINARY_FLOOR_DIVIDE | Op::INPLACE_FLOOR_DIVIDE => Bin::FloorDiv,
+        Op::BINARY_MODULO | Op::INPLACE_MODULO => Bin::Mod,
+        Op::BINARY_POWER | Op::INPLACE_POWER => Bin::Pow,
+        Op::BINARY_LSHIFT | Op::INPLACE_LSHIFT => Bin::LShift,
+        Op::BINARY_RSHIFT | Op::INPLACE_RSHIFT => Bin::RShift,
+        Op::BINARY_AND | Op::INPLACE_AND => Bin::And,
+        Op::BINARY_OR | Op::INPLACE_OR => Bin::Or,
+        Op::BINARY_XOR | Op::INPLACE_XOR => Bin::Xor,
+        Op::BINARY_MATRIX_MULTIPLY | Op::INPLACE_MATRIX_MULTIPLY => Bin::MatMul,
+        _ => return None,
+    })
+}
+
+/// Operands of the operators the evaluator may fold (0: not one).
+fn fold_arity(op: Op, arg: u32) -> usize {
+    match op {
+        Op::BUILD_TUPLE => arg as usize,
+        Op::UNARY_NOT
+        | Op::TO_BOOL
+        | Op::UNARY_NEGATIVE
+        | Op::UNARY_POSITIVE
+        | Op::UNARY_INVERT => 1,
+        Op::BINARY_OP | Op::COMPARE_OP | Op::CONTAINS_OP => 2,
+        _ if old_binary(op).is_some() => 2,
+        _ => 0,
+    }
+}
+
+/// How many values an instruction with an effect reads, where the
+/// validator knows it exactly (else it takes the whole stack as operands).
+fn exact_pops(op: Op, arg: u32) -> Option<usize> {
+    let n = arg as usize;
+    Some(match op {
+        Op::LOAD_GLOBAL
+        | Op::LOAD_NAME
+        | Op::LOAD_DEREF
+        | Op::LOAD_CLASSDEREF
+        | Op::LOAD_BUILD_CLASS
+        | Op::LOAD_ASSERTION_ERROR
+        | Op::DELETE_NAME
+        | Op::DELETE_GLOBAL
+        | Op::DELETE_DEREF
+        | Op::DELETE_FAST
+        | Op::RESUME => 0,
+        Op::UNARY_NOT
+        | Op::TO_BOOL
+        | Op::UNARY_NEGATIVE
+        | Op::UNARY_POSITIVE
+        | Op::UNARY_INVERT
+        | Op::GET_ITER
+        | Op::LOAD_ATTR
+        | Op::LOAD_METHOD
+        | Op::STORE_NAME
+        | Op::STORE_GLOBAL
+        | Op::STORE_DEREF
+        | Op::DELETE_ATTR
+        | Op::IMPORT_FROM
+        | Op::IMPORT_STAR
+        | Op::UNPACK_SEQUENCE
+        | Op::UNPACK_EX
+        | Op::FORMAT_SIMPLE
+        | Op::CONVERT_VALUE => 1,
+        Op::BINARY_OP
+        | Op::COMPARE_OP
+        | Op::IS_OP
+        | Op::CONTAINS_OP
+        | Op::BINARY_SUBSCR
+        | Op::STORE_ATTR
+        | Op::DELETE_SUBSCR
+        | Op::IMPORT_NAME
+        | Op::FORMAT_WITH_SPEC => 2,
+        Op::STORE_SUBSCR | Op::BINARY_SLICE => 3,
+        Op::STORE_SLICE => 4,
+        Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => n,
+        Op::BUILD_MAP => 2 * n,
+        Op::BUILD_CONST_KEY_MAP => n + 1,
+        Op::BUILD_SLICE => n,
+        _ if old_binary(op).is_some() => 2,
+        _ => return None,
+    })
+}
+
+/// Both sides' states at one point of the walk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Joint {
+    a: St,
+    b: St,
+}
+
+/// Where a joint state is: both positions, pending backward jumps, and the
+/// shapes paths must share to be joined (stack depths: 3.8 reaches a
+/// `finally` body with different depths; block stacks on 3.8–3.10).
+type Point = (
+    u32,
+    u32,
+    Option<u32>,
+    Option<u32>,
+    usize,
+    usize,
+    Vec<Blk>,
+    Vec<Blk>,
+    (i32, i32),
+    Vec<V>,
+);
+
+impl Joint {
+    fn point(&self) -> Point {
+        (
+            self.a.pc,
+            self.b.pc,
+            self.a.back,
+            self.b.back,
+            self.a.stack.len(),
+            self.b.stack.len(),
+            self.a.blocks.clone(),
+            self.b.blocks.clone(),
+            (self.a.line, self.b.line),
+            // 3.8's `CALL_FINALLY` return addresses: where `END_FINALLY` goes.
+            self.a
+                .stack
+                .iter()
+                .chain(&self.b.stack)
+                .filter(|v| matches!(v, V::Ret(_)))
+                .copied()
+                .collect(),
+        )
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.a
+            .stack
+            .iter_mut()
+            .chain(self.a.locals.iter_mut())
+            .chain(self.b.stack.iter_mut())
+            .chain(self.b.locals.iter_mut())
+    }
+
+    /// Renames the symbols in order of first appearance, so that states
+    /// equal up to renaming are equal.
+    fn canonical(mut self) -> Joint {
+        let mut names: HashMap<u32, u32> = HashMap::new();
+        for v in self.values_mut() {
+            if let V::S(k) | V::Maybe(k) | V::Exc(k) = v {
+                let n = names.len() as u32;
+                *k = *names.entry(*k).or_insert(n);
+            }
+        }
+        self
+    }
+}
+
+/// The most precise state both `old` and `new` are instances of: a
+/// constant kept where both have it, equal unknowns where both have equal
+/// values, "may be unbound" where either may be.
+fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
+    if old.a.stack.len() != new.a.stack.len()
+        || old.b.stack.len() != new.b.stack.len()
+        || old.a.locals.len() != new.a.locals.len()
+        || old.b.locals.len() != new.b.locals.len()
+    {
+        return Err("different stack depths where paths meet".into());
+    }
+    if old.a.blocks != new.a.blocks || old.b.blocks != new.b.blocks {
+        return Err("different block stacks where paths meet".into());
+    }
+    let mut out = old.clone();
+    let mut pairs: HashMap<(V, V), u32> = HashMap::new();
+    let news: Vec<V> = new.clone().values_mut().map(|v| *v).collect();
+    for (o, n) in out.values_mut().zip(news) {
+        if *o == n && matches!(n, V::C(_) | V::Unbound | V::Ret(_) | V::MaybeC(_)) {
+            continue;
+        }
+        // Unbound on one path, a constant (when bound) on the other.
+        let maybe_const = match (*o, n) {
+            (V::Unbound | V::MaybeC(_), V::C(c) | V::MaybeC(c))
+            | (V::C(c) | V::MaybeC(c), V::Unbound | V::MaybeC(_)) => Some(c),
+            _ => None,
+        };
+        if let Some(c) = maybe_const {
+            let agree = [*o, n]
+                .iter()
+                .all(|v| !matches!(v, V::C(x) | V::MaybeC(x) if *x != c));
+            if agree {
+                *o = V::MaybeC(c);
+                continue;
+            }
+        }
+        if matches!(*o, V::Ret(_)) || matches!(n, V::Ret(_)) {
+            return Err("different return addresses where paths meet".into());
+        }
+        let len = pairs.len() as u32;
+        let k = FRESH + *pairs.entry((*o, n)).or_insert(len);
+        let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_) | V::MaybeC(_));
+        *o = if unbound(*o) || unbound(n) {
+            V::Maybe(k)
+        } else if matches!((*o, n), (V::Exc(_), V::Exc(_))) {
+            V::Exc(k)
+        } else {
+            V::S(k)
+        };
+    }
+    Ok(out)
+}
+
+/// Why two code objects were not shown equivalent: the first disagreement.
+pub(crate) struct Walk<'x, 'a> {
+    a: Prog<'x, 'a>,
+    b: Prog<'x, 'a>,
+    pool: Pool,
+    states: HashMap<Point, Joint>,
+    /// Points whose state changed and must be walked again, in code
+    /// order (each once however often it changed: fewer walks).
+    work: BTreeSet<Point>,
+    fresh: u32,
+    pub(crate) steps: u64,
+    cells: usize,
+}
+
+/// Steps of the joint walk before giving up ("not shown equivalent").
+const MAX_STEPS: u64 = 100_000;
+/// Stack and local slots visited before giving up (bounds the memory).
+const MAX_CELLS: usize = 20_000_000;
+
+impl<'x, 'a> Walk<'x, 'a> {
+    pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
+        let mut pool = Pool::default();
+        let (pa, pb) = (
+            Prog::new(a, &mut pool, lines),
+            Prog::new(b, &mut pool, lines),
+        );
+        Walk {
+            a: pa,
+            b: pb,
+            pool,
+            states: HashMap::new(),
+            work: BTreeSet::new(),
+            fresh: FRESH * 2,
+            steps: 0,
+            cells: 0,
+        }
+    }
+
+    fn entry(code: &Code<'_, '_>) -> St {
+        let mut locals = vec![V::Unbound; code.nlocals];
+        for (i, l) in locals.iter_mut().enumerate().take(code.nargs) {
+            *l = V::S(i as u32);
+        }
+        let mut stack = Vec::new();
+        const GENERATOR_LIKE: i32 = 0x20 | 0x80 | 0x200;
+        if code.flags & GENERATOR_LIKE != 0 {
+            for k in 0..code.ir.version.facts().generator_entry_depth {
+                stack.push(V::S(FRESH - 1 - k as u32));
+            }
+        }
+        St {
+            pc: 0,
+            back: None,
+            stack,
+            locals,
+            blocks: Vec::new(),
+            line: i32::MIN,
+        }
+    }
+
+    fn add(&mut self, j: Joint) -> Result<(), String> {
+        let p = j.point();
+        let j = j.canonical();
+        match self.states.get(&p) {
+            Some(old) => {
+                let joined = join(old, &j)?.canonical();
+                if joined != *old {
+                    self.states.insert(p.clone(), joined);
+                    self.work.insert(p);
+                }
+            }
+            None => {
+                self.states.insert(p.clone(), j);
+                self.work.insert(p);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a step's placeholders by fresh symbols (the same on both
+    /// sides: `names` is shared by the two sides' states of one step).
+    fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
+        for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
+            if let V::S(k) | V::Exc(k) = v {
+                if *k >= PLACEHOLDER {
+                    *k = *names.entry(*k).or_insert_with(|| {
+                        self.fresh += 1;
+                        self.fresh
+                    });
+                }
+            }
+        }
+    }
+
+    /// Walks both code objects in lock step from their entries.
+    pub(crate) fn run(&mut self) -> Result<(), String> {
+        let (ea, eb) = (Self::entry(self.a.code), Self::entry(self.b.code));
+        self.add(Joint { a: ea, b: eb })?;
+        while let Some(p) = self.work.pop_first() {
+            self.steps += 1;
+            if self.steps > MAX_STEPS {
+                return Err(format!("gave up after {MAX_STEPS} steps"));
+            }
+            let Some(j) = self.states.get(&p).cloned() else {
+                continue;
+            };
+            self.cells += j.a.stack.len() + j.a.locals.len() + j.b.stack.len() + j.b.locals.len();
+            if self.cells > MAX_CELLS {
+                return Err(format!(
+                    "gave up after {} steps (state too large)",
+                    self.steps
+                ));
+            }
+            let oa = self
+                .a
+                .step(&j.a, &mut self.pool)
+                .map_err(|e| format!("original: {e}"))?;
+            let ob = self
+                .b
+                .step(&j.b, &mut self.pool)
+                .map_err(|e| format!("optimized: {e}"))?;
+            self.agree(&oa, &ob)?;
+            let mut names = HashMap::new();
+            if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
+                if let (Some(ha), Some(hb)) = (&ra.handler, &rb.handler) {
+                    let (mut ha, mut hb) = (ha.clone(), hb.clone());
+                    self.instantiate(&mut ha, &mut names);
+                    self.instantiate(&mut hb, &mut names);
+                    self.add(Joint { a: ha, b: hb })?;
+                }
+            }
+            for (sa, sb) in oa.succ.into_iter().zip(ob.succ) {
+                let (mut sa, mut sb) = (sa, sb);
+                self.instantiate(&mut sa, &mut names);
+                self.instantiate(&mut sb, &mut names);
+                self.add(Joint { a: sa, b: sb })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self, p: &Prog<'_, '_>, o: &Obs) -> String {
+        let ins = p.code.ir.instrs.get(o.pc as usize);
+        let what = match &o.key {
+            Key::Ev(op, _) => op.name().to_string(),
+            Key::Branch(0) => "branch on truth".into(),
+            Key::Branch(_) => "branch on `is None`".into(),
+            Key::Return => "return".into(),
+            Key::Back => "backward jump".into(),
+            Key::Check(i) => format!("checked load of local {i}"),
+        };
+        let line = ins
+            .and_then(|i| i.loc.lineno())
+            .map(|l| format!(", line {l}"))
+            .unwrap_or_default();
+        let ops: Vec<String> = o.operands.iter().map(|v| self.show(*v)).collect();
+        format!("{what} at {}{line} ({})", o.pc, ops.join(", "))
+    }
+
+    fn show(&self, v: V) -> String {
+        match v {
+            V::C(k) => format!("{:?}", self.pool.get(k)),
+            V::S(k) => format!("v{k}"),
+            V::Maybe(k) => format!("v{k}?"),
+            V::MaybeC(k) => format!("{:?}?", self.pool.get(k)),
+            V::Unbound => "unbound".into(),
+            V::Exc(k) => format!("exc{k}"),
+            V::Ret(_) => "return address".into(),
+        }
+    }
+
+    /// The two steps are the same effect on the same values.
+    fn agree(&self, oa: &Obs, ob: &Obs) -> Result<(), String> {
+        let both = || {
+            format!(
+                "original {} vs optimized {}",
+                self.describe(&self.a, oa),
+                self.describe(&self.b, ob)
+            )
+        };
+        if oa.key != ob.key {
+            return Err(format!("different steps: {}", both()));
+        }
+        let same_operands = oa.operands.len() == ob.operands.len()
+            && oa
+                .operands
+                .iter()
+                .zip(&ob.operands)
+                .all(|(x, y)| x == y || matches!((x, y), (V::Ret(_), V::Ret(_))));
+        if !same_operands {
+            return Err(format!("different operands: {}", both()));
+        }
+        if oa.lines != ob.lines {
+            let show = |l: &[i32]| {
+                l.iter()
+                    .map(|x| {
+                        if *x < 0 {
+                            "-".to_string()
+                        } else {
+                            x.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            return Err(format!(
+                "different lines executed before the step: [{}] vs [{}]: {}",
+                show(&oa.lines),
+                show(&ob.lines),
+                both()
+            ));
+        }
+        if oa.succ.len() != ob.succ.len() {
+            return Err(format!("different successors: {}", both()));
+        }
+        match (&oa.raise, &ob.raise) {
+            (Some(ra), Some(rb)) => {
+                if ra.locals != rb.locals {
+                    return Err(format!("different local variables: {}", both()));
+                }
+                match (&ra.handler, &rb.handler) {
+                    (None, None) => {}
+                    (Some(ha), Some(hb)) if ha.stack.len() == hb.stack.len() => {}
+                    _ => return Err(format!("different exception handlers: {}", both())),
+                }
+            }
+            (None, None) => {}
+            _ => return Err(format!("different steps: {}", both())),
+        }
+        Ok(())
+    }
+}

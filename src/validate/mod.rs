@@ -1,0 +1,349 @@
+//! Translation validation: is an optimized code object equivalent to its
+//! original? Decided by a checker that shares nothing with the passes (not
+//! their analyses, not `crate::consts`): it reads the two instruction
+//! lists, the constants and names, and the per-version facts of
+//! `crate::version`, and nothing else.
+//!
+//! Technique: both code objects are executed symbolically in lock step from
+//! their entries. A state is the value stack and the fast locals of each
+//! side as symbolic values (a constant, an unknown value, unbound, maybe
+//! unbound) plus, on 3.8–3.10, the block stack. Loads and stores of fast
+//! locals, constant loads, stack shuffles, NOPs and jumps are structure
+//! only; an operator whose operands are all constants is evaluated by the
+//! validator's own evaluator (`value.rs`) when it can prove CPython's exact
+//! result with no exception or warning. Everything else that can have an
+//! effect is an observable step compared between the sides: the same
+//! instruction with the same resolved argument (constant value, name) on
+//! the same symbolic operands, the same branch on the same symbolic
+//! condition, the same returned value, the same backward jumps. A step that
+//! may raise must see the same local variables (values and boundness) on
+//! both sides and be covered by corresponding exception handlers (3.11+:
+//! the exception table; 3.8–3.10: the block stack) at the same depth; the
+//! handlers are then walked too. Paths that meet again are joined (constants
+//! kept where they agree, equal unknowns where they were equal), so loops
+//! terminate; the walk stops at the first disagreement.
+//!
+//! What this proves, and what it does not, is listed in
+//! `docs/validation.md`.
+
+mod exec;
+mod value;
+
+use crate::bytecode::CodeIr;
+use crate::marshal::{Arena, NodeId};
+
+/// One code object as the validator sees it.
+pub struct Code<'x, 'a> {
+    pub ir: &'x CodeIr,
+    pub arena: &'x Arena<'a>,
+    pub consts: &'x [NodeId],
+    pub names: &'x [NodeId],
+    /// Parameters (bound on entry; they are the first locals).
+    pub nargs: usize,
+    /// Fast-local slots (3.11+: the whole localsplus).
+    pub nlocals: usize,
+    pub flags: i32,
+}
+
+/// What is compared: at `Lines`, also the lines executed between two
+/// observable steps (what `safe` promises); at `Results`, only effects and
+/// results (what `aggressive` promises).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strictness {
+    Lines,
+    Results,
+}
+
+impl Strictness {
+    /// What a run at `level` promises.
+    pub fn of(level: crate::config::Level) -> Strictness {
+        if level == crate::config::Level::Safe {
+            Strictness::Lines
+        } else {
+            Strictness::Results
+        }
+    }
+}
+
+/// Checks `optimized` against `original`: `Ok` when they are shown
+/// equivalent, else the first disagreement found.
+pub fn check(
+    original: &Code<'_, '_>,
+    optimized: &Code<'_, '_>,
+    strictness: Strictness,
+) -> Result<(), String> {
+    if original.ir.version != optimized.ir.version {
+        return Err("different Python versions".into());
+    }
+    // `CO_HAS_DOCSTRING` (3.14+) says what `co_consts[0]` means, which no
+    // instruction reads.
+    let doc = original.ir.version.table().co_has_docstring.unwrap_or(0);
+    if original.nargs != optimized.nargs
+        || original.nlocals != optimized.nlocals
+        || (original.flags & !doc) != (optimized.flags & !doc)
+    {
+        return Err("different parameters, locals or flags".into());
+    }
+    let mut walk = exec::Walk::new(original, optimized, strictness == Strictness::Lines);
+    walk.run()
+}
+
+/// Parameters bound on entry: positional (incl. positional-only) and
+/// keyword-only parameters, then `*args` and `**kwargs`.
+pub fn parameter_count(argcount: i32, kwonly: i32, flags: i32) -> usize {
+    const CO_VARARGS: i32 = 0x04;
+    const CO_VARKEYWORDS: i32 = 0x08;
+    argcount.max(0) as usize
+        + kwonly.max(0) as usize
+        + usize::from(flags & CO_VARARGS != 0)
+        + usize::from(flags & CO_VARKEYWORDS != 0)
+}
+
+/// The outcome of comparing two `.pyc` files code object by code object.
+#[derive(Clone, Debug, Default)]
+pub struct FileVerdict {
+    pub code_objects: u64,
+    /// Code objects whose instructions, constants or names differ.
+    pub changed: u64,
+    /// `(qualified name, first disagreement)` of each changed code object
+    /// not shown equivalent.
+    pub not_shown: Vec<(String, String)>,
+}
+
+/// Compares an optimized `.pyc` with its original: every code object whose
+/// code, constants or names differ is validated. The files must hold the
+/// same code objects in the same order (a bytecode rewriter changes code,
+/// not the tree of code objects).
+pub fn check_files(
+    original: &[u8],
+    optimized: &[u8],
+    strictness: Strictness,
+) -> Result<FileVerdict, crate::Error> {
+    use crate::roundtrip::PycFile;
+    let fa = PycFile::parse(original)?;
+    let fb = PycFile::parse(optimized)?;
+    let mut verdict = FileVerdict::default();
+    let (aa, ab) = (&fa.module.arena, &fb.module.arena);
+    if fa.version() != fb.version() || aa.codes.len() != ab.codes.len() {
+        verdict.code_objects = aa.codes.len() as u64;
+        verdict.not_shown.push((
+            "<module>".into(),
+            "the files hold different versions or numbers of code objects".into(),
+        ));
+        return Ok(verdict);
+    }
+    for id in fa.code_ids() {
+        verdict.code_objects += 1;
+        let (ca, cb) = (aa.code(id), ab.code(id));
+        let bytes = |ar: &Arena<'_>, n| ar.as_bytes(n).map(<[u8]>::to_vec);
+        let tuple = |ar: &Arena<'_>, n| -> Vec<value::CVal> {
+            ar.as_tuple(n)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&k| value::read(ar, k, 0))
+                .collect()
+        };
+        let same = bytes(aa, ca.code) == bytes(ab, cb.code)
+            && tuple(aa, ca.consts) == tuple(ab, cb.consts)
+            && tuple(aa, ca.names) == tuple(ab, cb.names)
+            && ca.exceptiontable.and_then(|n| bytes(aa, n))
+                == cb.exceptiontable.and_then(|n| bytes(ab, n))
+            && ca.flags == cb.flags;
+        if same {
+            continue;
+        }
+        verdict.changed += 1;
+        let qualname = fa.qualname(id);
+        let result = (|| {
+            let ira = fa.decode_code(id).map_err(|e| e.to_string())?;
+            let irb = fb.decode_code(id).map_err(|e| e.to_string())?;
+            let locals = |ar: &Arena<'_>, c: &crate::marshal::CodeObj| {
+                ar.as_tuple(c.varnames).map_or(0, <[NodeId]>::len)
+            };
+            let side = |ir, ar: &'_ Arena<'_>, c: &crate::marshal::CodeObj| (ir, locals(ar, c));
+            let (sa, sb) = (side(&ira, aa, ca), side(&irb, ab, cb));
+            let a = Code {
+                ir: sa.0,
+                arena: aa,
+                consts: aa.as_tuple(ca.consts).unwrap_or(&[]),
+                names: aa.as_tuple(ca.names).unwrap_or(&[]),
+                nargs: parameter_count(ca.argcount, ca.kwonlyargcount, ca.flags),
+                nlocals: sa.1,
+                flags: ca.flags,
+            };
+            let b = Code {
+                ir: sb.0,
+                arena: ab,
+                consts: ab.as_tuple(cb.consts).unwrap_or(&[]),
+                names: ab.as_tuple(cb.names).unwrap_or(&[]),
+                nargs: parameter_count(cb.argcount, cb.kwonlyargcount, cb.flags),
+                nlocals: sb.1,
+                flags: cb.flags,
+            };
+            check(&a, &b, strictness)
+        })();
+        if let Err(why) = result {
+            verdict.not_shown.push((qualname, why));
+        }
+    }
+    Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::testing::{if_then_return, ins};
+    use crate::marshal::{Node, Value};
+    use crate::version::{Op, PyVersion};
+
+    /// An arena holding the constants `None, 1, 2, 3` (nodes 0–3) and the
+    /// names `a`, `b` (nodes 4, 5).
+    fn arena() -> Arena<'static> {
+        let node = |value| Node { value, flag: false };
+        let name = |s: &'static str| {
+            node(Value::Str(
+                crate::marshal::StrKind::Unicode,
+                std::borrow::Cow::Borrowed(s.as_bytes()),
+            ))
+        };
+        Arena {
+            nodes: vec![
+                node(Value::None),
+                node(Value::Int(1)),
+                node(Value::Int(2)),
+                node(Value::Int(3)),
+                name("a"),
+                name("b"),
+            ],
+            kids: vec![],
+            codes: vec![],
+        }
+    }
+
+    const CONSTS: [NodeId; 4] = [NodeId(0), NodeId(1), NodeId(2), NodeId(3)];
+    const NAMES: [NodeId; 2] = [NodeId(4), NodeId(5)];
+
+    fn ir(v: PyVersion, code: &[(Op, u32, i32)]) -> CodeIr {
+        let mut ir = CodeIr::new(v);
+        ir.firstlineno = 1;
+        ir.instrs = code
+            .iter()
+            .map(|&(op, arg, line)| ins(op, arg, line))
+            .collect();
+        ir
+    }
+
+    fn check_pair(a: &CodeIr, b: &CodeIr, nargs: usize, s: Strictness) -> Result<(), String> {
+        let arena = arena();
+        let side = |ir| Code {
+            ir,
+            arena: &arena,
+            consts: &CONSTS,
+            names: &NAMES,
+            nargs,
+            nlocals: 2,
+            flags: 3,
+        };
+        check(&side(a), &side(b), s)
+    }
+
+    const V: PyVersion = PyVersion::V3_12;
+    use Op::*;
+
+    /// `a = 1 + 2` stored to a global: folded on one side.
+    #[test]
+    fn a_folded_constant_is_equivalent_and_a_wrong_one_is_not() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_CONST, 1, 2),
+                (LOAD_CONST, 2, 2),
+                (BINARY_OP, 0, 2),
+                (STORE_GLOBAL, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        let folded = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (NOP, 0, 2),
+                (NOP, 0, 2),
+                (LOAD_CONST, 3, 2),
+                (STORE_GLOBAL, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        assert_eq!(check_pair(&orig, &folded, 0, Strictness::Lines), Ok(()));
+        let mut wrong = folded.clone();
+        wrong.instrs[3].arg = 2;
+        let e = check_pair(&orig, &wrong, 0, Strictness::Lines).unwrap_err();
+        assert!(
+            e.starts_with("different operands: original STORE_GLOBAL"),
+            "{e}"
+        );
+        // A dropped store.
+        let mut dropped = folded.clone();
+        dropped.instrs[4] = ins(POP_TOP, 0, 2);
+        assert!(check_pair(&orig, &dropped, 0, Strictness::Results).is_err());
+    }
+
+    /// Swapped operands of a subtraction, and an addition for it.
+    #[test]
+    fn swapped_operands_and_a_wrong_operator_are_caught() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (LOAD_FAST, 1, 2),
+                (BINARY_OP, 10, 2),
+                (RETURN_VALUE, 0, 2),
+            ],
+        );
+        let mut swapped = orig.clone();
+        swapped.instrs.swap(1, 2);
+        let mut added = orig.clone();
+        added.instrs[3].arg = 0;
+        for b in [&swapped, &added] {
+            assert!(check_pair(&orig, b, 2, Strictness::Results).is_err());
+        }
+        assert_eq!(check_pair(&orig, &orig, 2, Strictness::Lines), Ok(()));
+    }
+
+    /// `LOAD_FAST_CHECK y` → `LOAD_FAST y` where `y` may be unbound is
+    /// refused; a jump to a jump, threaded, is equivalent.
+    #[test]
+    fn unchecked_loads_need_a_bound_local() {
+        let orig = if_then_return(V, ins, (LOAD_CONST, 1), false);
+        let mut unchecked = orig.clone();
+        unchecked.instrs[5].op = LOAD_FAST;
+        let e = check_pair(&orig, &unchecked, 1, Strictness::Results).unwrap_err();
+        assert!(e.contains("unchecked load of local 1"), "{e}");
+        // The branch inverted over the store is a different program.
+        let mut inverted = orig.clone();
+        inverted.instrs[2].op = POP_JUMP_IF_TRUE;
+        assert!(check_pair(&orig, &inverted, 1, Strictness::Results).is_err());
+    }
+
+    /// At `safe`, a line moved between effects is a disagreement; at
+    /// `aggressive` it is not.
+    #[test]
+    fn lines_are_compared_at_safe_only() {
+        let orig = ir(
+            V,
+            &[
+                (RESUME, 0, 1),
+                (NOP, 0, 2),
+                (LOAD_GLOBAL, 0, 3),
+                (RETURN_VALUE, 0, 3),
+            ],
+        );
+        let mut moved = orig.clone();
+        moved.instrs[1] = ins(NOP, 0, 3);
+        let e = check_pair(&orig, &moved, 0, Strictness::Lines).unwrap_err();
+        assert!(e.starts_with("different lines executed"), "{e}");
+        assert_eq!(check_pair(&orig, &moved, 0, Strictness::Results), Ok(()));
+    }
+}
