@@ -439,7 +439,10 @@ pub fn binary(op: BinOp, a: &Const, b: &Const) -> Option<Const> {
 }
 
 /// `a == b` for built-in constants whose equality is known and cannot
-/// warn; `None` for anything else (str vs bytes warns under `-b`).
+/// warn; `None` for anything else: under `python -b`, `bytes` compared
+/// with a `str` warns "Comparison between bytes and string", and compared
+/// with an `int` (`bool` included) "Comparison between bytes and int"
+/// (CPython's `bytes_richcompare`, 3.8–3.15).
 pub fn equal(a: &Const, b: &Const) -> Option<bool> {
     use Const::*;
     let nan = |c: &Const| matches!(c, Float(f) if f.is_nan());
@@ -447,7 +450,9 @@ pub fn equal(a: &Const, b: &Const) -> Option<bool> {
         return Option::None;
     }
     match (a, b) {
-        (Str(_), Bytes(_)) | (Bytes(_), Str(_)) => Option::None,
+        (Str(_) | Int(_) | Bool(_), Bytes(_)) | (Bytes(_), Str(_) | Int(_) | Bool(_)) => {
+            Option::None
+        }
         (None, None) | (Ellipsis, Ellipsis) => Some(true),
         (Str(x), Str(y)) => Some(x == y),
         (Bytes(x), Bytes(y)) => Some(x == y),
@@ -586,6 +591,25 @@ mod tests {
             compare(CmpOp::Eq, &Const::Float(f64::NAN), &Const::Float(f64::NAN)),
             None
         );
+    }
+
+    /// Under `python -b` these comparisons warn, so they are never folded
+    /// (found by the translation validator in `test_bytes`: `b'\\0' == 0`).
+    #[test]
+    fn bytes_against_str_or_int_is_not_folded() {
+        let b = Const::Bytes(b"\0".to_vec());
+        for other in [int(0), Const::Bool(false), Const::Str("".into())] {
+            assert_eq!(equal(&b, &other), None);
+            assert_eq!(equal(&other, &b), None);
+            assert_eq!(compare(CmpOp::Ne, &other, &b), None);
+            assert_eq!(contains(&other, &Const::Tuple(vec![b.clone()])), None);
+            assert_eq!(
+                equal(&Const::Tuple(vec![b.clone()]), &Const::Tuple(vec![other])),
+                None
+            );
+        }
+        assert_eq!(equal(&b, &Const::Float(0.0)), Some(false));
+        assert_eq!(equal(&b, &Const::Bytes(b"\0".to_vec())), Some(true));
     }
 
     #[test]
