@@ -33,19 +33,40 @@ build):
 
 Then for every benchmark:
 
-(a) *Executed bytecode instructions* (deterministic): a fresh child runs
-    ``main(TRACE_SCALE)`` under ``sys.settrace`` with
-    ``frame.f_trace_opcodes = True`` and counts the ``'opcode'`` events of
-    the frames whose code belongs to the benchmark module (the standard
-    library, e.g. ``json``, is not optimized and not counted; line events
-    are switched off).  This is done for the original and for the
-    optimized pyc and gives the reduction in percent.  On 3.12 and later
-    the traced workload runs twice in the same process and only the second
-    run is counted: there, opcode events are not delivered for the first
-    execution of a code object whose ``f_trace_opcodes`` was just switched
-    on (and, on 3.12, not at all during the first ``settrace`` of a
-    process; on pyodide's 3.14 and 3.15 the first run of fannkuch counts
-    none), which would make the first count too low and order-dependent.  The counted run's checksum must be the same for
+(a) *Executed bytecode code units and instructions* (deterministic): a
+    fresh child runs ``main(TRACE_SCALE)`` and counts what the frames whose
+    code belongs to the benchmark module execute (the standard library,
+    e.g. ``json``, is not optimized and not counted).  A *code unit* is an
+    instruction or one of its ``EXTENDED_ARG`` prefixes (inline caches are
+    not code units); the code units are the headline, since an
+    optimization may remove prefixes without removing instructions, and
+    the instructions are shown beside them.  Per code object the child
+    keeps one counter per code unit and reads ``co_code`` once:
+
+    - 3.8-3.11: ``sys.settrace`` with ``frame.f_trace_opcodes = True`` (line
+      events off).  One ``'opcode'`` event per instruction, delivered at its
+      first ``EXTENDED_ARG`` prefix (``f_lasti``) and covering the prefixes
+      too: 1 instruction and 1 + (the consecutive ``EXTENDED_ARG`` units from
+      ``f_lasti``) code units.
+    - 3.12+: ``sys.monitoring`` INSTRUCTION events, one per code unit, each
+      ``EXTENDED_ARG`` an event of its own at its own offset (measured on
+      3.12.1, 3.13.0 and pyodide's 3.14.2 and 3.15.0rc1; settrace's opcode
+      events behave the same there): every event is a code unit, and an
+      instruction unless the unit is an ``EXTENDED_ARG``.  Three runs in
+      one process: (1) settrace, a warm-up, since its first execution of a
+      code object misses opcode events (3.12.1: all of them; 3.13.0 and
+      pyodide: some or all); (2) settrace, counted; (3) sys.monitoring, counted:
+      *the* count.  The runs are separate because, with a sys.monitoring
+      tool and settrace both asking for instruction events, each event
+      reaches only one of them (measured on 3.12, 3.13 and 3.14: their two
+      counts add up to the true total) — one way a tracer silently loses
+      events.  *Cross-check*: runs (2) and (3) must agree at every code unit
+      of every code object, and the warm-up may fall short of (3) but never
+      exceed it at any unit; otherwise the benchmark is reported as a
+      FAILED trace run (exit status 1), naming the first unit that differs.
+
+    This is done for the original and for the optimized pyc and gives the
+    reduction in percent.  The counted run's checksum must be the same for
     original and optimized bytecode.
 (b) *Wall time* (unless ``--no-time``): ``--repeat N`` pairs of fresh
     child processes, one running the original and one the optimized
@@ -66,14 +87,16 @@ A checksum that differs between original and optimized bytecode, or an
 optimized run that fails where the original succeeded, is a miscompile:
 it is reported loudly (benchmark, version, level) and the exit status is 1.
 
-Output: one Markdown table per version and level (benchmark |
-instructions original | optimized | reduction % | time ratio (median,
-spread)) with a summary row (total instruction reduction, geometric mean
-of the median time ratios), then an overview table.  ``--json OUT``
+Output: one Markdown table per version and level (benchmark | code units
+original | optimized | reduction % | instructions original | optimized |
+reduction % | time ratio (median, spread)) with a summary row (totals and
+reductions, geometric mean of the median time ratios), then an overview
+table (per version and level: the counter used, the totals and
+reductions).  ``--json OUT``
 writes everything measured, including every individual time.
 
-Exit status: 0 all fine; 1 checksum mismatch, failed run or failed pyopt;
-2 usage or setup error.
+Exit status: 0 all fine; 1 checksum mismatch, failed run, disagreeing
+counters or failed pyopt; 2 usage or setup error.
 
 Examples::
 
