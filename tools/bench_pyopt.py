@@ -43,6 +43,7 @@ Examples::
 
     python3 tools/bench_pyopt.py
     python3 tools/bench_pyopt.py --versions 3.13 --runs 10 --benchmarks nbody,go
+    python3 tools/bench_pyopt.py --report a.json b.json   # merge earlier runs
 """
 import argparse
 import json
@@ -95,6 +96,67 @@ def fmt_units(orig, opt):
     return "{:,} → {:,}{}".format(orig, opt, change)
 
 
+def table(rows, runs, warmup, counted, seconds):
+    """The Markdown report of rows (benchmark, level, full version, timed
+    report or None, count report or None)."""
+    order = {b: i for i, b in enumerate(discover_benchmarks())}
+    rows = sorted(rows, key=lambda r: (order.get(r[0], len(order)), LEVELS.index(r[1])))
+    out = []
+    for v in sorted({r[2] for r in rows}, key=lambda s: [int(x) for x in s.split(".")[:2]]):
+        out.append("### CPython %s\n" % v)
+        out.append("| benchmark | level | wall A/B (95% CI) | control C/B (95% CI) | verdict "
+                   "| executed code units, original → optimized |")
+        out.append("|---|---|---:|---:|---|---:|")
+        for b, lv, full, timed, count in rows:
+            if full != v:
+                continue
+            if timed is None:
+                out.append("| %s | %s | FAILED | | | |" % (b, lv))
+                continue
+            w = timed["wall"]
+            verdict = w["verdict"]
+            if verdict == "no measurable difference":
+                verdict += " (±%.1f%%)" % w["noise_pct"]
+            units = "-"
+            if count:
+                s = count["sides"]
+                units = fmt_units(s["original"].get("code_units"), s["optimized"].get("code_units"))
+            out.append("| %s | %s | %s | %s | %s | %s |"
+                       % (b, lv, fmt_ratio(w["optimized_vs_original"]),
+                          fmt_ratio(w["control_vs_original"]), verdict, units))
+        out.append("")
+    out.append("Wall A/B: optimized / original time of `python -s -c 'import bm_x; bm_x.main()'`, "
+               "median of %d paired runs (%d warmup), 95%% bootstrap interval; < 1 is faster. "
+               "Control C/B: the same for two identical copies (the noise)." % (runs, warmup))
+    if counted:
+        out.append("Code units: executed bytecode code units (instructions with their "
+                   "EXTENDED_ARG prefixes) of the whole process running `bm_x.main(bm_x.TRACE_SCALE)` "
+                   "(pyopt bench --count-instructions), interpreter start-up included.")
+    out.append("Wall time of the measuring run(s), summed: %.1f s." % seconds)
+    return "\n".join(out)
+
+
+def report(paths):
+    """The table of earlier runs' --json files, merged (e.g. a version whose
+    benchmarks ran as two invocations)."""
+    rows, runs, seconds, counted = [], set(), 0.0, False
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        runs.add((data["runs"], data["warmup"]))
+        seconds += data["wall_seconds"]
+        for e in data["results"]:
+            if e.get("bench") is None:
+                continue
+            counted = counted or e.get("count") is not None
+            rows.append((e["benchmark"], e["level"], e["version"], e["bench"], e.get("count")))
+    if len(runs) != 1:
+        raise SetupError("the files were measured with different --runs/--warmup: %s" % sorted(runs))
+    (n, w), = runs
+    print(table(rows, n, w, counted, seconds))
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -115,8 +177,13 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=3600.0,
                     help="seconds allowed per pyopt bench (default %(default)s)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--report", nargs="+", metavar="JSON",
+                    help="measure nothing: print the table of earlier --json files, merged "
+                    "(failed entries left out; the wall time is their sum)")
     args = ap.parse_args(argv)
     try:
+        if args.report:
+            return report(args.report)
         return run(args)
     except SetupError as e:
         log("error: %s" % e)
@@ -203,39 +270,7 @@ def run(args):
             shutil.rmtree(workdir, ignore_errors=True)
     data["wall_seconds"] = time.time() - started
 
-    out = []
-    for v in sorted({r[2] for r in rows}, key=lambda s: [int(x) for x in s.split(".")[:2]]):
-        out.append("### CPython %s\n" % v)
-        out.append("| benchmark | level | wall A/B (95% CI) | control C/B (95% CI) | verdict "
-                   "| executed code units, original → optimized |")
-        out.append("|---|---|---:|---:|---|---:|")
-        for b, lv, full, timed, counted in rows:
-            if full != v:
-                continue
-            if timed is None:
-                out.append("| %s | %s | FAILED | | | |" % (b, lv))
-                continue
-            w = timed["wall"]
-            verdict = w["verdict"]
-            if verdict == "no measurable difference":
-                verdict += " (±%.1f%%)" % w["noise_pct"]
-            units = "-"
-            if counted:
-                s = counted["sides"]
-                units = fmt_units(s["original"].get("code_units"), s["optimized"].get("code_units"))
-            out.append("| %s | %s | %s | %s | %s | %s |"
-                       % (b, lv, fmt_ratio(w["optimized_vs_original"]),
-                          fmt_ratio(w["control_vs_original"]), verdict, units))
-        out.append("")
-    out.append("Wall A/B: optimized / original time of `python -s -c 'import bm_x; bm_x.main()'`, "
-               "median of %d paired runs (%d warmup), 95%% bootstrap interval; < 1 is faster. "
-               "Control C/B: the same for two identical copies (the noise)." % (args.runs, args.warmup))
-    if not args.no_count:
-        out.append("Code units: executed bytecode code units (instructions with their "
-                   "EXTENDED_ARG prefixes) of the whole process running `bm_x.main(bm_x.TRACE_SCALE)` "
-                   "(pyopt bench --count-instructions), interpreter start-up included.")
-    out.append("Total wall time of this run: %.1f s." % data["wall_seconds"])
-    print("\n".join(out))
+    print(table(rows, args.runs, args.warmup, not args.no_count, data["wall_seconds"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(data, f, indent=1, sort_keys=True)
