@@ -70,6 +70,10 @@ pub fn registry() -> &'static [&'static dyn Pass] {
         // every offset, jump, line and exception table must be re-encoded.
         #[cfg(feature = "test-passes")]
         &test_passes::PadExtendedArgs,
+        // Test-only: NOPs at every loop head, so a copy optimized with it
+        // executes more instructions (`pyopt bench` must call it slower).
+        #[cfg(feature = "test-passes")]
+        &test_passes::PadLoopHeads,
         // Test-only: panics on code objects named `pyopt_test_panic`, to prove
         // a panic costs one code object, not the run.
         #[cfg(feature = "test-passes")]

@@ -58,6 +58,74 @@ impl Pass for PadExtendedArgs {
     }
 }
 
+/// Puts [`LOOP_PADDING`] `NOP`s at the head of every loop: before the first
+/// instruction of each block that a backward jump (`facts.backward_jump`,
+/// laid out at or after its target) reaches. Behaviour-preserving but
+/// slower: every iteration executes the padding, so a copy optimized with it
+/// executes more instructions, which is what `pyopt bench` must report.
+///
+/// The padding copies the head's location (same line, same exception
+/// handler: it sits in the same block) without a 3.8/3.9 line-table start.
+/// Only loop heads, never between two instructions: a `NOP` there could sit
+/// where an instruction skips a fixed distance (3.12's `CALL` for
+/// `list.append` over its `POP_TOP`, 3.11's `PRECALL` over `CALL`). The
+/// `SEND` loops of `yield from`/`await` (a `JUMP_BACKWARD_NO_INTERRUPT`, or a
+/// head starting with `SEND`) are left alone. Idempotent: a head that starts
+/// with a `NOP` is not padded again. Run it without `nop-removal`, which
+/// would take the padding out again in the next round.
+pub struct PadLoopHeads;
+
+/// How many `NOP`s [`PadLoopHeads`] puts at each loop head.
+pub const LOOP_PADDING: usize = 4;
+
+impl Pass for PadLoopHeads {
+    fn name(&self) -> &'static str {
+        "test-pad-loop-nops"
+    }
+    fn level(&self) -> Level {
+        Level::OptIn
+    }
+    fn doc(&self) -> &'static str {
+        "Test-only: puts 4 NOPs at the head of every loop, so optimized code executes more instructions.\n\n\
+         Exists so that `pyopt bench` can be seen to report a slower tree; idempotent. \
+         Run it without nop-removal."
+    }
+    fn run(&self, code: &mut CodeUnit<'_, '_>) -> Changed {
+        let backward = code.cfg.version.facts().backward_jump;
+        let order = code.cfg.order().to_vec();
+        let mut heads = Vec::new();
+        for (pos, &b) in order.iter().enumerate() {
+            let blk = code.cfg.block(b);
+            let (Some(t), Some(last)) = (blk.target(), blk.instrs().last()) else {
+                continue;
+            };
+            if last.op != backward || !order[..=pos].contains(&t) || heads.contains(&t) {
+                continue;
+            }
+            heads.push(t);
+        }
+        let mut n = 0;
+        for h in heads {
+            let Some(first) = code.cfg.block(h).instrs().first().copied() else {
+                continue;
+            };
+            if matches!(first.op, Op::NOP | Op::SEND) {
+                continue;
+            }
+            let mut nop = first;
+            nop.op = Op::NOP;
+            nop.arg = 0;
+            nop.ext = 0;
+            nop.line_start = false;
+            for _ in 0..LOOP_PADDING {
+                code.cfg.insert(h, 0, nop);
+                n += 1;
+            }
+        }
+        Changed(n)
+    }
+}
+
 /// Panics on code objects whose name contains `pyopt_test_panic`.
 pub struct PanicOnMarker;
 

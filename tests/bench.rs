@@ -128,6 +128,10 @@ fn identical_trees_report_structure_and_equal_instruction_counts() {
     assert!(count("original") > 1000, "{run}");
     assert_eq!(count("optimized"), count("original"));
     assert_eq!(count("control"), count("original"));
+    let units = |s: &str| sides[s]["code_units"].as_u64().expect("code units");
+    assert!(units("original") >= count("original"), "{run}");
+    assert_eq!(units("optimized"), units("original"));
+    assert_eq!(units("control"), units("original"));
     for metric in ["wall", "cpu"] {
         let m = &v[metric];
         for r in ["optimized_vs_original", "control_vs_original"] {
@@ -141,6 +145,81 @@ fn identical_trees_report_structure_and_equal_instruction_counts() {
         assert!(VERDICTS.contains(&m["verdict"].as_str().unwrap()), "{m}");
     }
     assert!(VERDICTS.contains(&v["verdict"].as_str().unwrap()));
+}
+
+/// `pyopt bench` of `tree` with only `pass` enabled (by a config file
+/// outside the tree), one timed run, counting: the JSON report.
+fn bench_with_only(python: &Path, tree: &Path, pass: &str) -> serde_json::Value {
+    let config = tree.parent().unwrap().join(format!("{pass}.toml"));
+    std::fs::write(&config, format!("[passes]\nall = false\n{pass} = true\n")).unwrap();
+    let run = bench(
+        tree,
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            "--count-instructions",
+        ],
+        &[python.to_str().unwrap(), "-c", "import m; m.f()"],
+    );
+    let v = json(&run);
+    assert_eq!(v["optimize"]["changed"], 1, "{pass}: {run}");
+    assert_eq!(v["optimize"]["passes_enabled"], 1, "{pass}: {run}");
+    v
+}
+
+/// (instructions, code units) of a side.
+fn executed(v: &serde_json::Value, side: &str) -> (u64, u64) {
+    let s = &v["sides"][side];
+    (
+        s["instructions"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{side}: {v}")),
+        s["code_units"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{side}: {v}")),
+    )
+}
+
+/// A slowing pass (`test-pad-loop-nops`: 4 NOPs at each loop head) makes the
+/// optimized side execute more, and `EXTENDED_ARG 0` prefixes
+/// (`test-pad-extended-args`) more code units for the same instructions:
+/// on 3.13 (sys.monitoring) and 3.8 (sys.settrace opcode events).
+#[test]
+fn slowing_passes_show_as_more_executed_code() {
+    for minor in [13, 8] {
+        let Some(py) = common::require_or_skip(minor) else {
+            continue;
+        };
+        let tree = tree(&py, &format!("bench-slower-3{minor}"));
+
+        let v = bench_with_only(&py, &tree, "test-pad-loop-nops");
+        let (orig_i, orig_u) = executed(&v, "original");
+        let (opt_i, opt_u) = executed(&v, "optimized");
+        assert_eq!(executed(&v, "control"), (orig_i, orig_u), "3.{minor}: {v}");
+        assert!(orig_i > 1000 && orig_u >= orig_i, "3.{minor}: {v}");
+        // `for i in range(2000)` enters its head 2001 times (once from
+        // above, 2000 times from the back edge): 4 NOPs each.
+        assert_eq!(opt_i - orig_i, 4 * 2001, "3.{minor}: {v}");
+        assert_eq!(opt_u - orig_u, 4 * 2001, "3.{minor}: {v}");
+
+        let v = bench_with_only(&py, &tree, "test-pad-extended-args");
+        let (orig_i, orig_u) = executed(&v, "original");
+        let (opt_i, opt_u) = executed(&v, "optimized");
+        assert_eq!(
+            opt_i, orig_i,
+            "3.{minor}: prefixes are no instructions: {v}"
+        );
+        // Every iteration runs padded LOAD_FAST/STORE_FAST instructions.
+        assert!(
+            opt_u >= orig_u + 2000,
+            "3.{minor}: prefixes are code units: {v}"
+        );
+    }
 }
 
 #[test]

@@ -33,19 +33,40 @@ build):
 
 Then for every benchmark:
 
-(a) *Executed bytecode instructions* (deterministic): a fresh child runs
-    ``main(TRACE_SCALE)`` under ``sys.settrace`` with
-    ``frame.f_trace_opcodes = True`` and counts the ``'opcode'`` events of
-    the frames whose code belongs to the benchmark module (the standard
-    library, e.g. ``json``, is not optimized and not counted; line events
-    are switched off).  This is done for the original and for the
-    optimized pyc and gives the reduction in percent.  On 3.12 and later
-    the traced workload runs twice in the same process and only the second
-    run is counted: there, opcode events are not delivered for the first
-    execution of a code object whose ``f_trace_opcodes`` was just switched
-    on (and, on 3.12, not at all during the first ``settrace`` of a
-    process; on pyodide's 3.14 and 3.15 the first run of fannkuch counts
-    none), which would make the first count too low and order-dependent.  The counted run's checksum must be the same for
+(a) *Executed bytecode code units and instructions* (deterministic): a
+    fresh child runs ``main(TRACE_SCALE)`` and counts what the frames whose
+    code belongs to the benchmark module execute (the standard library,
+    e.g. ``json``, is not optimized and not counted).  A *code unit* is an
+    instruction or one of its ``EXTENDED_ARG`` prefixes (inline caches are
+    not code units); the code units are the headline, since an
+    optimization may remove prefixes without removing instructions, and
+    the instructions are shown beside them.  Per code object the child
+    keeps one counter per code unit and reads ``co_code`` once:
+
+    - 3.8-3.11: ``sys.settrace`` with ``frame.f_trace_opcodes = True`` (line
+      events off).  One ``'opcode'`` event per instruction, delivered at its
+      first ``EXTENDED_ARG`` prefix (``f_lasti``) and covering the prefixes
+      too: 1 instruction and 1 + (the consecutive ``EXTENDED_ARG`` units from
+      ``f_lasti``) code units.
+    - 3.12+: ``sys.monitoring`` INSTRUCTION events, one per code unit, each
+      ``EXTENDED_ARG`` an event of its own at its own offset (measured on
+      3.12.1, 3.13.0 and pyodide's 3.14.2 and 3.15.0rc1; settrace's opcode
+      events behave the same there): every event is a code unit, and an
+      instruction unless the unit is an ``EXTENDED_ARG``.  Three runs in
+      one process: (1) settrace, a warm-up, since its first execution of a
+      code object misses opcode events (3.12.1: all of them; 3.13.0 and
+      pyodide: some or all); (2) settrace, counted; (3) sys.monitoring, counted:
+      *the* count.  The runs are separate because, with a sys.monitoring
+      tool and settrace both asking for instruction events, each event
+      reaches only one of them (measured on 3.12, 3.13 and 3.14: their two
+      counts add up to the true total) — one way a tracer silently loses
+      events.  *Cross-check*: runs (2) and (3) must agree at every code unit
+      of every code object, and the warm-up may fall short of (3) but never
+      exceed it at any unit; otherwise the benchmark is reported as a
+      FAILED trace run (exit status 1), naming the first unit that differs.
+
+    This is done for the original and for the optimized pyc and gives the
+    reduction in percent.  The counted run's checksum must be the same for
     original and optimized bytecode.
 (b) *Wall time* (unless ``--no-time``): ``--repeat N`` pairs of fresh
     child processes, one running the original and one the optimized
@@ -66,14 +87,16 @@ A checksum that differs between original and optimized bytecode, or an
 optimized run that fails where the original succeeded, is a miscompile:
 it is reported loudly (benchmark, version, level) and the exit status is 1.
 
-Output: one Markdown table per version and level (benchmark |
-instructions original | optimized | reduction % | time ratio (median,
-spread)) with a summary row (total instruction reduction, geometric mean
-of the median time ratios), then an overview table.  ``--json OUT``
+Output: one Markdown table per version and level (benchmark | code units
+original | optimized | reduction % | instructions original | optimized |
+reduction % | time ratio (median, spread)) with a summary row (totals and
+reductions, geometric mean of the median time ratios), then an overview
+table (per version and level: the counter used, the totals and
+reductions).  ``--json OUT``
 writes everything measured, including every individual time.
 
-Exit status: 0 all fine; 1 checksum mismatch, failed run or failed pyopt;
-2 usage or setup error.
+Exit status: 0 all fine; 1 checksum mismatch, failed run, disagreeing
+counters or failed pyopt; 2 usage or setup error.
 
 Examples::
 
@@ -137,32 +160,137 @@ if not (isinstance(spec.loader, importlib.machinery.SourcelessFileLoader)
 main = mod.main
 out = {"python": sys.version.split()[0]}
 if mode == "trace":
+    import opcode
     filename = main.__code__.co_filename
-    count = [0]
+    EXT = opcode.opmap["EXTENDED_ARG"]
+    # 3.12+: every code unit but inline caches is an event of its own,
+    # EXTENDED_ARG included (settrace 'opcode' and sys.monitoring
+    # INSTRUCTION alike).  3.8-3.11: one 'opcode' event per instruction, at
+    # its first EXTENDED_ARG prefix (f_lasti), covering the prefixes too.
+    separate_ext = sys.version_info >= (3, 12)
+
+    def new_hist(code):
+        return [0] * (len(code.co_code) // 2)
+
+    def summarize(hists):
+        """(instructions, code units, {(qualname, firstlineno): {unit: n}})."""
+        instrs = units = 0
+        per_code = {}
+        for code, hist in hists.items():
+            raw = code.co_code
+            nonzero = {}
+            for i, n in enumerate(hist):
+                if not n:
+                    continue
+                nonzero[i] = n
+                if separate_ext:
+                    units += n
+                    if raw[2 * i] != EXT:
+                        instrs += n
+                else:
+                    j = i
+                    while raw[2 * j] == EXT:
+                        j += 1
+                    units += n * (1 + j - i)
+                    instrs += n
+            key = "%s:%d" % (getattr(code, "co_qualname", code.co_name), code.co_firstlineno)
+            for i, n in nonzero.items():
+                per_code.setdefault(key, {})
+                per_code[key][i] = per_code[key].get(i, 0) + n
+        return instrs, units, per_code
+
+    trace_hist = {}
     def local(frame, event, arg):
         if event == "opcode":
-            count[0] += 1
+            trace_hist[frame.f_code][frame.f_lasti >> 1] += 1
         return local
     def on_call(frame, event, arg):
-        if frame.f_code.co_filename != filename:
+        code = frame.f_code
+        if code.co_filename != filename:
             return None
+        if code not in trace_hist:
+            trace_hist[code] = new_hist(code)
         frame.f_trace_lines = False
         frame.f_trace_opcodes = True
         return local
     scale = mod.TRACE_SCALE
-    if sys.version_info >= (3, 12):
+
+    def traced_run():
+        trace_hist.clear()
         sys.settrace(on_call)
-        warm = main(scale)
-        sys.settrace(None)
-        out["warmup_count"] = count[0]
+        try:
+            result = main(scale)
+        finally:
+            sys.settrace(None)
+        return result, summarize(trace_hist)
+
+    def where(a, b):
+        """The first code object and unit whose counts differ."""
+        for key in sorted(set(a) | set(b)):
+            ha, hb = a.get(key, {}), b.get(key, {})
+            for i in sorted(set(ha) | set(hb)):
+                if ha.get(i, 0) != hb.get(i, 0):
+                    return "%s unit %d: settrace %d, sys.monitoring %d" % (
+                        key, i, ha.get(i, 0), hb.get(i, 0))
+        return "nowhere"
+
+    if separate_ext:
+        # Three runs.  (1) settrace, a warm-up: its first execution of a
+        # code object misses opcode events (3.12.1: all of them).  (2)
+        # settrace, counted.  (3) sys.monitoring INSTRUCTION events, counted:
+        # the count.  Never both at once: with a sys.monitoring tool and
+        # settrace both asking for instruction events, each event reaches
+        # only one of them (measured on 3.12, 3.13 and 3.14).
+        M = sys.monitoring
+        tool = next(t for t in range(6) if M.get_tool(t) is None)
+        M.use_tool_id(tool, "bench_runtime")
+        mon_hist = {}
+        def on_instruction(code, offset):
+            hist = mon_hist.get(code)
+            if hist is None:
+                if code.co_filename != filename:
+                    return M.DISABLE
+                hist = mon_hist[code] = new_hist(code)
+            hist[offset >> 1] += 1
+        M.register_callback(tool, M.events.INSTRUCTION, on_instruction)
+        warm, (w_instrs, w_units, w_per) = traced_run()
+        out["warmup_settrace_count"] = w_instrs
+        out["warmup_settrace_units"] = w_units
         out["warmup_checksum"] = repr(warm)
-        count[0] = 0
-    t0 = time.perf_counter()
-    sys.settrace(on_call)
-    result = main(scale)
-    sys.settrace(None)
-    out["seconds"] = time.perf_counter() - t0
-    out["count"] = count[0]
+        second, (s_instrs, s_units, s_per) = traced_run()
+        out["settrace_count"] = s_instrs
+        out["settrace_units"] = s_units
+        out["settrace_checksum"] = repr(second)
+        t0 = time.perf_counter()
+        M.set_events(tool, M.events.INSTRUCTION)
+        try:
+            result = main(scale)
+        finally:
+            M.set_events(tool, 0)
+        out["seconds"] = time.perf_counter() - t0
+        instrs, units, per = summarize(mon_hist)
+        out["counter"] = "sys.monitoring"
+        # The cross-check: the counted settrace run and the sys.monitoring
+        # run execute the same workload, so they must agree at every unit;
+        # the warm-up may fall short (the first-run effect) but never exceed.
+        problems = []
+        if (s_instrs, s_units, s_per) != (instrs, units, per):
+            problems.append("counted run: settrace %d instructions / %d units, "
+                            "sys.monitoring %d / %d (first difference at %s)"
+                            % (s_instrs, s_units, instrs, units, where(s_per, per)))
+        over = [(k, i) for k, h in w_per.items() for i, n in h.items()
+                if n > per.get(k, {}).get(i, 0)]
+        if over:
+            problems.append("warm-up run: settrace counted more than sys.monitoring at %d "
+                            "units, e.g. %s unit %d" % (len(over), over[0][0], over[0][1]))
+        out["cross_check"] = "; ".join(problems) or None
+    else:
+        t0 = time.perf_counter()
+        result, (instrs, units, _per) = traced_run()
+        out["seconds"] = time.perf_counter() - t0
+        out["counter"] = "settrace"
+    out["count"] = instrs
+    out["units"] = units
     out["scale"] = scale
 else:
     t0 = time.perf_counter()
@@ -476,13 +604,22 @@ def run_version(args, data, minor, full, python, workdir, benchmarks, levels):
                     fail("trace", b, lv, "optimized", perr)
                 if o and p:
                     row["trace"] = {"original": o, "optimized": p}
+                    row["counter"] = o["counter"]
+                    row["units_original"] = o["units"]
+                    row["units_optimized"] = p["units"]
+                    row["reduction_pct"] = reduction(o["units"], p["units"])
                     row["instr_original"] = o["count"]
                     row["instr_optimized"] = p["count"]
-                    row["reduction_pct"] = reduction(o["count"], p["count"])
+                    row["instr_reduction_pct"] = reduction(o["count"], p["count"])
                     if (o["checksum"], o["stdout"]) != (p["checksum"], p["stdout"]):
                         mismatch("trace", b, lv, o["checksum"], p["checksum"])
                     if o["count"] == 0 or p["count"] == 0:
                         fail("trace", b, lv, "both", "no opcode events were counted")
+                    for variant, res in (("original", o), ("optimized", p)):
+                        if res.get("cross_check"):
+                            fail("trace", b, lv, variant,
+                                 "the settrace and sys.monitoring counts disagree: "
+                                 + res["cross_check"])
             if is_pyodide(python, int(minor.split(".")[1])):
                 row["untimed"] = "WebAssembly: not comparable to native, not timed"
             elif not args.no_time:
@@ -549,12 +686,14 @@ def print_report(args, data, minors, levels, benchmarks):
                                               fmt_int(ps.get("instructions_after"))))
             head = ["benchmark"]
             if counted:
-                head += ["instructions original", "optimized", "reduction %"]
+                head += ["code units original", "optimized", "reduction %",
+                         "instructions original", "optimized", "reduction %"]
             if timed:
                 head += ["time ratio (median, spread)"]
             out.append("| " + " | ".join(head) + " |")
             out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
             sum_o = sum_p = 0
+            sum_uo = sum_up = 0
             complete = True
             gm_values = []
             for r in rows:
@@ -562,12 +701,17 @@ def print_report(args, data, minors, levels, benchmarks):
                 if counted:
                     o = r.get("instr_original")
                     p = r.get("instr_optimized")
+                    uo = r.get("units_original")
+                    up = r.get("units_optimized")
                     if o is None or p is None:
                         complete = False
                     else:
                         sum_o += o
                         sum_p += p
-                    cells += [fmt_int(o), fmt_int(p), fmt_pct(r.get("reduction_pct"))]
+                        sum_uo += uo
+                        sum_up += up
+                    cells += [fmt_int(uo), fmt_int(up), fmt_pct(r.get("reduction_pct")),
+                              fmt_int(o), fmt_int(p), fmt_pct(r.get("instr_reduction_pct"))]
                 if timed:
                     if r.get("untimed"):
                         cells.append("not timed (WebAssembly)")
@@ -579,42 +723,55 @@ def print_report(args, data, minors, levels, benchmarks):
                         cells.append("FAILED")
                 out.append("| " + " | ".join(cells) + " |")
             cells = ["**total / geomean**"]
-            total_red = reduction(sum_o, sum_p) if (counted and complete) else None
+            total_red = reduction(sum_uo, sum_up) if (counted and complete) else None
+            instr_red = reduction(sum_o, sum_p) if (counted and complete) else None
             if counted:
-                cells += [fmt_int(sum_o), fmt_int(sum_p),
-                          "**%s**" % fmt_pct(total_red) if total_red is not None else "-"]
+                cells += [fmt_int(sum_uo), fmt_int(sum_up),
+                          "**%s**" % fmt_pct(total_red) if total_red is not None else "-",
+                          fmt_int(sum_o), fmt_int(sum_p), fmt_pct(instr_red)]
             gm = geomean(gm_values) if timed else None
             if timed:
                 cells.append("**%.3f**" % gm if gm else "-")
             out.append("| " + " | ".join(cells) + " |")
             out.append("")
-            overview.append((full, lv, sum_o if counted else None, sum_p if counted else None,
-                             total_red, gm, len(gm_values)))
+            counter = sorted({r["counter"] for r in rows if r.get("counter")})
+            overview.append((full, lv, (sum_uo, sum_up, total_red, sum_o, sum_p, instr_red)
+                             if counted else None, gm, len(gm_values), counter))
             data.setdefault("summary", []).append({
                 "version": minor, "full_version": full, "level": lv,
+                "counter": counter[0] if len(counter) == 1 else None,
+                "units_original": sum_uo if counted else None,
+                "units_optimized": sum_up if counted else None,
+                "reduction_pct": total_red,
                 "instr_original": sum_o if counted else None,
                 "instr_optimized": sum_p if counted else None,
-                "reduction_pct": total_red, "geomean_time_ratio": gm,
+                "instr_reduction_pct": instr_red, "geomean_time_ratio": gm,
                 "timed_benchmarks": len(gm_values)})
     out.append("### Overview\n")
     head = ["CPython", "level"]
     if counted:
-        head += ["instructions original", "optimized", "reduction %"]
+        head += ["counter", "code units original", "optimized", "reduction %",
+                 "instructions original", "optimized", "reduction %"]
     if timed:
         head += ["geomean time ratio"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2)) + "|")
-    for full, lv, so, sp, red, gm, _n in overview:
+    for full, lv, c, gm, _n, counter in overview:
         cells = [full, lv]
         if counted:
-            cells += [fmt_int(so), fmt_int(sp), fmt_pct(red)]
+            uo, up, red, so, sp, ired = c
+            cells += ["/".join(counter) or "-", fmt_int(uo), fmt_int(up), fmt_pct(red),
+                      fmt_int(so), fmt_int(sp), fmt_pct(ired)]
         if timed:
             cells.append("%.3f" % gm if gm else "-")
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     if counted:
-        out.append("Instructions: opcode events of the benchmark's own code in one run of "
-                   "main(TRACE_SCALE) (sys.settrace, f_trace_opcodes).")
+        out.append("Code units: executed instructions of the benchmark's own code in one "
+                   "run of main(TRACE_SCALE), each counted with its EXTENDED_ARG prefixes "
+                   "(inline caches not counted); instructions: the same without the prefixes. "
+                   "Counted with sys.settrace + f_trace_opcodes on 3.8-3.11 and with "
+                   "sys.monitoring INSTRUCTION events on 3.12+ (cross-checked against settrace).")
     if timed:
         out.append("Time ratio: original / optimized wall time of main() in fresh processes, "
                    "median of %d alternating pairs (min–max in parentheses); "

@@ -57,14 +57,21 @@ MEASUREMENTS:
   and lies entirely outside the control's interval; otherwise \"no measurable
   difference (within noise ±x%)\". Fewer than 5 runs never give a verdict.
 
---count-instructions (CPython 3.12+):
+--count-instructions:
   One extra, untimed run per side with a sitecustomize.py on PYTHONPATH
-  (right after the copy) that counts sys.monitoring INSTRUCTION events and
-  writes the total to the file named by PYOPT_BENCH_COUNT_FILE at exit;
-  PYTHONHASHSEED is 0 unless set. Executed bytecode instructions are
-  deterministic, unlike times. It needs CMD to start Python without -S/-I;
-  if CMD starts several Python processes, the count of the last to exit wins;
-  a sitecustomize of the environment's own is not run in these runs.
+  (right after the copy) that counts executed bytecode code units and
+  instructions of the whole process and writes them to the file named by
+  PYOPT_BENCH_COUNT_FILE at exit; PYTHONHASHSEED is 0 unless set. A code unit
+  is an instruction or one of its EXTENDED_ARG prefixes (inline caches are
+  not counted); the table shows code units, then instructions in
+  parentheses. CPython 3.12+ counts sys.monitoring INSTRUCTION events (one
+  per code unit); 3.8-3.11 counts sys.settrace 'opcode' events
+  (f_trace_opcodes; one per instruction, with the prefixes before it), of
+  the main thread only. Executed code units are deterministic, unlike
+  times. It needs CMD to start Python without -S/-I and not to install a
+  tracer or monitoring tool of its own; if CMD starts several Python
+  processes, the count of the last to exit wins; a sitecustomize of the
+  environment's own is not run in these runs.
 
 LIMITS:
   Interrupted (Ctrl-C), bench leaves its copies in the temporary directory.
@@ -96,8 +103,8 @@ pub struct BenchArgs {
     /// Print the report as JSON (schema "pyopt-bench", version 1) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Also count executed bytecode instructions per side (CPython 3.12+;
-    /// see below).
+    /// Also count executed bytecode code units and instructions per side
+    /// (see below).
     #[arg(long)]
     pub count_instructions: bool,
     /// The program to measure, with its arguments (after `--`).
@@ -508,26 +515,82 @@ fn spread_json(s: &Spread) -> serde_json::Value {
 
 /// The sitecustomize.py of `--count-instructions`.
 const COUNTER: &str = r#"# Written by `pyopt bench --count-instructions`: counts executed bytecode
-# instructions (sys.monitoring INSTRUCTION events) and writes the total to
-# the file named by PYOPT_BENCH_COUNT_FILE at exit.
+# instructions and code units (an instruction with its EXTENDED_ARG
+# prefixes; inline caches are no code units) and writes both to the file
+# named by PYOPT_BENCH_COUNT_FILE at exit.
 import os, sys
 _path = os.environ.get("PYOPT_BENCH_COUNT_FILE")
-if _path and hasattr(sys, "monitoring"):
-    import atexit
-    _m = sys.monitoring
-    _tool = next(t for t in range(6) if _m.get_tool(t) is None)
-    _m.use_tool_id(_tool, "pyopt-bench")
-    _count = [0]
-    def _on_instruction(code, offset, _c=_count):
-        _c[0] += 1
+if _path:
+    import atexit, opcode
+    _EXT = opcode.opmap["EXTENDED_ARG"]
+    _count = [0, 0]
+    _per_code = {}
+    if hasattr(sys, "monitoring"):
+        # 3.12+: one INSTRUCTION event per code unit, EXTENDED_ARG included.
+        _m = sys.monitoring
+        _tool = next(t for t in range(6) if _m.get_tool(t) is None)
+        _m.use_tool_id(_tool, "pyopt-bench")
+        def _on_instruction(code, offset, _c=_count, _p=_per_code, _e=_EXT):
+            ops = _p.get(code)
+            if ops is None:
+                ops = _p[code] = code.co_code[::2]
+            _c[1] += 1
+            if ops[offset >> 1] != _e:
+                _c[0] += 1
+        def _stop():
+            _m.set_events(_tool, 0)
+        _m.register_callback(_tool, _m.events.INSTRUCTION, _on_instruction)
+        _m.set_events(_tool, _m.events.INSTRUCTION)
+    else:
+        # 3.8-3.11: one settrace 'opcode' event per instruction, at its first
+        # EXTENDED_ARG prefix (f_lasti), covering the prefixes too.
+        def _prefixes(code, _e=_EXT):
+            ops = code.co_code[::2]
+            run = [0] * (len(ops) + 1)
+            for i in range(len(ops) - 1, -1, -1):
+                if ops[i] == _e:
+                    run[i] = run[i + 1] + 1
+            return run
+        def _local(frame, event, arg, _c=_count, _p=_per_code):
+            if event == "opcode":
+                _c[0] += 1
+                _c[1] += 1 + _p[frame.f_code][frame.f_lasti >> 1]
+            return _local
+        def _global(frame, event, arg, _p=_per_code):
+            code = frame.f_code
+            if code not in _p:
+                _p[code] = _prefixes(code)
+            frame.f_trace_lines = False
+            frame.f_trace_opcodes = True
+            return _local
+        def _stop():
+            sys.settrace(None)
+        sys.settrace(_global)
     def _write():
-        _m.set_events(_tool, 0)
+        _stop()
         with open(_path, "w") as f:
-            f.write(str(_count[0]))
+            f.write("%d %d" % (_count[0], _count[1]))
     atexit.register(_write)
-    _m.register_callback(_tool, _m.events.INSTRUCTION, _on_instruction)
-    _m.set_events(_tool, _m.events.INSTRUCTION)
 "#;
+
+/// Executed instructions and code units of one side.
+#[derive(Clone, Copy, Debug)]
+struct Executed {
+    instructions: u64,
+    code_units: u64,
+}
+
+/// The counter's file: `INSTRUCTIONS CODE_UNITS`.
+fn parse_count(text: &str) -> Option<Executed> {
+    let mut it = text.split_whitespace().map(|w| w.parse::<u64>().ok());
+    match (it.next(), it.next(), it.next()) {
+        (Some(Some(instructions)), Some(Some(code_units)), None) => Some(Executed {
+            instructions,
+            code_units,
+        }),
+        _ => None,
+    }
+}
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     if !args.tree.is_dir() {
@@ -621,7 +684,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             done += 1;
         }
     }
-    let mut instructions: [Option<u64>; 3] = [None; 3];
+    let mut instructions: [Option<Executed>; 3] = [None; 3];
     if args.count_instructions {
         let site = scratch.0.join("site");
         std::fs::create_dir_all(&site)?;
@@ -651,11 +714,11 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             s?;
             instructions[i] = std::fs::read_to_string(&file)
                 .ok()
-                .and_then(|t| t.trim().parse().ok());
+                .and_then(|t| parse_count(&t));
         }
         if instructions.iter().any(Option::is_none) {
             eprintln!(
-                "pyopt: warning: --count-instructions: no count written (it needs CPython 3.12+ \
+                "pyopt: warning: --count-instructions: no count written (it needs CPython \
                  started by CMD without -S or -I, and PYTHONPATH honoured)"
             );
         }
@@ -709,7 +772,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
                         "wall_s": spread_json(&spread(&metric(i, |s| s.wall))),
                         "cpu_s": spread_json(&spread(&metric(i, |s| s.cpu))),
                         "max_rss_kb": spread_json(&rss(i)),
-                        "instructions": instructions[i],
+                        "instructions": instructions[i].map(|e| e.instructions),
+                        "code_units": instructions[i].map(|e| e.code_units),
                         "runs": runs,
                     }),
                 )
@@ -774,7 +838,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         "cpu median",
         "peak RSS",
         if args.count_instructions {
-            "   instructions"
+            "   code units (instructions)"
         } else {
             ""
         }
@@ -792,11 +856,13 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
                 (false, _) => String::new(),
                 (true, None) => "   n/a".into(),
                 (true, Some(n)) => format!(
-                    "   {n}{}",
+                    "   {}{} ({})",
+                    n.code_units,
                     match (i, instructions[1]) {
                         (1, _) | (_, None) => String::new(),
-                        (_, Some(b)) => pct(b as f64, n as f64),
-                    }
+                        (_, Some(b)) => pct(b.code_units as f64, n.code_units as f64),
+                    },
+                    n.instructions
                 ),
             }
         );
