@@ -132,23 +132,8 @@ fn swappable(instrs: &[crate::bytecode::Instr], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::swappable;
-    use crate::bytecode::{Instr, Loc};
+    use crate::bytecode::testing::ins;
     use crate::version::Op;
-
-    fn ins(op: Op, arg: u32, line: i32) -> Instr {
-        Instr {
-            op,
-            ext: 0,
-            arg,
-            loc: Loc {
-                line,
-                end_line: line,
-                col: 0,
-                end_col: 1,
-            },
-            line_start: false,
-        }
-    }
 
     #[test]
     fn only_distinct_fast_stores_on_one_line() {
