@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::opt;
 use crate::opt::Pipeline;
 
+/// How a worker answer that is not JSON is reported.
+const BAD_ANSWER: &str = "bad answer from worker";
+
 /// The worker script, embedded in the binary.
 pub const WORKER_PY: &str = include_str!("worker.py");
 
@@ -165,8 +168,18 @@ impl Worker {
         child.wait().ok()
     }
 
-    /// Sends one request and waits for its answer.
+    /// Sends one request and waits for its answer. A worker whose answer is
+    /// not a JSON line has lost the protocol (seen with pyodide's 3.15 after
+    /// a few hundred requests): it is replaced by a fresh one and the
+    /// request is sent once more; a second bad answer is the request's.
     pub fn request(&mut self, req: &serde_json::Value) -> Result<serde_json::Value, RunError> {
+        match self.request_once(req) {
+            Err(RunError::Worker(msg)) if msg.starts_with(BAD_ANSWER) => self.request_once(req),
+            other => other,
+        }
+    }
+
+    fn request_once(&mut self, req: &serde_json::Value) -> Result<serde_json::Value, RunError> {
         if self.proc.is_none() {
             self.start()?;
         }
@@ -184,8 +197,11 @@ impl Worker {
             None => return Err(RunError::Worker("no worker".into())),
         };
         match answer {
-            Ok(Some(text)) => serde_json::from_str(&text)
-                .map_err(|e| RunError::Worker(format!("bad answer from worker: {e}"))),
+            Ok(Some(text)) => serde_json::from_str(&text).map_err(|e| {
+                self.kill();
+                let head: String = text.trim_end().chars().take(120).collect();
+                RunError::Worker(format!("{BAD_ANSWER}: {e}: {head:?}"))
+            }),
             Ok(None) => {
                 let status = self.kill();
                 Err(RunError::Crashed(
