@@ -16,6 +16,10 @@ use crate::version::{ArgKind, JumpKind, Op, PyVersion, VersionTable};
 pub(crate) enum V {
     C(u32),
     S(u32),
+    /// An unknown value known to be an exact `bool` (the result of
+    /// `IS_OP`, `CONTAINS_OP`, `UNARY_NOT`, `TO_BOOL`, or a `COMPARE_OP`
+    /// with the bool bit): `TO_BOOL` of it is the identity.
+    B(u32),
     Unbound,
     Maybe(u32),
     /// A local that may be unbound and, when bound, holds this constant.
@@ -87,7 +91,9 @@ enum Key {
     /// A branch on the operand: truth (0) or `is None` (1).
     Branch(u8),
     Return,
-    /// A backward jump (eval-breaker check; a line event on every version).
+    /// A backward jump (3.10+: an eval-breaker check and a line event;
+    /// 3.8/3.9: only taken as a step when an eventless loop repeats, so the
+    /// walk of one step ends).
     Back,
     /// A checked load of a local that may be unbound.
     Check(u32),
@@ -134,6 +140,12 @@ struct Prog<'x, 'a> {
     names: Vec<u32>,
     unchecked_fast: bool,
     block_stack: bool,
+    /// Whether a backward jump is an observable step (3.10+). On 3.8/3.9
+    /// the eval breaker is checked at nearly every instruction, not at
+    /// backward jumps in particular, and what a backward jump reports is a
+    /// line event at its target: a forced line there when lines are
+    /// compared, nothing at `aggressive`.
+    back_is_step: bool,
     /// Whether the executed lines are compared (`safe`).
     lines: bool,
 }
@@ -170,6 +182,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             names,
             unchecked_fast: table.info(Op::LOAD_FAST_CHECK).is_some(),
             block_stack: !v.facts().exception_table,
+            back_is_step: !v.facts().line_events_at_lnotab_entries,
             lines,
         }
     }
@@ -241,6 +254,9 @@ impl<'x, 'a> Prog<'x, 'a> {
             return Ok(self.obs(&at, Key::Back, vec![], true, vec![s]).at(from));
         }
         let instrs = &self.code.ir.instrs;
+        // 3.8/3.9: the backward jumps taken in this step; taking one again
+        // is a loop without observable steps, which ends the step.
+        let mut taken: Vec<u32> = Vec::new();
         for _ in 0..100_000 {
             let pc = s.pc;
             let Some(ins) = instrs.get(pc as usize).copied() else {
@@ -348,7 +364,14 @@ impl<'x, 'a> Prog<'x, 'a> {
                     if ins.arg <= pc {
                         let mut t = s.clone();
                         t.pc = ins.arg;
-                        return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
+                        if self.back_is_step || taken.contains(&pc) {
+                            self.back_line(&mut t);
+                            return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
+                        }
+                        taken.push(pc);
+                        self.back_line(&mut t);
+                        s = t;
+                        continue;
                     }
                     s.pc = ins.arg;
                     continue;
@@ -367,10 +390,13 @@ impl<'x, 'a> Prog<'x, 'a> {
                     };
                     need!(1);
                     let t = s.stack[d - 1];
-                    let back = (ins.arg <= pc).then_some(pc);
+                    let back = (ins.arg <= pc && self.back_is_step).then_some(pc);
                     let mut jump = s.clone();
                     jump.pc = ins.arg;
                     jump.back = back;
+                    if ins.arg <= pc {
+                        self.back_line(&mut jump);
+                    }
                     if pops_on_jump {
                         jump.stack.pop();
                     }
@@ -389,10 +415,14 @@ impl<'x, 'a> Prog<'x, 'a> {
                         };
                         if let Some(o) = outcome {
                             let mut to = if o == when { jump } else { fall };
-                            if to.back.is_some() {
+                            let again = to.pc <= pc && !self.back_is_step && taken.contains(&pc);
+                            if to.back.is_some() || again {
                                 to.back = None;
                                 let o = self.obs(&s, Key::Back, vec![], true, vec![to]);
                                 return Ok(o.at(pc));
+                            }
+                            if to.pc <= pc {
+                                taken.push(pc);
                             }
                             s = to;
                             continue;
@@ -525,6 +555,8 @@ impl<'x, 'a> Prog<'x, 'a> {
                     let o = self.obs(&s, Key::Ev(op, Arg::None), operands, false, vec![f]);
                     return Ok(o.at(pc));
                 }
+                // `TO_BOOL` of an exact bool returns it: no effect.
+                Op::TO_BOOL if matches!(s.stack.last(), Some(V::B(_))) => {}
                 _ => {
                     if let Some(c) = self.fold(&s, op, ins.arg, pool) {
                         let n = fold_arity(op, ins.arg);
@@ -566,6 +598,27 @@ impl<'x, 'a> Prog<'x, 'a> {
             s.pc = next;
         }
         Err("no observable step within 100000 instructions".into())
+    }
+
+    /// 3.8/3.9: a backward jump reports a line event at its target, even
+    /// on an unchanged line: the target's line is recorded again.
+    fn back_line(&self, t: &mut St) {
+        if !self.back_is_step && self.lines {
+            t.line = i32::MIN;
+        }
+    }
+
+    /// Whether `op` always pushes an exact `bool` (decided here from the
+    /// operators' definitions, independently of the passes).
+    fn exact_bool(&self, op: Op, arg: u32) -> bool {
+        match op {
+            Op::IS_OP | Op::CONTAINS_OP | Op::UNARY_NOT | Op::TO_BOOL => true,
+            Op::COMPARE_OP => {
+                let bit = self.version().facts().compare_op_bool_bit;
+                bit != 0 && arg & bit != 0
+            }
+            _ => false,
+        }
     }
 
     fn info(&self, op: Op) -> Result<&'static crate::version::OpInfo, String> {
@@ -699,6 +752,13 @@ impl<'x, 'a> Prog<'x, 'a> {
             f.stack.truncate(d - pops);
             push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
             keep_rets(&mut f, after);
+            if self.exact_bool(op, arg) {
+                if let Some(V::S(p)) = f.stack.last().copied() {
+                    if let Some(top) = f.stack.last_mut() {
+                        *top = V::B(p);
+                    }
+                }
+            }
             f.pc = s.pc + 1;
             succ.push(f);
         }
@@ -709,7 +769,10 @@ impl<'x, 'a> Prog<'x, 'a> {
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
             keep_rets(&mut j, after);
             j.pc = arg;
-            j.back = (arg <= s.pc).then_some(s.pc);
+            j.back = (arg <= s.pc && self.back_is_step).then_some(s.pc);
+            if arg <= s.pc {
+                self.back_line(&mut j);
+            }
             succ.push(j);
         }
         Ok(self.obs(s, key, operands, true, succ))
@@ -956,7 +1019,7 @@ impl Joint {
     fn canonical(mut self) -> Joint {
         let mut names: HashMap<u32, u32> = HashMap::new();
         for v in self.values_mut() {
-            if let V::S(k) | V::Maybe(k) | V::Exc(k) = v {
+            if let V::S(k) | V::B(k) | V::Maybe(k) | V::Exc(k) = v {
                 let n = names.len() as u32;
                 *k = *names.entry(*k).or_insert(n);
             }
@@ -1011,6 +1074,8 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
             V::Maybe(k)
         } else if matches!((*o, n), (V::Exc(_), V::Exc(_))) {
             V::Exc(k)
+        } else if matches!((*o, n), (V::B(_), V::B(_))) {
+            V::B(k)
         } else {
             V::S(k)
         };
@@ -1101,7 +1166,7 @@ impl<'x, 'a> Walk<'x, 'a> {
     /// sides: `names` is shared by the two sides' states of one step).
     fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
         for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
-            if let V::S(k) | V::Exc(k) = v {
+            if let V::S(k) | V::B(k) | V::Exc(k) = v {
                 if *k >= PLACEHOLDER {
                     *k = *names.entry(*k).or_insert_with(|| {
                         self.fresh += 1;
@@ -1181,6 +1246,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         match v {
             V::C(k) => format!("{:?}", self.pool.get(k)),
             V::S(k) => format!("v{k}"),
+            V::B(k) => format!("b{k}"),
             V::Maybe(k) => format!("v{k}?"),
             V::MaybeC(k) => format!("{:?}?", self.pool.get(k)),
             V::Unbound => "unbound".into(),
@@ -1202,11 +1268,11 @@ impl<'x, 'a> Walk<'x, 'a> {
             return Err(format!("different steps: {}", both()));
         }
         let same_operands = oa.operands.len() == ob.operands.len()
-            && oa
-                .operands
-                .iter()
-                .zip(&ob.operands)
-                .all(|(x, y)| x == y || matches!((x, y), (V::Ret(_), V::Ret(_))));
+            && oa.operands.iter().zip(&ob.operands).all(|(x, y)| {
+                x == y
+                    || matches!((x, y), (V::Ret(_), V::Ret(_)))
+                    || matches!((x, y), (V::B(p), V::S(q)) | (V::S(p), V::B(q)) if p == q)
+            });
         if !same_operands {
             return Err(format!("different operands: {}", both()));
         }
