@@ -81,6 +81,9 @@ struct St {
     blocks: Vec<Blk>,
     /// The line of the last instruction executed (when lines are checked).
     line: i32,
+    /// 3.8/3.9: how many loop-guard backward jumps this side took alone
+    /// since the last step both sides took (see [`Walk::run`]).
+    stutter: u8,
 }
 
 /// What an observable step does, compared between the sides.
@@ -815,6 +818,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                 locals: s.locals.clone(),
                 blocks,
                 line: s.line,
+                stutter: 0,
             });
         }
         let e = (*self.handlers.get(s.pc as usize)?)?;
@@ -827,6 +831,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             locals: s.locals.clone(),
             blocks: Vec::new(),
             line: s.line,
+            stutter: 0,
         })
     }
 }
@@ -978,7 +983,7 @@ type Point = (
     usize,
     Vec<Blk>,
     Vec<Blk>,
-    (i32, i32),
+    (i32, i32, u8, u8),
     Vec<V>,
 );
 
@@ -993,7 +998,7 @@ impl Joint {
             self.b.stack.len(),
             self.a.blocks.clone(),
             self.b.blocks.clone(),
-            (self.a.line, self.b.line),
+            (self.a.line, self.b.line, self.a.stutter, self.b.stutter),
             // 3.8's `CALL_FINALLY` return addresses: where `END_FINALLY` goes.
             self.a
                 .stack
@@ -1099,6 +1104,8 @@ pub(crate) struct Walk<'x, 'a> {
 
 /// Steps of the joint walk before giving up ("not shown equivalent").
 const MAX_STEPS: u64 = 100_000;
+/// Loop-guard backward jumps one side may take alone in a row (3.8/3.9).
+const MAX_STUTTER: u8 = 4;
 /// Stack and local slots visited before giving up (bounds the memory).
 const MAX_CELLS: usize = 20_000_000;
 
@@ -1140,6 +1147,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             locals,
             blocks: Vec::new(),
             line: i32::MIN,
+            stutter: 0,
         }
     }
 
@@ -1204,6 +1212,41 @@ impl<'x, 'a> Walk<'x, 'a> {
                 .b
                 .step(&j.b, &mut self.pool)
                 .map_err(|e| format!("optimized: {e}"))?;
+            // 3.8/3.9: a backward jump is no step (only the guard ending a
+            // walk through a loop without steps), so one side may take it
+            // where the other takes a real step (a rotated loop takes its
+            // backward jump after the test, the original before it): that
+            // side alone moves on, a bounded number of times (an endless
+            // loop against a real step stays a disagreement), and only when
+            // no line was executed before it (lines stay compared).
+            if !self.a.back_is_step {
+                let alone = |o: &Obs, other: &Obs, st: &St| {
+                    o.key == Key::Back
+                        && other.key != Key::Back
+                        && o.lines.is_empty()
+                        && st.stutter < MAX_STUTTER
+                };
+                if alone(&oa, &ob, &j.a) {
+                    if let Some(sa) = oa.succ.first() {
+                        let a = St {
+                            stutter: j.a.stutter + 1,
+                            ..sa.clone()
+                        };
+                        self.add(Joint { a, b: j.b.clone() })?;
+                        continue;
+                    }
+                }
+                if alone(&ob, &oa, &j.b) {
+                    if let Some(sb) = ob.succ.first() {
+                        let b = St {
+                            stutter: j.b.stutter + 1,
+                            ..sb.clone()
+                        };
+                        self.add(Joint { a: j.a.clone(), b })?;
+                        continue;
+                    }
+                }
+            }
             self.agree(&oa, &ob)?;
             let mut names = HashMap::new();
             if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
@@ -1216,6 +1259,8 @@ impl<'x, 'a> Walk<'x, 'a> {
             }
             for (sa, sb) in oa.succ.into_iter().zip(ob.succ) {
                 let (mut sa, mut sb) = (sa, sb);
+                sa.stutter = 0;
+                sb.stutter = 0;
                 self.instantiate(&mut sa, &mut names);
                 self.instantiate(&mut sb, &mut names);
                 self.add(Joint { a: sa, b: sb })?;
