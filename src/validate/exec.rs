@@ -729,7 +729,9 @@ impl<'x, 'a> Prog<'x, 'a> {
         let d = s.stack.len();
         let key = Key::Ev(op, self.arg_of(op, arg));
         let effect = info.effect.eval(arg);
-        let pops = exact_pops(op, arg).unwrap_or(d);
+        let pops = exact_pops(op, arg)
+            .or_else(|| call_pops(op, info, arg))
+            .unwrap_or(d);
         if pops > d {
             return Err(format!("stack underflow at {} {}", s.pc, op.name()));
         }
@@ -962,6 +964,21 @@ fn exact_pops(op: Op, arg: u32) -> Option<usize> {
         _ if old_binary(op).is_some() => 2,
         _ => return None,
     })
+}
+
+/// How many values a 3.12+ `CALL`/`CALL_KW` reads: the callable, `self`
+/// or NULL, the arguments (and the keyword names), all popped for the one
+/// result, so `1 - effect`. The values under them are not read (3.13's
+/// `a.x += v` with `a` reloaded instead of copied leaves one fewer there).
+/// 3.11's `CALL` pops only two per its table (`PRECALL` accounts for the
+/// arguments): there the whole stack stays the operands.
+fn call_pops(op: Op, info: &crate::version::OpInfo, arg: u32) -> Option<usize> {
+    match (op, info.effect) {
+        (Op::CALL | Op::CALL_KW, crate::version::StackEffect::Linear { mul: -1, .. }) => {
+            usize::try_from(1 - info.effect.eval(arg)).ok()
+        }
+        _ => None,
+    }
 }
 
 /// Both sides' states at one point of the walk.
