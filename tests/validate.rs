@@ -186,13 +186,25 @@ fn mutations_are_caught() {
 }
 
 /// `pyopt validate A B`'s core: the files pyopt writes validate against
-/// their originals; files a wrong pass wrote (without `--validate`) do not.
+/// their originals at each level (lines compared at `safe`: 3.8/3.9's
+/// loop rotation keeps them); files a wrong pass wrote (without
+/// `--validate`) do not.
 #[test]
 fn check_files_accepts_our_output_and_rejects_a_wrong_passs() {
-    for v in [PyVersion::V3_8, PyVersion::V3_11, PyVersion::V3_13] {
+    let versions = [
+        PyVersion::V3_8,
+        PyVersion::V3_9,
+        PyVersion::V3_11,
+        PyVersion::V3_13,
+    ];
+    for (v, level) in versions
+        .into_iter()
+        .flat_map(|v| [(v, Level::Safe), (v, Level::Aggressive)])
+    {
         let Some(files) = common::stdlib_sample(v.minor(), 64) else {
             continue;
         };
+        let strictness = pyopt::validate::Strictness::of(level);
         let ours = Pipeline::new(
             &pyopt::passes::registry()
                 .iter()
@@ -201,7 +213,7 @@ fn check_files_accepts_our_output_and_rejects_a_wrong_passs() {
                 .collect::<Vec<_>>(),
             Debug::default(),
         )
-        .with_level(Level::Aggressive);
+        .with_level(level);
         let wrong = Pipeline::new(&["test-wrong-sub"], Debug::default());
         let (mut changed, mut caught) = (0, 0);
         for path in files {
@@ -209,9 +221,8 @@ fn check_files_accepts_our_output_and_rejects_a_wrong_passs() {
                 continue;
             };
             if let Ok((_, Some(out))) = optimize_bytes(&data, &ours, false) {
-                let verdict =
-                    pyopt::validate::check_files(&data, &out, pyopt::validate::Strictness::Results)
-                        .expect("pyopt's own output parses");
+                let verdict = pyopt::validate::check_files(&data, &out, strictness)
+                    .expect("pyopt's own output parses");
                 changed += verdict.changed;
                 // The one known disagreement: `b'\0' == 0` folded away,
                 // which warns under `python -b` (docs/measurements.md).
@@ -233,8 +244,8 @@ fn check_files_accepts_our_output_and_rejects_a_wrong_passs() {
             }
         }
         println!(
-            "{v}: check_files: {changed} changed code objects of ours, {caught} wrong ones caught"
+            "{v} {level:?}: check_files: {changed} changed code objects of ours, {caught} wrong ones caught"
         );
-        assert!(changed > 0 && caught > 0, "{v}");
+        assert!(changed > 0 && caught > 0, "{v} {level:?}");
     }
 }

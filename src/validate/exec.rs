@@ -16,6 +16,10 @@ use crate::version::{ArgKind, JumpKind, Op, PyVersion, VersionTable};
 pub(crate) enum V {
     C(u32),
     S(u32),
+    /// An unknown value known to be an exact `bool` (the result of
+    /// `IS_OP`, `CONTAINS_OP`, `UNARY_NOT`, `TO_BOOL`, or a `COMPARE_OP`
+    /// with the bool bit): `TO_BOOL` of it is the identity.
+    B(u32),
     Unbound,
     Maybe(u32),
     /// A local that may be unbound and, when bound, holds this constant.
@@ -77,6 +81,9 @@ struct St {
     blocks: Vec<Blk>,
     /// The line of the last instruction executed (when lines are checked).
     line: i32,
+    /// 3.8/3.9: how many loop-guard backward jumps this side took alone
+    /// since the last step both sides took (see [`Walk::run`]).
+    stutter: u8,
 }
 
 /// What an observable step does, compared between the sides.
@@ -87,7 +94,9 @@ enum Key {
     /// A branch on the operand: truth (0) or `is None` (1).
     Branch(u8),
     Return,
-    /// A backward jump (eval-breaker check; a line event on every version).
+    /// A backward jump (3.10+: an eval-breaker check and a line event;
+    /// 3.8/3.9: only taken as a step when an eventless loop repeats, so the
+    /// walk of one step ends).
     Back,
     /// A checked load of a local that may be unbound.
     Check(u32),
@@ -134,6 +143,12 @@ struct Prog<'x, 'a> {
     names: Vec<u32>,
     unchecked_fast: bool,
     block_stack: bool,
+    /// Whether a backward jump is an observable step (3.10+). On 3.8/3.9
+    /// the eval breaker is checked at nearly every instruction, not at
+    /// backward jumps in particular, and what a backward jump reports is a
+    /// line event at its target: a forced line there when lines are
+    /// compared, nothing at `aggressive`.
+    back_is_step: bool,
     /// Whether the executed lines are compared (`safe`).
     lines: bool,
 }
@@ -170,6 +185,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             names,
             unchecked_fast: table.info(Op::LOAD_FAST_CHECK).is_some(),
             block_stack: !v.facts().exception_table,
+            back_is_step: !v.facts().line_events_at_lnotab_entries,
             lines,
         }
     }
@@ -241,6 +257,9 @@ impl<'x, 'a> Prog<'x, 'a> {
             return Ok(self.obs(&at, Key::Back, vec![], true, vec![s]).at(from));
         }
         let instrs = &self.code.ir.instrs;
+        // 3.8/3.9: the backward jumps taken in this step; taking one again
+        // is a loop without observable steps, which ends the step.
+        let mut taken: Vec<u32> = Vec::new();
         for _ in 0..100_000 {
             let pc = s.pc;
             let Some(ins) = instrs.get(pc as usize).copied() else {
@@ -348,7 +367,14 @@ impl<'x, 'a> Prog<'x, 'a> {
                     if ins.arg <= pc {
                         let mut t = s.clone();
                         t.pc = ins.arg;
-                        return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
+                        if self.back_is_step || taken.contains(&pc) {
+                            self.back_line(&mut t);
+                            return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
+                        }
+                        taken.push(pc);
+                        self.back_line(&mut t);
+                        s = t;
+                        continue;
                     }
                     s.pc = ins.arg;
                     continue;
@@ -367,10 +393,13 @@ impl<'x, 'a> Prog<'x, 'a> {
                     };
                     need!(1);
                     let t = s.stack[d - 1];
-                    let back = (ins.arg <= pc).then_some(pc);
+                    let back = (ins.arg <= pc && self.back_is_step).then_some(pc);
                     let mut jump = s.clone();
                     jump.pc = ins.arg;
                     jump.back = back;
+                    if ins.arg <= pc {
+                        self.back_line(&mut jump);
+                    }
                     if pops_on_jump {
                         jump.stack.pop();
                     }
@@ -389,10 +418,14 @@ impl<'x, 'a> Prog<'x, 'a> {
                         };
                         if let Some(o) = outcome {
                             let mut to = if o == when { jump } else { fall };
-                            if to.back.is_some() {
+                            let again = to.pc <= pc && !self.back_is_step && taken.contains(&pc);
+                            if to.back.is_some() || again {
                                 to.back = None;
                                 let o = self.obs(&s, Key::Back, vec![], true, vec![to]);
                                 return Ok(o.at(pc));
+                            }
+                            if to.pc <= pc {
+                                taken.push(pc);
                             }
                             s = to;
                             continue;
@@ -525,6 +558,8 @@ impl<'x, 'a> Prog<'x, 'a> {
                     let o = self.obs(&s, Key::Ev(op, Arg::None), operands, false, vec![f]);
                     return Ok(o.at(pc));
                 }
+                // `TO_BOOL` of an exact bool returns it: no effect.
+                Op::TO_BOOL if matches!(s.stack.last(), Some(V::B(_))) => {}
                 _ => {
                     if let Some(c) = self.fold(&s, op, ins.arg, pool) {
                         let n = fold_arity(op, ins.arg);
@@ -566,6 +601,27 @@ impl<'x, 'a> Prog<'x, 'a> {
             s.pc = next;
         }
         Err("no observable step within 100000 instructions".into())
+    }
+
+    /// 3.8/3.9: a backward jump reports a line event at its target, even
+    /// on an unchanged line: the target's line is recorded again.
+    fn back_line(&self, t: &mut St) {
+        if !self.back_is_step && self.lines {
+            t.line = i32::MIN;
+        }
+    }
+
+    /// Whether `op` always pushes an exact `bool` (decided here from the
+    /// operators' definitions, independently of the passes).
+    fn exact_bool(&self, op: Op, arg: u32) -> bool {
+        match op {
+            Op::IS_OP | Op::CONTAINS_OP | Op::UNARY_NOT | Op::TO_BOOL => true,
+            Op::COMPARE_OP => {
+                let bit = self.version().facts().compare_op_bool_bit;
+                bit != 0 && arg & bit != 0
+            }
+            _ => false,
+        }
     }
 
     fn info(&self, op: Op) -> Result<&'static crate::version::OpInfo, String> {
@@ -673,7 +729,9 @@ impl<'x, 'a> Prog<'x, 'a> {
         let d = s.stack.len();
         let key = Key::Ev(op, self.arg_of(op, arg));
         let effect = info.effect.eval(arg);
-        let pops = exact_pops(op, arg).unwrap_or(d);
+        let pops = exact_pops(op, arg)
+            .or_else(|| call_pops(op, info, arg))
+            .unwrap_or(d);
         if pops > d {
             return Err(format!("stack underflow at {} {}", s.pc, op.name()));
         }
@@ -699,6 +757,13 @@ impl<'x, 'a> Prog<'x, 'a> {
             f.stack.truncate(d - pops);
             push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
             keep_rets(&mut f, after);
+            if self.exact_bool(op, arg) {
+                if let Some(V::S(p)) = f.stack.last().copied() {
+                    if let Some(top) = f.stack.last_mut() {
+                        *top = V::B(p);
+                    }
+                }
+            }
             f.pc = s.pc + 1;
             succ.push(f);
         }
@@ -709,7 +774,10 @@ impl<'x, 'a> Prog<'x, 'a> {
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
             keep_rets(&mut j, after);
             j.pc = arg;
-            j.back = (arg <= s.pc).then_some(s.pc);
+            j.back = (arg <= s.pc && self.back_is_step).then_some(s.pc);
+            if arg <= s.pc {
+                self.back_line(&mut j);
+            }
             succ.push(j);
         }
         Ok(self.obs(s, key, operands, true, succ))
@@ -752,6 +820,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                 locals: s.locals.clone(),
                 blocks,
                 line: s.line,
+                stutter: 0,
             });
         }
         let e = (*self.handlers.get(s.pc as usize)?)?;
@@ -764,6 +833,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             locals: s.locals.clone(),
             blocks: Vec::new(),
             line: s.line,
+            stutter: 0,
         })
     }
 }
@@ -896,6 +966,21 @@ fn exact_pops(op: Op, arg: u32) -> Option<usize> {
     })
 }
 
+/// How many values a 3.12+ `CALL`/`CALL_KW` reads: the callable, `self`
+/// or NULL, the arguments (and the keyword names), all popped for the one
+/// result, so `1 - effect`. The values under them are not read (3.13's
+/// `a.x += v` with `a` reloaded instead of copied leaves one fewer there).
+/// 3.11's `CALL` pops only two per its table (`PRECALL` accounts for the
+/// arguments): there the whole stack stays the operands.
+fn call_pops(op: Op, info: &crate::version::OpInfo, arg: u32) -> Option<usize> {
+    match (op, info.effect) {
+        (Op::CALL | Op::CALL_KW, crate::version::StackEffect::Linear { mul: -1, .. }) => {
+            usize::try_from(1 - info.effect.eval(arg)).ok()
+        }
+        _ => None,
+    }
+}
+
 /// Both sides' states at one point of the walk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Joint {
@@ -915,7 +1000,7 @@ type Point = (
     usize,
     Vec<Blk>,
     Vec<Blk>,
-    (i32, i32),
+    (i32, i32, u8, u8),
     Vec<V>,
 );
 
@@ -930,7 +1015,7 @@ impl Joint {
             self.b.stack.len(),
             self.a.blocks.clone(),
             self.b.blocks.clone(),
-            (self.a.line, self.b.line),
+            (self.a.line, self.b.line, self.a.stutter, self.b.stutter),
             // 3.8's `CALL_FINALLY` return addresses: where `END_FINALLY` goes.
             self.a
                 .stack
@@ -956,7 +1041,7 @@ impl Joint {
     fn canonical(mut self) -> Joint {
         let mut names: HashMap<u32, u32> = HashMap::new();
         for v in self.values_mut() {
-            if let V::S(k) | V::Maybe(k) | V::Exc(k) = v {
+            if let V::S(k) | V::B(k) | V::Maybe(k) | V::Exc(k) = v {
                 let n = names.len() as u32;
                 *k = *names.entry(*k).or_insert(n);
             }
@@ -1011,6 +1096,8 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
             V::Maybe(k)
         } else if matches!((*o, n), (V::Exc(_), V::Exc(_))) {
             V::Exc(k)
+        } else if matches!((*o, n), (V::B(_), V::B(_))) {
+            V::B(k)
         } else {
             V::S(k)
         };
@@ -1034,6 +1121,8 @@ pub(crate) struct Walk<'x, 'a> {
 
 /// Steps of the joint walk before giving up ("not shown equivalent").
 const MAX_STEPS: u64 = 100_000;
+/// Loop-guard backward jumps one side may take alone in a row (3.8/3.9).
+const MAX_STUTTER: u8 = 4;
 /// Stack and local slots visited before giving up (bounds the memory).
 const MAX_CELLS: usize = 20_000_000;
 
@@ -1075,6 +1164,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             locals,
             blocks: Vec::new(),
             line: i32::MIN,
+            stutter: 0,
         }
     }
 
@@ -1101,7 +1191,7 @@ impl<'x, 'a> Walk<'x, 'a> {
     /// sides: `names` is shared by the two sides' states of one step).
     fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
         for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
-            if let V::S(k) | V::Exc(k) = v {
+            if let V::S(k) | V::B(k) | V::Exc(k) = v {
                 if *k >= PLACEHOLDER {
                     *k = *names.entry(*k).or_insert_with(|| {
                         self.fresh += 1;
@@ -1139,6 +1229,41 @@ impl<'x, 'a> Walk<'x, 'a> {
                 .b
                 .step(&j.b, &mut self.pool)
                 .map_err(|e| format!("optimized: {e}"))?;
+            // 3.8/3.9: a backward jump is no step (only the guard ending a
+            // walk through a loop without steps), so one side may take it
+            // where the other takes a real step (a rotated loop takes its
+            // backward jump after the test, the original before it): that
+            // side alone moves on, a bounded number of times (an endless
+            // loop against a real step stays a disagreement), and only when
+            // no line was executed before it (lines stay compared).
+            if !self.a.back_is_step {
+                let alone = |o: &Obs, other: &Obs, st: &St| {
+                    o.key == Key::Back
+                        && other.key != Key::Back
+                        && o.lines.is_empty()
+                        && st.stutter < MAX_STUTTER
+                };
+                if alone(&oa, &ob, &j.a) {
+                    if let Some(sa) = oa.succ.first() {
+                        let a = St {
+                            stutter: j.a.stutter + 1,
+                            ..sa.clone()
+                        };
+                        self.add(Joint { a, b: j.b.clone() })?;
+                        continue;
+                    }
+                }
+                if alone(&ob, &oa, &j.b) {
+                    if let Some(sb) = ob.succ.first() {
+                        let b = St {
+                            stutter: j.b.stutter + 1,
+                            ..sb.clone()
+                        };
+                        self.add(Joint { a: j.a.clone(), b })?;
+                        continue;
+                    }
+                }
+            }
             self.agree(&oa, &ob)?;
             let mut names = HashMap::new();
             if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
@@ -1151,6 +1276,8 @@ impl<'x, 'a> Walk<'x, 'a> {
             }
             for (sa, sb) in oa.succ.into_iter().zip(ob.succ) {
                 let (mut sa, mut sb) = (sa, sb);
+                sa.stutter = 0;
+                sb.stutter = 0;
                 self.instantiate(&mut sa, &mut names);
                 self.instantiate(&mut sb, &mut names);
                 self.add(Joint { a: sa, b: sb })?;
@@ -1181,6 +1308,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         match v {
             V::C(k) => format!("{:?}", self.pool.get(k)),
             V::S(k) => format!("v{k}"),
+            V::B(k) => format!("b{k}"),
             V::Maybe(k) => format!("v{k}?"),
             V::MaybeC(k) => format!("{:?}?", self.pool.get(k)),
             V::Unbound => "unbound".into(),
@@ -1202,11 +1330,11 @@ impl<'x, 'a> Walk<'x, 'a> {
             return Err(format!("different steps: {}", both()));
         }
         let same_operands = oa.operands.len() == ob.operands.len()
-            && oa
-                .operands
-                .iter()
-                .zip(&ob.operands)
-                .all(|(x, y)| x == y || matches!((x, y), (V::Ret(_), V::Ret(_))));
+            && oa.operands.iter().zip(&ob.operands).all(|(x, y)| {
+                x == y
+                    || matches!((x, y), (V::Ret(_), V::Ret(_)))
+                    || matches!((x, y), (V::B(p), V::S(q)) | (V::S(p), V::B(q)) if p == q)
+            });
         if !same_operands {
             return Err(format!("different operands: {}", both()));
         }

@@ -346,4 +346,169 @@ mod tests {
         assert!(e.starts_with("different lines executed"), "{e}");
         assert_eq!(check_pair(&orig, &moved, 0, Strictness::Results), Ok(()));
     }
+
+    /// 3.8 `while x: g` rotated: the test copied after the body, its
+    /// inverted jump going back to the body. Accepted at both levels; with
+    /// the copy on the latch's line (the backward jump's line event at the
+    /// test moved) it is refused at `safe` only; with the copy's jump not
+    /// inverted it is refused.
+    #[test]
+    fn a_rotated_loop_is_equivalent_and_a_moved_line_is_not() {
+        let v = PyVersion::V3_8;
+        let orig = ir(
+            v,
+            &[
+                (LOAD_FAST, 0, 2),
+                (POP_JUMP_IF_FALSE, 5, 2),
+                (LOAD_GLOBAL, 0, 3),
+                (POP_TOP, 0, 3),
+                (JUMP_ABSOLUTE, 0, 3),
+                (LOAD_CONST, 0, 4),
+                (RETURN_VALUE, 0, 4),
+            ],
+        );
+        let rotated = ir(
+            v,
+            &[
+                (LOAD_FAST, 0, 2),
+                (POP_JUMP_IF_FALSE, 6, 2),
+                (LOAD_GLOBAL, 0, 3),
+                (POP_TOP, 0, 3),
+                (LOAD_FAST, 0, 2),
+                (POP_JUMP_IF_TRUE, 2, 2),
+                (LOAD_CONST, 0, 4),
+                (RETURN_VALUE, 0, 4),
+            ],
+        );
+        for s in [Strictness::Lines, Strictness::Results] {
+            assert_eq!(check_pair(&orig, &rotated, 1, s), Ok(()));
+        }
+        let mut moved = rotated.clone();
+        moved.instrs[4].loc.line = 3;
+        moved.instrs[5].loc.line = 3;
+        let e = check_pair(&orig, &moved, 1, Strictness::Lines).unwrap_err();
+        assert!(e.starts_with("different lines executed"), "{e}");
+        assert_eq!(check_pair(&orig, &moved, 1, Strictness::Results), Ok(()));
+        let mut not_inverted = rotated.clone();
+        not_inverted.instrs[5].op = POP_JUMP_IF_FALSE;
+        assert!(check_pair(&orig, &not_inverted, 1, Strictness::Results).is_err());
+    }
+
+    /// 3.8 `x = 2; while x: x -= 1` (all constants) rotated: the original
+    /// takes its backward jump once more before the exit; accepted. An
+    /// endless loop for a return is refused.
+    #[test]
+    fn a_rotated_constant_loop_is_equivalent_and_an_endless_one_is_not() {
+        let v = PyVersion::V3_8;
+        let head = [(LOAD_CONST, 2, 1), (STORE_FAST, 1, 1), (LOAD_FAST, 1, 2)];
+        let body = [
+            (LOAD_FAST, 1, 3),
+            (LOAD_CONST, 1, 3),
+            (INPLACE_SUBTRACT, 0, 3),
+            (STORE_FAST, 1, 3),
+        ];
+        let tail = [(LOAD_CONST, 0, 4), (RETURN_VALUE, 0, 4)];
+        let mut a = head.to_vec();
+        a.push((POP_JUMP_IF_FALSE, 9, 2));
+        a.extend(body);
+        a.push((JUMP_ABSOLUTE, 2, 3));
+        a.extend(tail);
+        let mut b = head.to_vec();
+        b.push((POP_JUMP_IF_FALSE, 10, 2));
+        b.extend(body);
+        b.extend([(LOAD_FAST, 1, 2), (POP_JUMP_IF_TRUE, 4, 2)]);
+        b.extend(tail);
+        let (orig, rotated) = (ir(v, &a), ir(v, &b));
+        assert_eq!(check_pair(&orig, &rotated, 0, Strictness::Results), Ok(()));
+        let ret = ir(v, &tail);
+        let endless = ir(v, &[(NOP, 0, 1), (JUMP_ABSOLUTE, 0, 1)]);
+        let e = check_pair(&ret, &endless, 0, Strictness::Results).unwrap_err();
+        assert!(e.starts_with("different steps"), "{e}");
+    }
+
+    /// 3.13: `TO_BOOL` of `a < b` with the bool bit (and of `a is b`) is
+    /// the identity; without the bool bit the comparison may return any
+    /// object and the dropped `TO_BOOL` is refused.
+    #[test]
+    fn to_bool_of_an_exact_bool_may_be_dropped() {
+        let v = PyVersion::V3_13;
+        let bit = v.facts().compare_op_bool_bit;
+        for (op, arg, exact) in [
+            (COMPARE_OP, bit, true),
+            (IS_OP, 0, true),
+            (COMPARE_OP, 0, false),
+        ] {
+            let orig = ir(
+                v,
+                &[
+                    (RESUME, 0, 1),
+                    (LOAD_FAST, 0, 2),
+                    (LOAD_FAST, 1, 2),
+                    (op, arg, 2),
+                    (TO_BOOL, 0, 2),
+                    (RETURN_VALUE, 0, 2),
+                ],
+            );
+            let mut dropped = orig.clone();
+            dropped.instrs[4] = ins(NOP, 0, 2);
+            let r = check_pair(&orig, &dropped, 2, Strictness::Lines);
+            if exact {
+                assert_eq!(r, Ok(()), "{}", op.name());
+            } else {
+                let e = r.unwrap_err();
+                assert!(e.starts_with("different steps: original TO_BOOL"), "{e}");
+            }
+        }
+    }
+
+    /// 3.13 `a.a += b(y)` with `a` reloaded for the store instead of
+    /// copied (the copy stayed under the call): accepted. Reloading the
+    /// wrong local, or calling with the wrong argument, is refused.
+    #[test]
+    fn a_call_reads_only_its_operands() {
+        let v = PyVersion::V3_13;
+        let orig = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (COPY, 1, 2),
+                (LOAD_ATTR, 0, 2),
+                (LOAD_GLOBAL, 3, 2),
+                (LOAD_FAST, 1, 2),
+                (CALL, 1, 2),
+                (BINARY_OP, 13, 2),
+                (SWAP, 2, 2),
+                (STORE_ATTR, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        let reloaded = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (LOAD_ATTR, 0, 2),
+                (LOAD_GLOBAL, 3, 2),
+                (LOAD_FAST, 1, 2),
+                (CALL, 1, 2),
+                (BINARY_OP, 13, 2),
+                (LOAD_FAST, 0, 2),
+                (STORE_ATTR, 0, 2),
+                (RETURN_CONST, 0, 2),
+            ],
+        );
+        assert_eq!(check_pair(&orig, &reloaded, 2, Strictness::Lines), Ok(()));
+        let mut wrong_store = reloaded.clone();
+        wrong_store.instrs[7].arg = 1;
+        let e = check_pair(&orig, &wrong_store, 2, Strictness::Results).unwrap_err();
+        assert!(
+            e.starts_with("different operands: original STORE_ATTR"),
+            "{e}"
+        );
+        let mut wrong_arg = reloaded.clone();
+        wrong_arg.instrs[4].arg = 0;
+        let e = check_pair(&orig, &wrong_arg, 2, Strictness::Results).unwrap_err();
+        assert!(e.starts_with("different operands: original CALL"), "{e}");
+    }
 }
