@@ -53,7 +53,7 @@
 
 use crate::bytecode::Instr;
 use crate::cfg::BlockId;
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct AugassignReload;
@@ -70,6 +70,9 @@ impl Pass for AugassignReload {
     }
     fn doc(&self) -> &'static str {
         include_str!("augassign_reload.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[Need::Pair(&[Op::SWAP], &[Op::STORE_SUBSCR, Op::STORE_ATTR])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // The swap before the store is in every rewritten statement.

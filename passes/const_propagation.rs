@@ -55,7 +55,7 @@ use super::constant_folding::folds;
 use crate::bytecode::Instr;
 use crate::cfg::Rewrite;
 use crate::consts::Const;
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct ConstPropagation;
@@ -69,6 +69,9 @@ impl Pass for ConstPropagation {
     }
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[Need::Pair(CodeUnit::CONST_LOADS, &[Op::STORE_FAST])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // A candidate is a local stored from a constant load that some

@@ -55,7 +55,7 @@
 use crate::bytecode::Instr;
 use crate::cfg::BlockId;
 use crate::consts::{self, BinOp, CmpOp, Const};
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct ConstantFolding;
@@ -69,6 +69,22 @@ impl Pass for ConstantFolding {
     }
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")
+    }
+    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+        // `may_fold`: an operation `classify` knows right after a constant
+        // load, or `BUILD_TUPLE 0`.
+        if v.table().info(Op::RETURN_CONST).is_some() {
+            &[
+                Need::Pair(CodeUnit::CONST_LOADS, FOLDABLE),
+                Need::Pair(CodeUnit::CONST_LOADS, &[Op::RETURN_VALUE]),
+                Need::ZeroArg(&[Op::BUILD_TUPLE]),
+            ]
+        } else {
+            &[
+                Need::Pair(CodeUnit::CONST_LOADS, FOLDABLE),
+                Need::ZeroArg(&[Op::BUILD_TUPLE]),
+            ]
+        }
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         may_fold(pre)
@@ -116,6 +132,58 @@ fn may_fold(pre: &Precheck<'_>) -> bool {
     }
     false
 }
+
+/// Every op [`classify`] may fold (but `RETURN_VALUE`, which it folds only
+/// where `RETURN_CONST` exists).
+const FOLDABLE: &[Op] = &[
+    Op::UNARY_NEGATIVE,
+    Op::UNARY_POSITIVE,
+    Op::UNARY_INVERT,
+    Op::UNARY_NOT,
+    Op::TO_BOOL,
+    Op::BINARY_ADD,
+    Op::INPLACE_ADD,
+    Op::BINARY_SUBTRACT,
+    Op::INPLACE_SUBTRACT,
+    Op::BINARY_MULTIPLY,
+    Op::INPLACE_MULTIPLY,
+    Op::BINARY_TRUE_DIVIDE,
+    Op::INPLACE_TRUE_DIVIDE,
+    Op::BINARY_FLOOR_DIVIDE,
+    Op::INPLACE_FLOOR_DIVIDE,
+    Op::BINARY_MODULO,
+    Op::INPLACE_MODULO,
+    Op::BINARY_POWER,
+    Op::INPLACE_POWER,
+    Op::BINARY_LSHIFT,
+    Op::INPLACE_LSHIFT,
+    Op::BINARY_RSHIFT,
+    Op::INPLACE_RSHIFT,
+    Op::BINARY_AND,
+    Op::INPLACE_AND,
+    Op::BINARY_OR,
+    Op::INPLACE_OR,
+    Op::BINARY_XOR,
+    Op::INPLACE_XOR,
+    Op::BINARY_OP,
+    Op::COMPARE_OP,
+    Op::CONTAINS_OP,
+    Op::BUILD_TUPLE,
+    Op::POP_JUMP_IF_FALSE,
+    Op::POP_JUMP_FORWARD_IF_FALSE,
+    Op::POP_JUMP_BACKWARD_IF_FALSE,
+    Op::POP_JUMP_IF_TRUE,
+    Op::POP_JUMP_FORWARD_IF_TRUE,
+    Op::POP_JUMP_BACKWARD_IF_TRUE,
+    Op::JUMP_IF_FALSE_OR_POP,
+    Op::JUMP_IF_TRUE_OR_POP,
+    Op::POP_JUMP_IF_NONE,
+    Op::POP_JUMP_FORWARD_IF_NONE,
+    Op::POP_JUMP_BACKWARD_IF_NONE,
+    Op::POP_JUMP_IF_NOT_NONE,
+    Op::POP_JUMP_FORWARD_IF_NOT_NONE,
+    Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
+];
 
 /// How many constant operands a fold needs.
 fn arity(fold: &Fold) -> usize {

@@ -35,7 +35,7 @@
 //! themselves.
 
 use crate::cfg::{BlockId, Cfg};
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct DeadCode;
@@ -49,6 +49,23 @@ impl Pass for DeadCode {
     }
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")
+    }
+    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+        const PAIR: Need = Need::Pair(
+            &[
+                Op::LOAD_CONST,
+                Op::LOAD_SMALL_INT,
+                Op::LOAD_COMMON_CONSTANT,
+                Op::DUP_TOP,
+                Op::COPY,
+            ],
+            &[Op::POP_TOP],
+        );
+        if v.facts().unreachable_code_observable {
+            &[PAIR]
+        } else {
+            &[PAIR, Need::Unreachable]
+        }
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         let v = pre.ir.version;

@@ -40,8 +40,8 @@
 //! Versions: 3.8–3.15.
 
 use crate::cfg::{unconditional_jump, BlockId};
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::Op;
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
+use crate::version::{Op, PyVersion};
 
 pub struct JumpThreading;
 
@@ -54,6 +54,14 @@ impl Pass for JumpThreading {
     }
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        // Every rule needs an unconditional jump (`jump_kind`).
+        &[Need::Op(&[
+            Op::JUMP_FORWARD,
+            Op::JUMP_ABSOLUTE,
+            Op::JUMP_BACKWARD,
+        ])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // On code as read every block holds an instruction (nothing to skip

@@ -70,7 +70,7 @@
 
 use crate::bytecode::Instr;
 use crate::cfg::{is_block_setup, BlockId, Cfg};
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct LoopRotation;
@@ -94,6 +94,9 @@ impl Pass for LoopRotation {
     }
     fn doc(&self) -> &'static str {
         include_str!("loop_rotation.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[Need::Op(&[Op::JUMP_ABSOLUTE])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // A latch is a backward `JUMP_ABSOLUTE` to a test ending in a

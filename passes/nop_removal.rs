@@ -41,8 +41,8 @@
 //! Versions: 3.8–3.15.
 
 use crate::cfg::EdgeKind;
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
-use crate::version::Op;
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
+use crate::version::{Op, PyVersion};
 
 pub struct NopRemoval;
 
@@ -55,6 +55,9 @@ impl Pass for NopRemoval {
     }
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[Need::Op(&[Op::NOP])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // At `safe` every rule needs the NOP's line on a neighbour in the

@@ -33,7 +33,7 @@
 
 use crate::bytecode::Instr;
 use crate::consts::Const;
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct RedundantToBool;
@@ -50,6 +50,22 @@ impl Pass for RedundantToBool {
     }
     fn doc(&self) -> &'static str {
         include_str!("redundant_to_bool.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[Need::Pair(
+            &[
+                Op::COPY,
+                Op::COMPARE_OP,
+                Op::IS_OP,
+                Op::CONTAINS_OP,
+                Op::UNARY_NOT,
+                Op::TO_BOOL,
+                Op::LOAD_CONST,
+                Op::LOAD_SMALL_INT,
+                Op::LOAD_COMMON_CONSTANT,
+            ],
+            &[Op::TO_BOOL],
+        )]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // A `TO_BOOL` after a `COPY 1` or after a bool producer (the

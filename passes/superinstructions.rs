@@ -42,7 +42,7 @@
 //! borrowed loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct Superinstructions;
@@ -59,6 +59,15 @@ impl Pass for Superinstructions {
     }
     fn doc(&self) -> &'static str {
         include_str!("superinstructions.rs")
+    }
+    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+        const CHECK: Need = Need::Op(&[Op::LOAD_FAST_CHECK]);
+        const HALVES: &[Op] = &[Op::LOAD_FAST, Op::LOAD_FAST_BORROW, Op::STORE_FAST];
+        if v.facts().local_pair_superinstructions {
+            &[CHECK, Need::Pair(HALVES, HALVES)]
+        } else {
+            &[CHECK]
+        }
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // Adjacent in the instruction list (a fused pair never spans a NOP),

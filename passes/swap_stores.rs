@@ -41,7 +41,7 @@
 //! Versions: 3.8–3.10. CPython 3.11+ has no `ROT_TWO`/`ROT_THREE` and its
 //! compiler already drops the `SWAP`s of such assignments.
 
-use crate::opt::{Changed, CodeUnit, Level, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct SwapStores;
@@ -58,6 +58,12 @@ impl Pass for SwapStores {
     }
     fn doc(&self) -> &'static str {
         include_str!("swap_stores.rs")
+    }
+    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+        &[
+            Need::Pair(&[Op::ROT_TWO], &[Op::STORE_FAST]),
+            Need::Pair(&[Op::ROT_THREE], &[Op::ROT_TWO]),
+        ]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // Every rewrite starts with a rotation directly followed by a

@@ -23,6 +23,7 @@
 
 mod exceptions;
 mod lines;
+pub mod raw;
 mod stack;
 #[cfg(test)]
 pub(crate) mod testing;

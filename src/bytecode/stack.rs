@@ -30,15 +30,15 @@ pub struct StackReport {
 /// What the walk needs of an op, indexed by `Op as usize` (one load per
 /// instruction instead of two table lookups and a name match).
 #[derive(Clone, Copy, Debug)]
-struct Flow {
-    known: bool,
-    jump: bool,
-    terminator: bool,
+pub(super) struct Flow {
+    pub(super) known: bool,
+    pub(super) jump: bool,
+    pub(super) terminator: bool,
     effect: StackEffect,
     jump_effect: StackEffect,
 }
 
-fn flow_table(v: PyVersion) -> &'static [Flow] {
+pub(super) fn flow_table(v: PyVersion) -> &'static [Flow] {
     static TABLES: [OnceLock<Box<[Flow]>>; PyVersion::ALL.len()] =
         [const { OnceLock::new() }; PyVersion::ALL.len()];
     let slot = PyVersion::ALL.iter().position(|x| *x == v).unwrap_or(0);

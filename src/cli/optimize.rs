@@ -157,7 +157,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             bail!("--dump-after: unknown pass \"{name}\"");
         }
     }
-    let pipeline = Pipeline::new(
+    let mut pipeline = Pipeline::new(
         &settings.enabled,
         Debug {
             verify_each: args.verify_each,
@@ -170,10 +170,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         },
     )
     .with_level(settings.level);
-    let pipeline = Pipeline {
-        validate: args.validate,
-        ..pipeline
-    };
+    pipeline.validate = args.validate;
     let mode = if args.check || args.dry_run {
         Mode::ReadOnly
     } else {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::manager::{Pipeline, Stats};
+use super::manager::{Pipeline, RawVerdict, Stats};
 use super::pass::{MayChange, Precheck};
 use super::unit::CodeUnit;
 use super::verify::{check_ir_encoded_with, Buffers, TableSizes};
@@ -108,6 +108,7 @@ impl FileReport {
 struct Workspace {
     codec: crate::roundtrip::Workspace,
     verify: Buffers,
+    raw: crate::bytecode::raw::Scratch,
 }
 
 thread_local! {
@@ -153,12 +154,22 @@ fn optimize_file(
     }
     let mut diff = String::new();
     for id in file.code_ids().collect::<Vec<_>>() {
+        // The raw instructions first: a code object no pass may change is
+        // not decoded at all.
+        let among = match raw_check(file, id, pipeline, &mut ws.raw) {
+            RawVerdict::Skip { instructions } => {
+                report.instructions_before += instructions as u64;
+                report.instructions_after += instructions as u64;
+                continue;
+            }
+            RawVerdict::Decode(among) => among,
+        };
         file.decode_code_into(id, &mut ws.codec.ir, &mut ws.codec.scratch)?;
         let ir = &ws.codec.ir;
         let sizes = TableSizes::of(file, id);
         report.instructions_before += ir.instrs.len() as u64;
         let pre = Precheck::new(ir, pipeline.level, sizes.locals, &mut ws.codec.scratch);
-        let maybe = pipeline.may_change(&pre);
+        let maybe = pipeline.may_change_among(&pre, among);
         if !maybe.any() {
             report.instructions_after += ir.instrs.len() as u64;
             continue;
@@ -221,6 +232,28 @@ fn optimize_file(
     }
     report.status = Status::Changed;
     Ok((report, Some(out)))
+}
+
+/// [`Pipeline::raw_check`] of one code object of `file`; `Decode` (of
+/// every pass) where its fields are not byte strings, so that decoding
+/// reports the error.
+fn raw_check(
+    file: &PycFile<'_>,
+    id: CodeId,
+    pipeline: &Pipeline,
+    scratch: &mut crate::bytecode::raw::Scratch,
+) -> RawVerdict {
+    let arena = &file.module.arena;
+    let c = arena.code(id);
+    let (Some(code), exceptiontable) = (arena.as_bytes(c.code), c.exceptiontable) else {
+        return RawVerdict::Decode(MayChange::ALL);
+    };
+    let exceptiontable = match exceptiontable.map(|e| arena.as_bytes(e)) {
+        Some(None) => return RawVerdict::Decode(MayChange::ALL),
+        Some(Some(t)) => Some(t),
+        None => None,
+    };
+    pipeline.raw_check(file.version(), code, exceptiontable, scratch)
 }
 
 /// One code object of a file, as the driver hands it to [`optimize_code`].

@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::pass::{MayChange, Pass, Precheck};
+use super::pass::{MayChange, Need, Pass, Precheck};
 use super::unit::CodeUnit;
+use crate::bytecode::raw::{self, TermBits};
 use crate::config::Level;
 use crate::version::PyVersion;
 
@@ -104,6 +105,87 @@ pub struct Pipeline {
     /// that is not shown equivalent keeps its original bytes and is
     /// reported (`--validate`).
     pub validate: bool,
+    /// Each version's [`RawFilter`], compiled from `passes` on first use.
+    pub(crate) raw: [std::sync::OnceLock<RawFilter>; PyVersion::ALL.len()],
+}
+
+/// A pipeline's [`Pass::raw_needs`] for one version, compiled to per-opcode
+/// term bits for [`raw::scan`].
+#[derive(Debug)]
+pub(crate) struct RawFilter {
+    bits: TermBits,
+    /// Per pass (by position): its terms.
+    passes: Vec<RawPass>,
+    /// Some supported pass needs [`Need::Always`].
+    always: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct RawPass {
+    supported: bool,
+    always: bool,
+    unreachable: bool,
+    mask: u64,
+}
+
+impl RawFilter {
+    fn compile(passes: &[&'static dyn Pass], v: PyVersion) -> RawFilter {
+        let table = v.table();
+        let mut bits = TermBits::default();
+        let mut next = 0u32;
+        let mut out = Vec::with_capacity(passes.len());
+        for p in passes {
+            let mut rp = RawPass {
+                supported: p.supports(v),
+                ..RawPass::default()
+            };
+            if rp.supported {
+                for need in p.raw_needs(v) {
+                    if next >= 64 {
+                        rp.always = true;
+                        continue;
+                    }
+                    let bit = 1u64 << next;
+                    let mark = |ops: &[crate::version::Op], at: &mut [u64; 256]| {
+                        for &op in ops {
+                            if let Some(info) = table.info(op) {
+                                at[info.number as usize] |= bit;
+                            }
+                        }
+                    };
+                    match *need {
+                        Need::Always => rp.always = true,
+                        Need::Unreachable => rp.unreachable = true,
+                        Need::Op(ops) => mark(ops, &mut bits.op),
+                        Need::ZeroArg(ops) => mark(ops, &mut bits.zero),
+                        Need::Pair(a, b) => {
+                            mark(a, &mut bits.first);
+                            mark(b, &mut bits.second);
+                        }
+                    }
+                    if matches!(need, Need::Op(_) | Need::ZeroArg(_) | Need::Pair(..)) {
+                        rp.mask |= bit;
+                        next += 1;
+                    }
+                }
+            }
+            out.push(rp);
+        }
+        RawFilter {
+            bits,
+            always: out.iter().any(|p| p.supported && p.always),
+            passes: out,
+        }
+    }
+}
+
+/// What the raw instructions of a code object say ([`Pipeline::raw_check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawVerdict {
+    /// Decode it; only these passes may change it.
+    Decode(MayChange),
+    /// No pass may change it; it has this many instructions.
+    Skip { instructions: u32 },
 }
 
 impl Pipeline {
@@ -116,6 +198,7 @@ impl Pipeline {
             max_rounds: 8,
             debug,
             validate: false,
+            raw: [const { std::sync::OnceLock::new() }; PyVersion::ALL.len()],
         }
     }
 
@@ -134,13 +217,65 @@ impl Pipeline {
     /// Which enabled passes may change this code object as read (see
     /// [`Pass::may_change`]); every pass with `Debug::no_precheck`.
     pub fn may_change(&self, pre: &Precheck<'_>) -> MayChange {
+        self.may_change_among(pre, MayChange::ALL)
+    }
+
+    /// [`Pipeline::may_change`] asking only the passes in `among` (those
+    /// whose raw condition held, [`Pipeline::raw_check`]).
+    pub fn may_change_among(&self, pre: &Precheck<'_>, among: MayChange) -> MayChange {
         let mut m = MayChange::NONE;
         for (k, p) in self.passes.iter().enumerate() {
-            if self.debug.no_precheck || (p.supports(pre.ir.version) && p.may_change(pre)) {
+            if self.debug.no_precheck
+                || (among.get(k) && p.supports(pre.ir.version) && p.may_change(pre))
+            {
                 m.set(k);
             }
         }
         m
+    }
+
+    /// Before any decoding: which passes' [`Pass::raw_needs`] hold for a code
+    /// object's raw `co_code` (and, for [`Need::Unreachable`], its 3.11+
+    /// exception table). Every pass, to be decided after decoding, with
+    /// `Debug::no_precheck`, when some pass needs [`Need::Always`], or where
+    /// the bytes are not what the decoder accepts.
+    pub fn raw_check(
+        &self,
+        v: PyVersion,
+        code: &[u8],
+        exceptiontable: Option<&[u8]>,
+        scratch: &mut raw::Scratch,
+    ) -> RawVerdict {
+        let slot = PyVersion::ALL.iter().position(|x| *x == v).unwrap_or(0);
+        let filter = self.raw[slot].get_or_init(|| RawFilter::compile(&self.passes, v));
+        if self.debug.no_precheck || filter.always {
+            return RawVerdict::Decode(MayChange::ALL);
+        }
+        let Some(scan) = raw::scan(code, v.table(), &filter.bits) else {
+            return RawVerdict::Decode(MayChange::ALL);
+        };
+        let mut m = MayChange::NONE;
+        let mut unreachable: Option<bool> = None;
+        for (k, p) in filter.passes.iter().enumerate() {
+            if !p.supported {
+                continue;
+            }
+            let hit = scan.seen & p.mask != 0
+                || (p.unreachable
+                    && *unreachable.get_or_insert_with(|| {
+                        raw::has_unreachable(code, exceptiontable, v, scratch).unwrap_or(true)
+                    }));
+            if hit {
+                m.set(k);
+            }
+        }
+        if m.any() {
+            RawVerdict::Decode(m)
+        } else {
+            RawVerdict::Skip {
+                instructions: scan.instructions,
+            }
+        }
     }
 
     /// Runs the passes on one code object until a round changes nothing.

@@ -10,7 +10,7 @@
 
 use super::unit::CodeUnit;
 pub use crate::config::Level;
-use crate::version::PyVersion;
+use crate::version::{Op, PyVersion};
 
 /// How many changes a pass made (0 = none).
 #[must_use]
@@ -116,6 +116,24 @@ impl Precheck<'_> {
     }
 }
 
+/// One condition on a code object's raw instructions (see
+/// [`Pass::raw_needs`]). Ops a version lacks never match.
+#[derive(Clone, Copy, Debug)]
+pub enum Need {
+    /// Nothing can be said without decoding.
+    Always,
+    /// Some instruction has one of these ops.
+    Op(&'static [Op]),
+    /// An instruction with an op of the first list is followed, past any
+    /// `NOP`s, by one with an op of the second.
+    Pair(&'static [Op], &'static [Op]),
+    /// Some instruction has one of these ops and the argument 0.
+    ZeroArg(&'static [Op]),
+    /// Some instruction is reached by no path
+    /// ([`crate::bytecode::has_unreachable`]).
+    Unreachable,
+}
+
 /// An optimization pass. See `passes/mod.rs` for the registry.
 pub trait Pass: Sync {
     /// Kebab-case name: the key in `pyopt.toml` and on the command line.
@@ -139,6 +157,17 @@ pub trait Pass: Sync {
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         let _ = pre;
         true
+    }
+    /// A condition on the raw instructions that holds wherever
+    /// [`Pass::may_change`] (at any level) says `true`, checked before the
+    /// code object is decoded: the pass may change the code only if one of
+    /// these holds. Where no enabled pass's condition holds, the code
+    /// object is not decoded at all. The default, `[Need::Always]`, is
+    /// always correct; `tests/optimize.rs` checks the others the same way
+    /// as `may_change`.
+    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+        let _ = v;
+        &[Need::Always]
     }
 }
 

@@ -64,12 +64,17 @@ impl CodeUnit<'_, '_> {
     /// [`crate::version::Facts::common_constants`]; its other arguments push
     /// `AssertionError`, `tuple`, `all` … and are not constant loads).
     pub fn is_const_load(v: PyVersion, ins: &Instr) -> bool {
+        // `CONST_LOADS` must hold every op this accepts.
         match ins.op {
             Op::LOAD_CONST | Op::LOAD_SMALL_INT => true,
             Op::LOAD_COMMON_CONSTANT => common_const(v, ins.arg).is_some(),
             _ => false,
         }
     }
+
+    /// Every op [`CodeUnit::is_const_load`] may accept (for raw prechecks).
+    pub const CONST_LOADS: &'static [Op] =
+        &[Op::LOAD_CONST, Op::LOAD_SMALL_INT, Op::LOAD_COMMON_CONSTANT];
 
     /// The constant a constant load pushes (see [`CodeUnit::is_const_load`]).
     pub fn loaded_const(&self, ins: &Instr) -> Option<Const> {
