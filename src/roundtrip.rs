@@ -60,6 +60,14 @@ impl<'a> PycFile<'a> {
         marshal::encode_module(&self.module, self.header.version, out)
     }
 
+    /// [`PycFile::write`], copying the code objects that are unchanged
+    /// since parsing from the input ([`marshal::encode_module_reusing`]):
+    /// the same bytes, for arenas changed only through `node_mut`/`code_mut`.
+    pub fn write_reusing(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.header.write(out);
+        marshal::encode_module_reusing(&self.module, self.header.version, out)
+    }
+
     /// Ids of every code object, in marshal order (module first).
     pub fn code_ids(&self) -> impl Iterator<Item = CodeId> {
         (0..self.module.arena.codes.len() as u32).map(CodeId)
@@ -118,7 +126,7 @@ impl<'a> PycFile<'a> {
         let exceptiontable = c
             .exceptiontable
             .map(|e| replace_bytes(arena, e, &enc.exceptiontable));
-        let slot = &mut arena.codes[id.0 as usize];
+        let slot = arena.code_mut(id);
         slot.code = code;
         slot.linetable = linetable;
         slot.exceptiontable = exceptiontable;

@@ -15,6 +15,10 @@ pub struct Module<'a> {
     pub arena: Arena<'a>,
     pub root: NodeId,
     pub trailing: &'a [u8],
+    /// The marshal body as read (the spans of [`super::Span`] index it).
+    pub body: &'a [u8],
+    /// The node that defined each ref slot, in slot order.
+    pub slots: Vec<NodeId>,
 }
 
 /// A slot that is reserved but not filled yet (code object or frozenset being read).
@@ -49,15 +53,26 @@ pub struct Recycled {
     codes: Vec<CodeObj>,
     slots: Vec<NodeId>,
     scratch: Vec<NodeId>,
+    edited_nodes: Vec<NodeId>,
+    edited_codes: Vec<CodeId>,
 }
 
 impl Recycled {
     /// Takes back the arena of a module that is no longer needed.
     pub fn recycle(&mut self, module: Module<'_>) {
-        let Arena { nodes, kids, codes } = module.arena;
+        let Arena {
+            nodes,
+            kids,
+            codes,
+            edited_nodes,
+            edited_codes,
+        } = module.arena;
         self.nodes = relabel(nodes);
         self.kids = cleared(kids);
         self.codes = cleared(codes);
+        self.slots = cleared(module.slots);
+        self.edited_nodes = cleared(edited_nodes);
+        self.edited_codes = cleared(edited_codes);
     }
 }
 
@@ -99,24 +114,31 @@ pub fn decode_module_with<'a>(
             nodes,
             kids,
             codes: std::mem::take(&mut recycled.codes),
+            edited_nodes: std::mem::take(&mut recycled.edited_nodes),
+            edited_codes: std::mem::take(&mut recycled.edited_codes),
         },
         slots,
         depth: 0,
         scratch: std::mem::take(&mut recycled.scratch),
     };
     let result = r.object();
-    recycled.slots = cleared(r.slots);
     recycled.scratch = cleared(r.scratch);
     match result {
         Ok(root) => Ok(Module {
             arena: r.arena,
             root,
             trailing: &data[r.pos..],
+            body: data,
+            slots: r.slots,
         }),
         Err(e) => {
-            recycled.nodes = relabel(r.arena.nodes);
-            recycled.kids = cleared(r.arena.kids);
-            recycled.codes = cleared(r.arena.codes);
+            recycled.recycle(Module {
+                arena: r.arena,
+                root: NodeId(0),
+                trailing: &[],
+                body: &[],
+                slots: r.slots,
+            });
             Err(e)
         }
     }
@@ -304,7 +326,7 @@ impl<'a> Reader<'a> {
                     self.new_slot(id);
                 }
                 let items = self.children(n)?;
-                self.arena.node_mut(id).value = match code {
+                self.arena.nodes[id.0 as usize].value = match code {
                     b'(' => Value::Tuple {
                         small: false,
                         items,
@@ -325,7 +347,7 @@ impl<'a> Reader<'a> {
                     self.new_slot(if n == 0 { id } else { RESERVED });
                 }
                 let items = self.children(n)?;
-                self.arena.node_mut(id).value = Value::FrozenSet(items);
+                self.arena.nodes[id.0 as usize].value = Value::FrozenSet(items);
                 if flag {
                     self.slots[slot] = id;
                 }
@@ -368,7 +390,7 @@ impl<'a> Reader<'a> {
                 }
                 let items = self.arena.push_items(&self.scratch[mark..]);
                 self.scratch.truncate(mark);
-                self.arena.node_mut(id).value = if frozen {
+                self.arena.nodes[id.0 as usize].value = if frozen {
                     Value::FrozenDict(items)
                 } else {
                     Value::Dict(items)
@@ -385,7 +407,7 @@ impl<'a> Reader<'a> {
                     self.new_slot(RESERVED);
                 }
                 let items = self.children(3)?;
-                self.arena.node_mut(id).value = Value::Slice(items);
+                self.arena.nodes[id.0 as usize].value = Value::Slice(items);
                 if flag {
                     self.slots[slot] = id;
                 }
@@ -467,6 +489,7 @@ impl<'a> Reader<'a> {
             linetable: zero,
             exceptiontable: None,
             offset,
+            span: None,
         });
         let c = if self.version.facts().code_layout == CodeLayout::LocalsPlus {
             let argcount = self.i32("co_argcount")?;
@@ -506,6 +529,7 @@ impl<'a> Reader<'a> {
                 linetable,
                 exceptiontable: Some(exceptiontable),
                 offset,
+                span: None,
             }
         } else {
             let argcount = self.i32("co_argcount")?;
@@ -545,9 +569,20 @@ impl<'a> Reader<'a> {
                 linetable,
                 exceptiontable: None,
                 offset,
+                span: None,
             }
         };
-        self.arena.codes[code_id.0 as usize] = c;
+        let range = |a: usize, b: usize| u32::try_from(a).ok().zip(u32::try_from(b).ok());
+        let span = (|| {
+            Some(super::Span {
+                bytes: range(offset - self.base, self.pos)?,
+                nodes: range(id.0 as usize, self.arena.nodes.len())?,
+                codes: range(code_id.0 as usize, self.arena.codes.len())?,
+                slots: range(slot, self.slots.len())?,
+                depth: u32::try_from(self.depth).ok()?,
+            })
+        })();
+        self.arena.codes[code_id.0 as usize] = CodeObj { span, ..c };
         if flag {
             self.slots[slot] = id;
         }

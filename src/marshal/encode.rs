@@ -18,6 +18,30 @@ struct Writer<'w, 'a> {
     slot_of: Vec<u32>,
     next_slot: u32,
     depth: usize,
+    /// The stream the arena was read from, when unchanged code objects may
+    /// be copied from it ([`encode_module_reusing`]).
+    original: Option<Original<'w>>,
+}
+
+/// What [`encode_module_reusing`] copies from and checks against.
+struct Original<'w> {
+    body: &'w [u8],
+    /// The node that defined each ref slot of the original stream.
+    slots: &'w [NodeId],
+    /// Whether every slot numbered so far went to the node that had it in
+    /// the original stream (then a back-reference to an earlier slot means
+    /// the same object in both streams).
+    same_slots: bool,
+    edited_nodes: Vec<u32>,
+    edited_codes: Vec<u32>,
+}
+
+impl Original<'_> {
+    /// Whether some edited node or code object lies in `range`.
+    fn edited_in(sorted: &[u32], (start, end): (u32, u32)) -> bool {
+        let i = sorted.partition_point(|&x| x < start);
+        sorted.get(i).is_some_and(|&x| x < end)
+    }
 }
 
 /// Appends the marshal encoding of `root` (and everything below it) to `out`.
@@ -34,8 +58,52 @@ pub fn encode_node(
         slot_of: vec![NO_SLOT; arena.nodes.len()],
         next_slot: 0,
         depth: 0,
+        original: None,
     };
     w.object(root)
+}
+
+/// [`encode_module`], writing every code object that is unchanged since
+/// decoding as its original bytes (one copy instead of a walk of its
+/// subtree). Unchanged means: neither it nor any node or code object read
+/// inside it was handed out by [`Arena::node_mut`] or [`Arena::code_mut`]
+/// (the arena's edit log; direct changes to its public fields are not
+/// seen, so an arena changed that way must be written with
+/// [`encode_module`]). Copying is also refused unless the ref slots the
+/// new stream has numbered up to that point are exactly the original ones
+/// (so every `r n` inside the copy still means the same object, and every
+/// slot the copy numbers gets the number it had) and the code object sits
+/// no deeper than it did. The result is byte for byte what
+/// [`encode_module`] writes.
+pub fn encode_module_reusing(
+    module: &super::Module<'_>,
+    version: PyVersion,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let arena = &module.arena;
+    let sorted = |v: Vec<u32>| {
+        let mut v = v;
+        v.sort_unstable();
+        v
+    };
+    let mut w = Writer {
+        arena,
+        version,
+        out,
+        slot_of: vec![NO_SLOT; arena.nodes.len()],
+        next_slot: 0,
+        depth: 0,
+        original: Some(Original {
+            body: module.body,
+            slots: &module.slots,
+            same_slots: true,
+            edited_nodes: sorted(arena.edited_nodes.iter().map(|n| n.0).collect()),
+            edited_codes: sorted(arena.edited_codes.iter().map(|c| c.0).collect()),
+        }),
+    };
+    w.object(module.root)?;
+    out.extend_from_slice(module.trailing);
+    Ok(())
 }
 
 /// Encodes a decoded module body: the root object followed by the trailing bytes.
@@ -88,12 +156,21 @@ impl Writer<'_, '_> {
         let arena = self.arena;
         let node = &arena.nodes[id.0 as usize];
         let value = &node.value;
+        if let Value::Code(cid) = value {
+            if self.copy_unchanged(*cid) {
+                self.depth -= 1;
+                return Ok(());
+            }
+        }
         let mut byte = value.type_code();
         if node.flag {
             byte |= FLAG_REF;
             if value.takes_slot() {
                 // Pre-order numbering: the slot is taken before the children.
                 self.slot_of[id.0 as usize] = self.next_slot;
+                if let Some(o) = &mut self.original {
+                    o.same_slots &= o.slots.get(self.next_slot as usize) == Some(&id);
+                }
                 self.next_slot += 1;
             }
         }
@@ -200,6 +277,34 @@ impl Writer<'_, '_> {
         }
         self.depth -= 1;
         Ok(())
+    }
+
+    /// Writes code object `cid` as its original bytes if that gives exactly
+    /// what encoding it would (see [`encode_module_reusing`]); `false` if
+    /// it must be encoded.
+    fn copy_unchanged(&mut self, cid: super::CodeId) -> bool {
+        let Some(o) = &self.original else {
+            return false;
+        };
+        let Some(span) = self.arena.code(cid).span else {
+            return false;
+        };
+        let copyable = o.same_slots
+            && self.next_slot == span.slots.0
+            && self.depth as u64 <= span.depth as u64
+            && !Original::edited_in(&o.edited_codes, span.codes)
+            && !Original::edited_in(&o.edited_nodes, span.nodes);
+        let bytes = o.body.get(span.bytes.0 as usize..span.bytes.1 as usize);
+        let slots = o.slots.get(span.slots.0 as usize..span.slots.1 as usize);
+        let (true, Some(bytes), Some(slots)) = (copyable, bytes, slots) else {
+            return false;
+        };
+        self.out.extend_from_slice(bytes);
+        for (k, n) in slots.iter().enumerate() {
+            self.slot_of[n.0 as usize] = span.slots.0 + k as u32;
+        }
+        self.next_slot = span.slots.1;
+        true
     }
 
     fn children(&mut self, ids: &[NodeId]) -> Result<(), Error> {

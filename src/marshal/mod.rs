@@ -24,7 +24,7 @@ mod decode;
 mod encode;
 
 pub use decode::{decode_module, decode_module_with, Module, Recycled};
-pub use encode::{encode_module, encode_node};
+pub use encode::{encode_module, encode_module_reusing, encode_node};
 
 use std::borrow::Cow;
 
@@ -250,6 +250,27 @@ pub struct CodeObj {
     /// File offset of the code object's type byte (for error messages; 0 for
     /// code objects built in memory). Not written.
     pub offset: usize,
+    /// Where the decoder read it (`None` for code objects built in memory).
+    /// Not written.
+    pub span: Option<Span>,
+}
+
+/// Where a decoded code object lies in the stream it was read from: what
+/// [`encode_module_reusing`] needs to write an unchanged one back as its
+/// original bytes. Each range is `start..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Its bytes in the marshal body, from its type byte.
+    pub bytes: (u32, u32),
+    /// The nodes read inside it (its own node first): ids are given in
+    /// reading order, so these are exactly its subtree's own nodes.
+    pub nodes: (u32, u32),
+    /// The code objects read inside it (itself first).
+    pub codes: (u32, u32),
+    /// The ref slots numbered inside it (its own first, if flagged).
+    pub slots: (u32, u32),
+    /// Its nesting depth in the stream (the root is 1).
+    pub depth: u32,
 }
 
 /// All objects of one marshal stream.
@@ -258,6 +279,13 @@ pub struct Arena<'a> {
     pub nodes: Vec<Node<'a>>,
     pub kids: Vec<NodeId>,
     pub codes: Vec<CodeObj>,
+    /// Nodes handed out by [`Arena::node_mut`] since decoding, and code
+    /// objects by [`Arena::code_mut`]: what [`encode_module_reusing`] must
+    /// not copy from the original bytes. Changes made through the public
+    /// fields directly are not recorded (write such arenas with
+    /// [`encode_module`]).
+    pub edited_nodes: Vec<NodeId>,
+    pub edited_codes: Vec<CodeId>,
 }
 
 impl<'a> Arena<'a> {
@@ -282,7 +310,9 @@ impl<'a> Arena<'a> {
         &self.nodes[id.0 as usize]
     }
 
+    /// A node to change; recorded as edited (see [`Arena::edited_nodes`]).
     pub fn node_mut(&mut self, id: NodeId) -> &mut Node<'a> {
+        self.edited_nodes.push(id);
         &mut self.nodes[id.0 as usize]
     }
 
@@ -296,6 +326,12 @@ impl<'a> Arena<'a> {
 
     pub fn code(&self, id: CodeId) -> &CodeObj {
         &self.codes[id.0 as usize]
+    }
+    /// A code object to change; recorded as edited (see
+    /// [`Arena::edited_codes`]).
+    pub fn code_mut(&mut self, id: CodeId) -> &mut CodeObj {
+        self.edited_codes.push(id);
+        &mut self.codes[id.0 as usize]
     }
 
     /// The payload of a bytes node.
@@ -338,6 +374,183 @@ impl<'a> Arena<'a> {
 mod tests {
     use super::*;
     use crate::version::PyVersion;
+
+    /// `marshal.dumps(compile(SRC, "m.py", "exec")).hex()` under CPython 3.12.1
+    /// of SRC = `K = "shared"` / `def f(a): return (a, K, "x", 7)` /
+    /// `def g():` / `    def h(): return "x", K, 7` / `    return h` (one
+    /// statement a line): back-references cross the code objects (`"x"`, `7`,
+    /// `K`, the file name).
+    const NESTED_312_HEX: &str = concat!(
+        "630000000000000000000000000100000000000000f314000000970064005a00640184005a016402",
+        "84005a0279032904da06736861726564630100000000000000000000000400000003000000f31600",
+        "000097007c00740000000000000000006401640266045300a9034eda0178e907000000a901da014b",
+        "2901da0161730100000020fa046d2e7079da0166720a0000000200000073100000008000d80c0d8c",
+        "7190239071883ed00419f300000000630000000000000000000000000100000003000000f30c0000",
+        "009700640184007d007c00530029024e630000000000000000000000000300000013000000f31400",
+        "0000970064017400000000000000000064026603530072030000007206000000a900720b00000072",
+        "09000000da01687a0c672e3c6c6f63616c733e2e6805000000730e0000008000d80f129441907188",
+        "79d00818720b000000720e0000002901720f0000007301000000207209000000da01677210000000",
+        "04000000730c0000008000f202010519e00b0c8048720b0000004e29037207000000720a00000072",
+        "10000000720e000000720b0000007209000000fa083c6d6f64756c653e7211000000010000007314",
+        "000000f003010101d8040c8001f20201011af30403010d720b000000",
+    );
+
+    fn nested_312() -> Vec<u8> {
+        (0..NESTED_312_HEX.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&NESTED_312_HEX[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    /// The code object named `name`.
+    fn code_named(m: &Module<'_>, name: &str) -> CodeId {
+        (0..m.arena.codes.len() as u32)
+            .map(CodeId)
+            .find(|&c| m.arena.as_string(m.arena.code(c).name).as_deref() == Some(name))
+            .expect("code object")
+    }
+
+    /// `data` with the byte at `at` changed: a stream the encoder can only
+    /// reproduce by copying the code object around `at` from it.
+    fn marked(data: &[u8], at: usize) -> Vec<u8> {
+        let mut alt = data.to_vec();
+        alt[at] ^= 0x20;
+        alt
+    }
+
+    fn reusing(m: &Module<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_module_reusing(m, PyVersion::V3_12, &mut out).expect("encode");
+        out
+    }
+
+    fn full(m: &Module<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_module(m, PyVersion::V3_12, &mut out).expect("encode");
+        out
+    }
+
+    fn position(data: &[u8], needle: &[u8]) -> usize {
+        data.windows(needle.len())
+            .position(|w| w == needle)
+            .expect("needle")
+    }
+
+    #[test]
+    fn unchanged_code_objects_are_copied_from_the_input() {
+        let data = nested_312();
+        // Inside g's own bytes (its name) and inside h's (its qualname).
+        let in_g = position(&data, b"\xda\x01g") + 2;
+        let in_h = position(&data, b"g.<locals>.h") + 11;
+        let m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        assert_eq!(reusing(&m), data);
+        assert_eq!(full(&m), data);
+        // Nothing edited: the whole module is one copy.
+        let alt = marked(&data, in_g);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), alt);
+        assert_eq!(full(&m2), data);
+
+        // f changed (its stack size, through `code_mut`): f is encoded, g
+        // (with h) copied, and the bytes are the full encoding's.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let f = code_named(&m, "f");
+        m.arena.code_mut(f).stacksize += 1;
+        let expect = full(&m);
+        assert_ne!(expect, data);
+        assert_eq!(reusing(&m), expect);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), marked(&expect, in_g), "g is copied");
+
+        // h changed: g holds it, so neither is copied.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let h = code_named(&m, "h");
+        m.arena.code_mut(h).stacksize += 1;
+        let expect = full(&m);
+        let alt_h = marked(&data, in_h);
+        let m2 = Module {
+            body: &alt_h,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), expect);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), expect);
+    }
+
+    #[test]
+    fn a_new_ref_slot_before_a_code_object_stops_the_copy() {
+        let data = nested_312();
+        let in_g = position(&data, b"\xda\x01g") + 2;
+        let alt = marked(&data, in_g);
+        // Flag f's unflagged `co_localspluskinds`: one more slot in f, so
+        // every later slot number (and every `r` to one, as in g and h)
+        // moves by one.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let f = code_named(&m, "f");
+        let kinds = m.arena.code(f).localspluskinds.expect("3.12 layout");
+        assert!(!m.arena.node(kinds).flag);
+        m.arena.node_mut(kinds).flag = true;
+        let expect = full(&m);
+        assert_ne!(expect, data);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), expect, "g is encoded with the new numbers");
+        // The new stream reads back, with g's references intact.
+        let back = decode_module(&expect, PyVersion::V3_12, 0).expect("decode");
+        assert_eq!(full(&back), expect);
+        let g = code_named(&back, "g");
+        let names = back
+            .arena
+            .as_tuple(back.arena.code(code_named(&back, "h")).names);
+        assert_eq!(names.map(|n| n.len()), Some(1));
+        assert_eq!(
+            back.arena.as_string(back.arena.code(g).filename).as_deref(),
+            Some("m.py")
+        );
+
+        // The same, with f's `co_code` (flagged, referenced nowhere)
+        // unflagged: as many slots as before g, but `"x"` and `7` (defined
+        // in f, referenced from h) now have numbers one lower.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let f = code_named(&m, "f");
+        let (kinds, code) = (m.arena.code(f).localspluskinds, m.arena.code(f).code);
+        let kinds = kinds.expect("3.12 layout");
+        assert!(m.arena.node(code).flag);
+        m.arena.node_mut(kinds).flag = true;
+        m.arena.node_mut(code).flag = false;
+        let expect = full(&m);
+        assert_eq!(expect.len(), data.len());
+        assert_ne!(expect, data);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), expect, "g is encoded with the new numbers");
+
+        // The same flag set on a node *after* g (the module's own name)
+        // leaves f and g copyable.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let root = m.arena.code(code_named(&m, "<module>")).linetable;
+        m.arena.node_mut(root).flag = !m.arena.node(root).flag;
+        let expect = full(&m);
+        assert_ne!(expect, data);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), marked(&expect, in_g), "g is copied");
+    }
 
     /// `marshal.dumps((s, s))` of `s = slice(1, None, "a")` under CPython
     /// 3.14 (pyodide 314.0.7): a flagged slice, then a back-reference to it.

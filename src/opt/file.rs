@@ -222,7 +222,12 @@ fn optimize_file(
         return Ok((report, None));
     }
     let mut out = Vec::with_capacity(data.len());
-    file.write(&mut out)?;
+    if pipeline.debug.no_precheck {
+        // Every code object encoded: what the copies must equal.
+        file.write(&mut out)?;
+    } else {
+        file.write_reusing(&mut out)?;
+    }
     report.bytes_after = out.len() as u64;
     if want_diff && !diff.is_empty() {
         report.diff = Some(diff);

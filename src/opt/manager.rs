@@ -445,6 +445,7 @@ mod tests {
             ],
             kids: vec![],
             codes: vec![],
+            ..Arena::default()
         };
         let cfg = Cfg::build(&CodeIr::new(PyVersion::ALL[0]));
         let mut unit = CodeUnit {

@@ -233,14 +233,14 @@ impl<'f, 'a> CodeUnit<'f, 'a> {
         };
         if consts != tuple(arena, old_consts) {
             let node = new_tuple(arena, &consts);
-            arena.codes[id.0 as usize].consts = node;
+            arena.code_mut(id).consts = node;
         }
         if names != tuple(arena, old_names) {
             let node = new_tuple(arena, &names);
-            arena.codes[id.0 as usize].names = node;
+            arena.code_mut(id).names = node;
         }
         // Passes may clear flags (3.14's CO_HAS_DOCSTRING, strip-docstrings).
-        arena.codes[id.0 as usize].flags = flags;
+        arena.code_mut(id).flags = flags;
     }
 
     /// Everything a pass may change, saved (see [`CodeUnit::restore`]).
@@ -275,8 +275,11 @@ impl<'f, 'a> CodeUnit<'f, 'a> {
         self.flags = flags;
         self.arena.nodes.truncate(nodes);
         self.arena.kids.truncate(kids);
-        for (node, flag) in self.arena.nodes.iter_mut().zip(node_flags) {
-            node.flag = flag;
+        for (k, flag) in node_flags.into_iter().enumerate() {
+            let id = NodeId(k as u32);
+            if self.arena.node(id).flag != flag {
+                self.arena.node_mut(id).flag = flag;
+            }
         }
     }
 }
@@ -363,6 +366,7 @@ mod tests {
             nodes: vec![node(Value::None), node(Value::Int(300))],
             kids: vec![],
             codes: vec![],
+            ..Arena::default()
         }
     }
 

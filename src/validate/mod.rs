@@ -217,6 +217,7 @@ mod tests {
             ],
             kids: vec![],
             codes: vec![],
+            ..Arena::default()
         }
     }
 
