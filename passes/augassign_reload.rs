@@ -71,7 +71,7 @@ impl Pass for AugassignReload {
     fn doc(&self) -> &'static str {
         include_str!("augassign_reload.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
         &[Need::Pair(&[Op::SWAP], &[Op::STORE_SUBSCR, Op::STORE_ATTR])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {

@@ -70,7 +70,7 @@ impl Pass for ConstPropagation {
     fn doc(&self) -> &'static str {
         include_str!("const_propagation.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
         &[Need::Pair(CodeUnit::CONST_LOADS, &[Op::STORE_FAST])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {

@@ -70,19 +70,21 @@ impl Pass for ConstantFolding {
     fn doc(&self) -> &'static str {
         include_str!("constant_folding.rs")
     }
-    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
-        // `may_fold`: an operation `classify` knows right after a constant
-        // load, or `BUILD_TUPLE 0`.
+    fn raw_needs(&self, v: PyVersion, _: Level) -> &'static [Need] {
+        // `may_fold`: an operation `classify` knows after as many constant
+        // loads as it has operands.
         if v.table().info(Op::RETURN_CONST).is_some() {
             &[
-                Need::Pair(CodeUnit::CONST_LOADS, FOLDABLE),
-                Need::Pair(CodeUnit::CONST_LOADS, &[Op::RETURN_VALUE]),
-                Need::ZeroArg(&[Op::BUILD_TUPLE]),
+                Need::AfterConsts(ONE_OPERAND, 1),
+                Need::AfterConsts(&[Op::RETURN_VALUE], 1),
+                Need::AfterConsts(TWO_OPERANDS, 2),
+                Need::AfterConsts(&[Op::BUILD_TUPLE], 0),
             ]
         } else {
             &[
-                Need::Pair(CodeUnit::CONST_LOADS, FOLDABLE),
-                Need::ZeroArg(&[Op::BUILD_TUPLE]),
+                Need::AfterConsts(ONE_OPERAND, 1),
+                Need::AfterConsts(TWO_OPERANDS, 2),
+                Need::AfterConsts(&[Op::BUILD_TUPLE], 0),
             ]
         }
     }
@@ -133,14 +135,33 @@ fn may_fold(pre: &Precheck<'_>) -> bool {
     false
 }
 
-/// Every op [`classify`] may fold (but `RETURN_VALUE`, which it folds only
-/// where `RETURN_CONST` exists).
-const FOLDABLE: &[Op] = &[
+/// The ops [`classify`] folds with one operand (but `RETURN_VALUE`, which
+/// it folds only where `RETURN_CONST` exists).
+const ONE_OPERAND: &[Op] = &[
     Op::UNARY_NEGATIVE,
     Op::UNARY_POSITIVE,
     Op::UNARY_INVERT,
     Op::UNARY_NOT,
     Op::TO_BOOL,
+    Op::POP_JUMP_IF_FALSE,
+    Op::POP_JUMP_FORWARD_IF_FALSE,
+    Op::POP_JUMP_BACKWARD_IF_FALSE,
+    Op::POP_JUMP_IF_TRUE,
+    Op::POP_JUMP_FORWARD_IF_TRUE,
+    Op::POP_JUMP_BACKWARD_IF_TRUE,
+    Op::JUMP_IF_FALSE_OR_POP,
+    Op::JUMP_IF_TRUE_OR_POP,
+    Op::POP_JUMP_IF_NONE,
+    Op::POP_JUMP_FORWARD_IF_NONE,
+    Op::POP_JUMP_BACKWARD_IF_NONE,
+    Op::POP_JUMP_IF_NOT_NONE,
+    Op::POP_JUMP_FORWARD_IF_NOT_NONE,
+    Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
+];
+
+/// The ops [`classify`] folds with two operands (`BUILD_TUPLE` takes as
+/// many as its argument).
+const TWO_OPERANDS: &[Op] = &[
     Op::BINARY_ADD,
     Op::INPLACE_ADD,
     Op::BINARY_SUBTRACT,
@@ -168,21 +189,6 @@ const FOLDABLE: &[Op] = &[
     Op::BINARY_OP,
     Op::COMPARE_OP,
     Op::CONTAINS_OP,
-    Op::BUILD_TUPLE,
-    Op::POP_JUMP_IF_FALSE,
-    Op::POP_JUMP_FORWARD_IF_FALSE,
-    Op::POP_JUMP_BACKWARD_IF_FALSE,
-    Op::POP_JUMP_IF_TRUE,
-    Op::POP_JUMP_FORWARD_IF_TRUE,
-    Op::POP_JUMP_BACKWARD_IF_TRUE,
-    Op::JUMP_IF_FALSE_OR_POP,
-    Op::JUMP_IF_TRUE_OR_POP,
-    Op::POP_JUMP_IF_NONE,
-    Op::POP_JUMP_FORWARD_IF_NONE,
-    Op::POP_JUMP_BACKWARD_IF_NONE,
-    Op::POP_JUMP_IF_NOT_NONE,
-    Op::POP_JUMP_FORWARD_IF_NOT_NONE,
-    Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
 ];
 
 /// How many constant operands a fold needs.

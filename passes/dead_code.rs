@@ -50,7 +50,7 @@ impl Pass for DeadCode {
     fn doc(&self) -> &'static str {
         include_str!("dead_code.rs")
     }
-    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, v: PyVersion, _: Level) -> &'static [Need] {
         const PAIR: Need = Need::Pair(
             &[
                 Op::LOAD_CONST,

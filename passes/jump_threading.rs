@@ -39,6 +39,7 @@
 //!
 //! Versions: 3.8–3.15.
 
+use crate::bytecode::raw::JumpShapes;
 use crate::cfg::{unconditional_jump, BlockId};
 use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
 use crate::version::{Op, PyVersion};
@@ -55,13 +56,44 @@ impl Pass for JumpThreading {
     fn doc(&self) -> &'static str {
         include_str!("jump_threading.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
-        // Every rule needs an unconditional jump (`jump_kind`).
-        &[Need::Op(&[
-            Op::JUMP_FORWARD,
-            Op::JUMP_ABSOLUTE,
-            Op::JUMP_BACKWARD,
-        ])]
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
+        // The shapes `may_change` looks for, with the ops of `jump_kind`.
+        &[Need::JumpShapes(JumpShapes {
+            jumps: &[
+                Op::JUMP_FORWARD,
+                Op::JUMP_ABSOLUTE,
+                Op::JUMP_BACKWARD,
+                Op::POP_JUMP_IF_FALSE,
+                Op::POP_JUMP_IF_TRUE,
+                Op::POP_JUMP_IF_NONE,
+                Op::POP_JUMP_IF_NOT_NONE,
+                Op::POP_JUMP_FORWARD_IF_FALSE,
+                Op::POP_JUMP_FORWARD_IF_TRUE,
+                Op::POP_JUMP_FORWARD_IF_NONE,
+                Op::POP_JUMP_FORWARD_IF_NOT_NONE,
+                Op::POP_JUMP_BACKWARD_IF_FALSE,
+                Op::POP_JUMP_BACKWARD_IF_TRUE,
+                Op::POP_JUMP_BACKWARD_IF_NONE,
+                Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
+                Op::JUMP_IF_FALSE_OR_POP,
+                Op::JUMP_IF_TRUE_OR_POP,
+            ],
+            unconditional: &[Op::JUMP_FORWARD, Op::JUMP_ABSOLUTE, Op::JUMP_BACKWARD],
+            conditional: &[
+                Op::POP_JUMP_IF_FALSE,
+                Op::POP_JUMP_IF_TRUE,
+                Op::POP_JUMP_IF_NONE,
+                Op::POP_JUMP_IF_NOT_NONE,
+                Op::POP_JUMP_FORWARD_IF_FALSE,
+                Op::POP_JUMP_FORWARD_IF_TRUE,
+                Op::POP_JUMP_FORWARD_IF_NONE,
+                Op::POP_JUMP_FORWARD_IF_NOT_NONE,
+                Op::POP_JUMP_BACKWARD_IF_FALSE,
+                Op::POP_JUMP_BACKWARD_IF_TRUE,
+                Op::POP_JUMP_BACKWARD_IF_NONE,
+                Op::POP_JUMP_BACKWARD_IF_NOT_NONE,
+            ],
+        })]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // On code as read every block holds an instruction (nothing to skip

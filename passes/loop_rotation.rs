@@ -95,7 +95,7 @@ impl Pass for LoopRotation {
     fn doc(&self) -> &'static str {
         include_str!("loop_rotation.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
         &[Need::Op(&[Op::JUMP_ABSOLUTE])]
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {

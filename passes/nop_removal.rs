@@ -56,8 +56,12 @@ impl Pass for NopRemoval {
     fn doc(&self) -> &'static str {
         include_str!("nop_removal.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
-        &[Need::Op(&[Op::NOP])]
+    fn raw_needs(&self, _: PyVersion, level: Level) -> &'static [Need] {
+        if level >= Level::Aggressive {
+            &[Need::Op(&[Op::NOP])]
+        } else {
+            &[Need::NopBesideItsLine]
+        }
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {
         // At `safe` every rule needs the NOP's line on a neighbour in the

@@ -51,7 +51,7 @@ impl Pass for RedundantToBool {
     fn doc(&self) -> &'static str {
         include_str!("redundant_to_bool.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
         &[Need::Pair(
             &[
                 Op::COPY,

@@ -42,7 +42,7 @@
 //! borrowed loads, so there the pairs come from `aggressive` (across lines).
 
 use crate::bytecode::Instr;
-use crate::opt::{Changed, CodeUnit, Level, Need, Pass, Precheck};
+use crate::opt::{Changed, CodeUnit, Level, Need, PairRule, Pass, Precheck};
 use crate::version::{Op, PyVersion};
 
 pub struct Superinstructions;
@@ -60,13 +60,30 @@ impl Pass for Superinstructions {
     fn doc(&self) -> &'static str {
         include_str!("superinstructions.rs")
     }
-    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, v: PyVersion, level: Level) -> &'static [Need] {
+        // `fuse` and `fusable`: small arguments, and one line but where
+        // `aggressive` lets the second half, a load, be on the next one.
         const CHECK: Need = Need::Op(&[Op::LOAD_FAST_CHECK]);
         const HALVES: &[Op] = &[Op::LOAD_FAST, Op::LOAD_FAST_BORROW, Op::STORE_FAST];
-        if v.facts().local_pair_superinstructions {
-            &[CHECK, Need::Pair(HALVES, HALVES)]
-        } else {
+        const LOADS: &[Op] = &[Op::LOAD_FAST, Op::LOAD_FAST_BORROW];
+        const SMALL: PairRule = PairRule {
+            small_args: true,
+            one_line: false,
+        };
+        const ONE_LINE: PairRule = PairRule {
+            small_args: true,
+            one_line: true,
+        };
+        if !v.facts().local_pair_superinstructions {
             &[CHECK]
+        } else if level >= Level::Aggressive {
+            &[
+                CHECK,
+                Need::PairWith(HALVES, LOADS, SMALL),
+                Need::PairWith(HALVES, HALVES, ONE_LINE),
+            ]
+        } else {
+            &[CHECK, Need::PairWith(HALVES, HALVES, ONE_LINE)]
         }
     }
     fn may_change(&self, pre: &Precheck<'_>) -> bool {

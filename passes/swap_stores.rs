@@ -59,7 +59,7 @@ impl Pass for SwapStores {
     fn doc(&self) -> &'static str {
         include_str!("swap_stores.rs")
     }
-    fn raw_needs(&self, _: PyVersion) -> &'static [Need] {
+    fn raw_needs(&self, _: PyVersion, _: Level) -> &'static [Need] {
         &[
             Need::Pair(&[Op::ROT_TWO], &[Op::STORE_FAST]),
             Need::Pair(&[Op::ROT_THREE], &[Op::ROT_TWO]),

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::manager::{Pipeline, RawVerdict, Stats};
+use super::manager::{Pipeline, RawCode, RawScratch, RawVerdict, Stats};
 use super::pass::{MayChange, Precheck};
 use super::unit::CodeUnit;
 use super::verify::{check_ir_encoded_with, Buffers, TableSizes};
@@ -108,7 +108,7 @@ impl FileReport {
 struct Workspace {
     codec: crate::roundtrip::Workspace,
     verify: Buffers,
-    raw: crate::bytecode::raw::Scratch,
+    raw: RawScratch,
 }
 
 thread_local! {
@@ -246,19 +246,27 @@ fn raw_check(
     file: &PycFile<'_>,
     id: CodeId,
     pipeline: &Pipeline,
-    scratch: &mut crate::bytecode::raw::Scratch,
+    scratch: &mut RawScratch,
 ) -> RawVerdict {
     let arena = &file.module.arena;
     let c = arena.code(id);
-    let (Some(code), exceptiontable) = (arena.as_bytes(c.code), c.exceptiontable) else {
+    let (Some(code), Some(linetable)) = (arena.as_bytes(c.code), arena.as_bytes(c.linetable))
+    else {
         return RawVerdict::Decode(MayChange::ALL);
     };
-    let exceptiontable = match exceptiontable.map(|e| arena.as_bytes(e)) {
+    let exceptiontable = match c.exceptiontable.map(|e| arena.as_bytes(e)) {
         Some(None) => return RawVerdict::Decode(MayChange::ALL),
         Some(Some(t)) => Some(t),
         None => None,
     };
-    pipeline.raw_check(file.version(), code, exceptiontable, scratch)
+    let raw = RawCode {
+        version: file.version(),
+        code,
+        linetable,
+        firstlineno: c.firstlineno,
+        exceptiontable,
+    };
+    pipeline.raw_check(raw, scratch)
 }
 
 /// One code object of a file, as the driver hands it to [`optimize_code`].

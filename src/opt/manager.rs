@@ -125,11 +125,13 @@ struct RawPass {
     supported: bool,
     always: bool,
     unreachable: bool,
+    /// Its [`Need::JumpShapes`] and the term bit standing for it.
+    jumps: Option<(raw::JumpShapes, u64)>,
     mask: u64,
 }
 
 impl RawFilter {
-    fn compile(passes: &[&'static dyn Pass], v: PyVersion) -> RawFilter {
+    fn compile(passes: &[&'static dyn Pass], v: PyVersion, level: Level) -> RawFilter {
         let table = v.table();
         let mut bits = TermBits::default();
         let mut next = 0u32;
@@ -140,7 +142,7 @@ impl RawFilter {
                 ..RawPass::default()
             };
             if rp.supported {
-                for need in p.raw_needs(v) {
+                for need in p.raw_needs(v, level) {
                     if next >= 64 {
                         rp.always = true;
                         continue;
@@ -157,13 +159,28 @@ impl RawFilter {
                         Need::Always => rp.always = true,
                         Need::Unreachable => rp.unreachable = true,
                         Need::Op(ops) => mark(ops, &mut bits.op),
-                        Need::ZeroArg(ops) => mark(ops, &mut bits.zero),
                         Need::Pair(a, b) => {
                             mark(a, &mut bits.first);
                             mark(b, &mut bits.second);
                         }
+                        Need::PairWith(a, b, rule) => {
+                            mark(a, &mut bits.first);
+                            mark(b, &mut bits.second);
+                            if rule.small_args {
+                                bits.small |= bit;
+                            }
+                            if rule.one_line {
+                                bits.one_line |= bit;
+                            }
+                        }
+                        Need::NopBesideItsLine => bits.nop_beside_its_line |= bit,
+                        Need::JumpShapes(shapes) => rp.jumps = Some((shapes, bit)),
+                        Need::AfterConsts(ops, 1) => mark(ops, &mut bits.after1),
+                        Need::AfterConsts(ops, 0) => mark(ops, &mut bits.after_arg),
+                        // Two or more: at least two.
+                        Need::AfterConsts(ops, _) => mark(ops, &mut bits.after2),
                     }
-                    if matches!(need, Need::Op(_) | Need::ZeroArg(_) | Need::Pair(..)) {
+                    if !matches!(need, Need::Always | Need::Unreachable) {
                         rp.mask |= bit;
                         next += 1;
                     }
@@ -171,12 +188,36 @@ impl RawFilter {
             }
             out.push(rp);
         }
+        for &op in super::CodeUnit::CONST_LOADS {
+            if let Some(info) = table.info(op) {
+                bits.const_load[info.number as usize] = true;
+            }
+        }
         RawFilter {
             bits,
             always: out.iter().any(|p| p.supported && p.always),
             passes: out,
         }
     }
+}
+
+/// A code object's raw fields, as [`Pipeline::raw_check`] reads them.
+#[derive(Clone, Copy, Debug)]
+pub struct RawCode<'c> {
+    pub version: PyVersion,
+    pub code: &'c [u8],
+    pub linetable: &'c [u8],
+    pub firstlineno: i32,
+    /// 3.11+.
+    pub exceptiontable: Option<&'c [u8]>,
+}
+
+/// Buffers for [`Pipeline::raw_check`], reused across code objects.
+#[derive(Debug, Default)]
+pub struct RawScratch {
+    candidates: Vec<raw::LineCandidate>,
+    units: Vec<(u32, i32)>,
+    walk: raw::Scratch,
 }
 
 /// What the raw instructions of a code object say ([`Pipeline::raw_check`]).
@@ -239,42 +280,93 @@ impl Pipeline {
     /// exception table). Every pass, to be decided after decoding, with
     /// `Debug::no_precheck`, when some pass needs [`Need::Always`], or where
     /// the bytes are not what the decoder accepts.
-    pub fn raw_check(
-        &self,
-        v: PyVersion,
-        code: &[u8],
-        exceptiontable: Option<&[u8]>,
-        scratch: &mut raw::Scratch,
-    ) -> RawVerdict {
+    pub fn raw_check(&self, code: RawCode<'_>, scratch: &mut RawScratch) -> RawVerdict {
+        let v = code.version;
         let slot = PyVersion::ALL.iter().position(|x| *x == v).unwrap_or(0);
-        let filter = self.raw[slot].get_or_init(|| RawFilter::compile(&self.passes, v));
+        let filter = self.raw[slot].get_or_init(|| RawFilter::compile(&self.passes, v, self.level));
         if self.debug.no_precheck || filter.always {
             return RawVerdict::Decode(MayChange::ALL);
         }
-        let Some(scan) = raw::scan(code, v.table(), &filter.bits) else {
+        let Some(scan) = raw::scan(code.code, v.table(), &filter.bits, &mut scratch.candidates)
+        else {
             return RawVerdict::Decode(MayChange::ALL);
         };
-        let mut m = MayChange::NONE;
-        let mut unreachable: Option<bool> = None;
-        for (k, p) in filter.passes.iter().enumerate() {
-            if !p.supported {
-                continue;
+        let mut seen = scan.seen;
+        let hits = |seen: u64| {
+            let mut m = MayChange::NONE;
+            for (k, p) in filter.passes.iter().enumerate() {
+                if p.supported && seen & p.mask != 0 {
+                    m.set(k);
+                }
             }
-            let hit = scan.seen & p.mask != 0
-                || (p.unreachable
-                    && *unreachable.get_or_insert_with(|| {
-                        raw::has_unreachable(code, exceptiontable, v, scratch).unwrap_or(true)
-                    }));
-            if hit {
-                m.set(k);
+            m
+        };
+        let mut m = hits(seen);
+        // The passes whose terms are still open: decided after decoding
+        // (by `may_change`, from the instructions) where some pass already
+        // asks for it, else by the walks below, the cheapest first.
+        let mut open = MayChange::NONE;
+        let pending = scratch.candidates.iter().fold(0, |acc, c| acc | c.term);
+        for (k, p) in filter.passes.iter().enumerate() {
+            let undecided = p.mask & pending != 0 || p.jumps.is_some() || p.unreachable;
+            if p.supported && !m.get(k) && undecided {
+                open.set(k);
             }
         }
+        if m.any() || !open.any() {
+            return self.decided(m.union(open), scan.instructions);
+        }
+        scratch.walk.reset();
+        for p in &filter.passes {
+            if let (true, Some((shapes, bit))) = (p.supported, p.jumps) {
+                match raw::jump_shapes(
+                    code.code,
+                    v,
+                    &shapes,
+                    bit,
+                    &mut scratch.candidates,
+                    &mut scratch.walk,
+                ) {
+                    Some(false) => {}
+                    Some(true) => seen |= bit,
+                    None => return RawVerdict::Decode(MayChange::ALL),
+                }
+            }
+        }
+        if !scratch.candidates.is_empty() {
+            seen |= raw::same_line(
+                &scratch.candidates,
+                code.linetable,
+                code.firstlineno,
+                v,
+                &mut scratch.units,
+            )
+            // Other line tables: every candidate's term.
+            .unwrap_or_else(|| scratch.candidates.iter().fold(0, |acc, c| acc | c.term));
+        }
+        m = hits(seen);
+        let mut unreachable = MayChange::NONE;
+        for (k, p) in filter.passes.iter().enumerate() {
+            if p.supported && p.unreachable && !m.get(k) {
+                unreachable.set(k);
+            }
+        }
+        if unreachable.any()
+            && (m.any()
+                || raw::has_unreachable(code.code, code.exceptiontable, v, &mut scratch.walk)
+                    != Some(false))
+        {
+            m = m.union(unreachable);
+        }
+        self.decided(m, scan.instructions)
+    }
+
+    /// `Decode(m)`, or `Skip` if `m` is empty.
+    fn decided(&self, m: MayChange, instructions: u32) -> RawVerdict {
         if m.any() {
             RawVerdict::Decode(m)
         } else {
-            RawVerdict::Skip {
-                instructions: scan.instructions,
-            }
+            RawVerdict::Skip { instructions }
         }
     }
 

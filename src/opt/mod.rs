@@ -13,6 +13,6 @@ pub mod unit;
 pub mod verify;
 
 pub use file::{optimize_bytes, FileReport, Rejection, Status};
-pub use manager::{Debug, PassStats, Pipeline, RawVerdict, Rejected, Stats};
-pub use pass::{doc_text, summary, Changed, Level, MayChange, Need, Pass, Precheck};
+pub use manager::{Debug, PassStats, Pipeline, RawCode, RawScratch, RawVerdict, Rejected, Stats};
+pub use pass::{doc_text, summary, Changed, Level, MayChange, Need, PairRule, Pass, Precheck};
 pub use unit::{CodeUnit, Snapshot};

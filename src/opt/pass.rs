@@ -46,6 +46,11 @@ impl MayChange {
     pub fn any(self) -> bool {
         self.0 != 0
     }
+
+    /// The passes in either set.
+    pub fn union(self, other: MayChange) -> MayChange {
+        MayChange(self.0 | other.0)
+    }
 }
 
 /// A code object as read, before any CFG is built: what
@@ -127,11 +132,30 @@ pub enum Need {
     /// An instruction with an op of the first list is followed, past any
     /// `NOP`s, by one with an op of the second.
     Pair(&'static [Op], &'static [Op]),
-    /// Some instruction has one of these ops and the argument 0.
-    ZeroArg(&'static [Op]),
+    /// [`Need::Pair`] under further rules.
+    PairWith(&'static [Op], &'static [Op], PairRule),
+    /// A `NOP` has the line of the instruction laid out right before or
+    /// right after it (that instruction may be a `NOP` too).
+    NopBesideItsLine,
+    /// An instruction with one of these ops comes right after (past
+    /// `NOP`s) at least this many constant loads
+    /// ([`CodeUnit::CONST_LOADS`](super::CodeUnit::CONST_LOADS)); 0: at
+    /// least as many as its argument.
+    AfterConsts(&'static [Op], u8),
+    /// One of `jump-threading`'s shapes ([`crate::bytecode::raw::jump_shapes`]).
+    JumpShapes(crate::bytecode::raw::JumpShapes),
     /// Some instruction is reached by no path
     /// ([`crate::bytecode::has_unreachable`]).
     Unreachable,
+}
+
+/// What [`Need::PairWith`] asks of the pair besides its ops.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PairRule {
+    /// Both arguments below 16.
+    pub small_args: bool,
+    /// Both instructions on one line.
+    pub one_line: bool,
 }
 
 /// An optimization pass. See `passes/mod.rs` for the registry.
@@ -159,14 +183,14 @@ pub trait Pass: Sync {
         true
     }
     /// A condition on the raw instructions that holds wherever
-    /// [`Pass::may_change`] (at any level) says `true`, checked before the
+    /// [`Pass::may_change`] at `level` says `true`, checked before the
     /// code object is decoded: the pass may change the code only if one of
     /// these holds. Where no enabled pass's condition holds, the code
     /// object is not decoded at all. The default, `[Need::Always]`, is
     /// always correct; `tests/optimize.rs` checks the others the same way
     /// as `may_change`.
-    fn raw_needs(&self, v: PyVersion) -> &'static [Need] {
-        let _ = v;
+    fn raw_needs(&self, v: PyVersion, level: Level) -> &'static [Need] {
+        let _ = (v, level);
         &[Need::Always]
     }
 }
