@@ -1687,8 +1687,11 @@ fn precheck_skips_only_code_objects_no_pass_changes() {
 }
 
 /// Optimizes `files` with `passes` at `level` with and without the
-/// precheck; panics listing the files whose bytes or per-pass change counts
-/// differ. Returns how many code objects changed.
+/// precheck (without it, every code object is decoded and every changed
+/// file encoded whole; with it, the raw precheck skips code objects and
+/// unchanged ones are copied); panics listing the files whose bytes,
+/// instruction counts or per-pass change counts differ. Returns how many
+/// code objects changed.
 fn precheck_agrees(
     v: pyopt::PyVersion,
     level: pyopt::config::Level,
@@ -1717,6 +1720,18 @@ fn precheck_agrees(
                 (Ok((ra, oa)), Ok((rb, ob))) => {
                     if oa != ob {
                         problems.push(format!("{}: bytes differ", p.display()));
+                    }
+                    // Code objects the raw precheck skips are counted
+                    // from their raw instructions.
+                    let counts =
+                        |r: &pyopt::opt::FileReport| (r.instructions_before, r.instructions_after);
+                    if counts(&ra) != counts(&rb) {
+                        problems.push(format!(
+                            "{}: instructions {:?} with the precheck, {:?} without",
+                            p.display(),
+                            counts(&ra),
+                            counts(&rb)
+                        ));
                     }
                     if ra.pass_changes != rb.pass_changes {
                         problems.push(format!(

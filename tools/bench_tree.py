@@ -37,6 +37,7 @@ and each run's peak resident memory (from `wait4`).
 
     python3 tools/bench_tree.py                          # 3.13 and 3.11, best of 3
     python3 tools/bench_tree.py --versions 3.8 --repeat 5
+    python3 tools/bench_tree.py --versions 3.13 --fsync batch --before OLD_PYOPT
 """
 import argparse
 import glob
@@ -138,6 +139,9 @@ def main():
     ap.add_argument("--fsync", default="batch,never,always",
                     help="durability modes of the write rows (default: batch,never,always)")
     ap.add_argument("--pyopt", help="pyopt binary (default: target/release/pyopt, built if needed)")
+    ap.add_argument("--before", metavar="PYOPT",
+                    help="an earlier pyopt binary: adds its one-job optimize rows (dry run and"
+                         " --fsync batch write, both levels), measured in the same rounds")
     args = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     pyopt = args.pyopt
@@ -193,6 +197,15 @@ def main():
                                  % (level, jobs, fsync),
                                  [pyopt, "optimize", "-q", "--level", level, "--jobs", str(jobs),
                                   "--fsync", fsync, work], True))
+            if args.before:
+                for level in ("safe", "aggressive"):
+                    rows.append(("(before) pyopt optimize --level %s --jobs 1 --dry-run" % level,
+                                 [args.before, "optimize", "--dry-run", "-q", "--level", level,
+                                  "--jobs", "1", tree], False))
+                    rows.append(("(before) pyopt optimize --level %s --jobs 1 --fsync batch (write)"
+                                 % level,
+                                 [args.before, "optimize", "-q", "--level", level, "--jobs", "1",
+                                  "--fsync", "batch", work], True))
             # The files each level changes, for the floor rows.
             changed = {}
             for level in ("safe", "aggressive"):

@@ -98,9 +98,11 @@ pub struct OptimizeArgs {
     /// Verify after every pass application, to find which pass broke a code object.
     #[arg(long)]
     pub(crate) verify_each: bool,
-    /// Build the CFG and run the passes on every code object, even where
-    /// each pass's quick check on the code as read says it has nothing to do
-    /// (slower; the output must be the same, which this flag lets you check).
+    /// Decode every code object, build its CFG and run the passes on it,
+    /// even where each pass's quick check on the code as read says it has
+    /// nothing to do, and encode changed files whole instead of copying
+    /// their unchanged code objects (slower; the output must be the same,
+    /// which this flag lets you check).
     #[arg(long)]
     pub(crate) no_precheck: bool,
     /// Print the CFG after every application of PASS that changed something.
