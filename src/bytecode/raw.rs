@@ -301,8 +301,12 @@ pub fn same_line(
 pub struct Scratch {
     /// Code unit at which each instruction starts, then the end of the code.
     starts: Vec<u32>,
-    /// Per instruction: its op and, for a jump, its target unit.
-    instrs: Vec<(Op, u32)>,
+    /// Per instruction: its op, its opcode byte and, for a jump, its target
+    /// unit.
+    instrs: Vec<(Op, u8, u32)>,
+    /// Per code unit: the instruction starting there (`NO_TARGET` inside
+    /// one), then the end of the code.
+    index: Vec<u32>,
     /// Per instruction: its target instruction, if it is a jump.
     target: Vec<u32>,
     exceptions: Vec<ExceptionEntry>,
@@ -376,18 +380,26 @@ impl Scratch {
                 JumpKind::Absolute => Some(arg / unit_bytes),
             }?;
             s.starts.push(start as u32);
-            s.instrs.push((info.op, u32::try_from(target).ok()?));
+            s.instrs.push((info.op, op, u32::try_from(target).ok()?));
         }
         s.starts.push(units as u32);
         // Jump targets as instruction indices.
         let n = s.instrs.len();
+        s.index.clear();
+        s.index.resize(units + 1, NO_TARGET);
+        for (i, &u) in s.starts.iter().enumerate() {
+            s.index[u as usize] = i as u32;
+        }
         s.target.clear();
-        for &(_, t) in &s.instrs {
+        for &(_, _, t) in &s.instrs {
             if t == NO_TARGET {
                 s.target.push(NO_TARGET);
                 continue;
             }
-            let i = super::index_at_unit(&s.starts, t as usize).filter(|&i| (i as usize) < n)?;
+            let i = *s.index.get(t as usize)?;
+            if i as usize >= n {
+                return None;
+            }
             s.target.push(i);
         }
         s.built = true;
@@ -405,6 +417,32 @@ pub struct JumpShapes {
     pub conditional: &'static [Op],
 }
 
+/// [`JumpShapes`] of one version by opcode byte.
+#[derive(Clone, Debug)]
+pub struct JumpClasses([u8; 256]);
+
+const JUMP: u8 = 1;
+const UNCONDITIONAL: u8 = 2;
+const CONDITIONAL: u8 = 4;
+
+impl JumpClasses {
+    pub fn new(shapes: &JumpShapes, table: &VersionTable) -> JumpClasses {
+        let mut c = [0u8; 256];
+        for (ops, class) in [
+            (shapes.jumps, JUMP),
+            (shapes.unconditional, UNCONDITIONAL),
+            (shapes.conditional, CONDITIONAL),
+        ] {
+            for &op in ops {
+                if let Some(info) = table.info(op) {
+                    c[info.number as usize] |= class;
+                }
+            }
+        }
+        JumpClasses(c)
+    }
+}
+
 /// Whether the code holds one of `jump-threading`'s shapes, for a jump `x`
 /// at `i` to `t`: `t > i` holds an unconditional jump (on `x`'s line),
 /// `x` is unconditional and `t == i + 1`, or (where unreachable code is not
@@ -416,7 +454,7 @@ pub struct JumpShapes {
 pub fn jump_shapes(
     code: &[u8],
     version: PyVersion,
-    shapes: &JumpShapes,
+    classes: &JumpClasses,
     term: u64,
     candidates: &mut Vec<LineCandidate>,
     s: &mut Scratch,
@@ -424,17 +462,17 @@ pub fn jump_shapes(
     s.build(code, version)?;
     let facts = version.facts();
     let n = s.instrs.len();
-    let unconditional = |i: usize| i < n && shapes.unconditional.contains(&s.instrs[i].0);
+    let class = |i: usize| s.instrs.get(i).map_or(0, |x| classes.0[x.1 as usize]);
     for i in 0..n {
-        let op = s.instrs[i].0;
-        if !shapes.jumps.contains(&op) {
+        let c = class(i);
+        if c & JUMP == 0 {
             continue;
         }
         let t = s.target[i] as usize;
         if t == NO_TARGET as usize {
             continue;
         }
-        if shapes.unconditional.contains(&op) && t == i + 1 {
+        if c & UNCONDITIONAL != 0 && t == i + 1 {
             return Some(true);
         }
         let mut candidate = |second: usize| {
@@ -448,13 +486,13 @@ pub fn jump_shapes(
             });
             false
         };
-        if t > i && unconditional(t) && candidate(t) {
+        if t > i && class(t) & UNCONDITIONAL != 0 && candidate(t) {
             return Some(true);
         }
-        if shapes.conditional.contains(&op)
+        if c & CONDITIONAL != 0
             && !facts.unreachable_code_observable
             && t == i + 2
-            && unconditional(i + 1)
+            && class(i + 1) & UNCONDITIONAL != 0
             && candidate(i + 1)
         {
             return Some(true);

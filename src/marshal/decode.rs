@@ -19,6 +19,9 @@ pub struct Module<'a> {
     pub body: &'a [u8],
     /// The node that defined each ref slot, in slot order.
     pub slots: Vec<NodeId>,
+    /// Every back-reference as read: (offset of its `r` in the body, slot),
+    /// in stream order.
+    pub refs: Vec<(u32, u32)>,
 }
 
 /// A slot that is reserved but not filled yet (code object or frozenset being read).
@@ -32,6 +35,7 @@ struct Reader<'a> {
     version: PyVersion,
     arena: Arena<'a>,
     slots: Vec<NodeId>,
+    refs: Vec<(u32, u32)>,
     depth: usize,
     scratch: Vec<NodeId>,
 }
@@ -53,6 +57,7 @@ pub struct Recycled {
     codes: Vec<CodeObj>,
     slots: Vec<NodeId>,
     scratch: Vec<NodeId>,
+    refs: Vec<(u32, u32)>,
     edited_nodes: Vec<NodeId>,
     edited_codes: Vec<CodeId>,
 }
@@ -71,6 +76,7 @@ impl Recycled {
         self.kids = cleared(kids);
         self.codes = cleared(codes);
         self.slots = cleared(module.slots);
+        self.refs = cleared(module.refs);
         self.edited_nodes = cleared(edited_nodes);
         self.edited_codes = cleared(edited_codes);
     }
@@ -118,6 +124,7 @@ pub fn decode_module_with<'a>(
             edited_codes: std::mem::take(&mut recycled.edited_codes),
         },
         slots,
+        refs: std::mem::take(&mut recycled.refs),
         depth: 0,
         scratch: std::mem::take(&mut recycled.scratch),
     };
@@ -130,6 +137,7 @@ pub fn decode_module_with<'a>(
             trailing: &data[r.pos..],
             body: data,
             slots: r.slots,
+            refs: r.refs,
         }),
         Err(e) => {
             recycled.recycle(Module {
@@ -138,6 +146,7 @@ pub fn decode_module_with<'a>(
                 trailing: &[],
                 body: &[],
                 slots: r.slots,
+                refs: r.refs,
             });
             Err(e)
         }
@@ -300,6 +309,10 @@ impl<'a> Reader<'a> {
                     .ok()
                     .and_then(|i| self.slots.get(i).copied())
                     .filter(|t| *t != RESERVED);
+                if let (Some(_), Ok(at), Ok(slot)) = (target, u32::try_from(at), u32::try_from(idx))
+                {
+                    self.refs.push((at, slot));
+                }
                 target.ok_or_else(|| {
                     self.err(
                         at,

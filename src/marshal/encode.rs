@@ -28,10 +28,8 @@ struct Original<'w> {
     body: &'w [u8],
     /// The node that defined each ref slot of the original stream.
     slots: &'w [NodeId],
-    /// Whether every slot numbered so far went to the node that had it in
-    /// the original stream (then a back-reference to an earlier slot means
-    /// the same object in both streams).
-    same_slots: bool,
+    /// Every back-reference of the original stream: (offset, slot).
+    refs: &'w [(u32, u32)],
     edited_nodes: Vec<u32>,
     edited_codes: Vec<u32>,
 }
@@ -69,11 +67,11 @@ pub fn encode_node(
 /// inside it was handed out by [`Arena::node_mut`] or [`Arena::code_mut`]
 /// (the arena's edit log; direct changes to its public fields are not
 /// seen, so an arena changed that way must be written with
-/// [`encode_module`]). Copying is also refused unless the ref slots the
-/// new stream has numbered up to that point are exactly the original ones
-/// (so every `r n` inside the copy still means the same object, and every
-/// slot the copy numbers gets the number it had) and the code object sits
-/// no deeper than it did. The result is byte for byte what
+/// [`encode_module`]). Copying is also refused unless the new stream has
+/// numbered as many ref slots before it as the original had, none of the
+/// nodes it defines was written earlier, every `r n` inside it to an
+/// earlier slot finds that slot's original node under the same number, and
+/// it sits no deeper than it did. The result is byte for byte what
 /// [`encode_module`] writes.
 pub fn encode_module_reusing(
     module: &super::Module<'_>,
@@ -96,7 +94,7 @@ pub fn encode_module_reusing(
         original: Some(Original {
             body: module.body,
             slots: &module.slots,
-            same_slots: true,
+            refs: &module.refs,
             edited_nodes: sorted(arena.edited_nodes.iter().map(|n| n.0).collect()),
             edited_codes: sorted(arena.edited_codes.iter().map(|c| c.0).collect()),
         }),
@@ -168,9 +166,6 @@ impl Writer<'_, '_> {
             if value.takes_slot() {
                 // Pre-order numbering: the slot is taken before the children.
                 self.slot_of[id.0 as usize] = self.next_slot;
-                if let Some(o) = &mut self.original {
-                    o.same_slots &= o.slots.get(self.next_slot as usize) == Some(&id);
-                }
                 self.next_slot += 1;
             }
         }
@@ -281,7 +276,10 @@ impl Writer<'_, '_> {
 
     /// Writes code object `cid` as its original bytes if that gives exactly
     /// what encoding it would (see [`encode_module_reusing`]); `false` if
-    /// it must be encoded.
+    /// it must be encoded. That holds when nothing inside it was edited, the
+    /// slots it numbers start where they did (`next_slot`), none of its own
+    /// flagged nodes was written before it, and every back-reference in it
+    /// to an earlier slot finds that slot's node at the same number.
     fn copy_unchanged(&mut self, cid: super::CodeId) -> bool {
         let Some(o) = &self.original else {
             return false;
@@ -289,18 +287,36 @@ impl Writer<'_, '_> {
         let Some(span) = self.arena.code(cid).span else {
             return false;
         };
-        let copyable = o.same_slots
-            && self.next_slot == span.slots.0
-            && self.depth as u64 <= span.depth as u64
-            && !Original::edited_in(&o.edited_codes, span.codes)
-            && !Original::edited_in(&o.edited_nodes, span.nodes);
+        if self.next_slot != span.slots.0
+            || self.depth as u64 > span.depth as u64
+            || Original::edited_in(&o.edited_codes, span.codes)
+            || Original::edited_in(&o.edited_nodes, span.nodes)
+        {
+            return false;
+        }
         let bytes = o.body.get(span.bytes.0 as usize..span.bytes.1 as usize);
-        let slots = o.slots.get(span.slots.0 as usize..span.slots.1 as usize);
-        let (true, Some(bytes), Some(slots)) = (copyable, bytes, slots) else {
+        let own = o.slots.get(span.slots.0 as usize..span.slots.1 as usize);
+        let (Some(bytes), Some(own)) = (bytes, own) else {
             return false;
         };
+        if own.iter().any(|n| self.slot_of[n.0 as usize] != NO_SLOT) {
+            return false;
+        }
+        let first = o.refs.partition_point(|r| r.0 < span.bytes.0);
+        let moved = o.refs[first..]
+            .iter()
+            .take_while(|r| r.0 < span.bytes.1)
+            .filter(|r| r.1 < span.slots.0)
+            .any(|&(_, slot)| {
+                o.slots
+                    .get(slot as usize)
+                    .map_or(true, |n| self.slot_of[n.0 as usize] != slot)
+            });
+        if moved {
+            return false;
+        }
         self.out.extend_from_slice(bytes);
-        for (k, n) in slots.iter().enumerate() {
+        for (k, n) in own.iter().enumerate() {
             self.slot_of[n.0 as usize] = span.slots.0 + k as u32;
         }
         self.next_slot = span.slots.1;

@@ -468,6 +468,26 @@ mod tests {
         };
         assert_eq!(reusing(&m2), marked(&expect, in_g), "g is copied");
 
+        // f's `co_code` replaced by a new node (as `store_code` does): its
+        // slot now holds another node, but no reference in g or h is to
+        // that slot, so g is still copied.
+        let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
+        let f = code_named(&m, "f");
+        let old = m.arena.code(f).code;
+        let bytes = m.arena.as_bytes(old).expect("co_code").to_vec();
+        let flag = m.arena.node(old).flag;
+        let new = m
+            .arena
+            .push(Value::Bytes(std::borrow::Cow::Owned(bytes)), flag);
+        m.arena.code_mut(f).code = new;
+        let expect = full(&m);
+        assert_eq!(expect, data);
+        let m2 = Module {
+            body: &alt,
+            ..m.clone()
+        };
+        assert_eq!(reusing(&m2), marked(&expect, in_g), "g is copied");
+
         // h changed: g holds it, so neither is copied.
         let mut m = decode_module(&data, PyVersion::V3_12, 0).expect("decode");
         let h = code_named(&m, "h");

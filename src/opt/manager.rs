@@ -120,13 +120,18 @@ pub(crate) struct RawFilter {
     always: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct RawPass {
     supported: bool,
     always: bool,
     unreachable: bool,
-    /// Its [`Need::JumpShapes`] and the term bit standing for it.
-    jumps: Option<(raw::JumpShapes, u64)>,
+    /// Its [`Need::JumpShapes`], the term bit standing for it, and the bit
+    /// of a term that must hold for any shape to exist (an unconditional
+    /// jump).
+    jumps: Option<(raw::JumpClasses, u64, u64)>,
+    /// For [`Need::Unreachable`]: the bit of a term that must hold for any
+    /// instruction to be unreachable (one laid out after a terminator).
+    unreachable_gate: u64,
     mask: u64,
 }
 
@@ -143,12 +148,15 @@ impl RawFilter {
             };
             if rp.supported {
                 for need in p.raw_needs(v, level) {
-                    if next >= 64 {
+                    // Every need takes one term bit; the jump shapes and
+                    // unreachable code one more for a cheap gate.
+                    if next >= 62 {
                         rp.always = true;
                         continue;
                     }
                     let bit = 1u64 << next;
-                    let mark = |ops: &[crate::version::Op], at: &mut [u64; 256]| {
+                    let gate = 1u64 << (next + 1);
+                    let mark = |ops: &[crate::version::Op], at: &mut [u64; 256], bit: u64| {
                         for &op in ops {
                             if let Some(info) = table.info(op) {
                                 at[info.number as usize] |= bit;
@@ -157,15 +165,28 @@ impl RawFilter {
                     };
                     match *need {
                         Need::Always => rp.always = true,
-                        Need::Unreachable => rp.unreachable = true,
-                        Need::Op(ops) => mark(ops, &mut bits.op),
+                        Need::Unreachable => {
+                            // The first unreachable instruction is laid
+                            // out right after one that never falls through.
+                            for info in table.ops {
+                                let k = info.number as usize;
+                                if crate::bytecode::is_terminator(info.op) {
+                                    bits.first[k] |= gate;
+                                }
+                                bits.second[k] |= gate;
+                            }
+                            rp.unreachable = true;
+                            rp.unreachable_gate = gate;
+                            next += 2;
+                        }
+                        Need::Op(ops) => mark(ops, &mut bits.op, bit),
                         Need::Pair(a, b) => {
-                            mark(a, &mut bits.first);
-                            mark(b, &mut bits.second);
+                            mark(a, &mut bits.first, bit);
+                            mark(b, &mut bits.second, bit);
                         }
                         Need::PairWith(a, b, rule) => {
-                            mark(a, &mut bits.first);
-                            mark(b, &mut bits.second);
+                            mark(a, &mut bits.first, bit);
+                            mark(b, &mut bits.second, bit);
                             if rule.small_args {
                                 bits.small |= bit;
                             }
@@ -174,11 +195,16 @@ impl RawFilter {
                             }
                         }
                         Need::NopBesideItsLine => bits.nop_beside_its_line |= bit,
-                        Need::JumpShapes(shapes) => rp.jumps = Some((shapes, bit)),
-                        Need::AfterConsts(ops, 1) => mark(ops, &mut bits.after1),
-                        Need::AfterConsts(ops, 0) => mark(ops, &mut bits.after_arg),
+                        Need::JumpShapes(shapes) => {
+                            // Every shape has an unconditional jump.
+                            mark(shapes.unconditional, &mut bits.op, gate);
+                            rp.jumps = Some((raw::JumpClasses::new(&shapes, table), bit, gate));
+                            next += 1;
+                        }
+                        Need::AfterConsts(ops, 1) => mark(ops, &mut bits.after1, bit),
+                        Need::AfterConsts(ops, 0) => mark(ops, &mut bits.after_arg, bit),
                         // Two or more: at least two.
-                        Need::AfterConsts(ops, _) => mark(ops, &mut bits.after2),
+                        Need::AfterConsts(ops, _) => mark(ops, &mut bits.after2, bit),
                     }
                     if !matches!(need, Need::Always | Need::Unreachable) {
                         rp.mask |= bit;
@@ -318,12 +344,15 @@ impl Pipeline {
         }
         scratch.walk.reset();
         for p in &filter.passes {
-            if let (true, Some((shapes, bit))) = (p.supported, p.jumps) {
+            if let (true, Some((classes, bit, gate))) = (p.supported, &p.jumps) {
+                if seen & gate == 0 {
+                    continue;
+                }
                 match raw::jump_shapes(
                     code.code,
                     v,
-                    &shapes,
-                    bit,
+                    classes,
+                    *bit,
                     &mut scratch.candidates,
                     &mut scratch.walk,
                 ) {
@@ -347,7 +376,7 @@ impl Pipeline {
         m = hits(seen);
         let mut unreachable = MayChange::NONE;
         for (k, p) in filter.passes.iter().enumerate() {
-            if p.supported && p.unreachable && !m.get(k) {
+            if p.supported && p.unreachable && !m.get(k) && seen & p.unreachable_gate != 0 {
                 unreachable.set(k);
             }
         }
