@@ -5,11 +5,15 @@
 //! objects no pass can change are never decoded (no instruction list, no
 //! location table, no CFG).
 //!
-//! Every function answers `None` where the bytes are not what [`super::decode`]
-//! would accept in the same place (an unknown or forbidden opcode, a stray
-//! `CACHE`, a non-zero inline cache, a dangling `EXTENDED_ARG`, a jump into an
-//! instruction, a malformed exception table): the caller then decodes the
-//! code object fully, and the decoder reports the error as before.
+//! Every function answers `None` where the bytes it reads are not what
+//! [`super::decode`] would accept (an unknown or forbidden opcode, a stray
+//! `CACHE`, a non-zero inline cache, a dangling `EXTENDED_ARG`; for the
+//! walks also a jump into an instruction, a malformed exception table or
+//! the part of a location table they read): the caller then decodes the
+//! code object fully, and the decoder reports the error as before. What
+//! they do not read (the line table of most code objects, their jump
+//! targets) is not checked: a code object no pass may change is kept byte
+//! for byte without it (`pyopt verify` decodes everything).
 
 use super::{exceptions, ExceptionEntry};
 use crate::version::{JumpKind, Op, PyVersion, VersionTable};
@@ -142,7 +146,12 @@ pub fn scan(
         let caches = info.caches as usize;
         if caches > 0 {
             let cached = code.get(2 * u..2 * (u + caches))?;
-            if cached.chunks_exact(2).any(|c| c != cache_unit) {
+            let bad = if cache_unit == [0, 0] {
+                cached.iter().any(|&b| b != 0)
+            } else {
+                cached.chunks_exact(2).any(|c| c != cache_unit)
+            };
+            if bad {
                 return None;
             }
             u += caches;
@@ -282,6 +291,12 @@ pub fn same_line(
             next += 1;
         }
         unit = end;
+        if next == units.len() {
+            // The rest of the table only matters to the decoder, which
+            // runs on these code objects anyway if a term holds; where none
+            // holds, a malformed tail is not looked at.
+            break;
+        }
     }
     let line_of = |u: u32| {
         units
