@@ -27,20 +27,35 @@ pub struct PassStats {
     pub time: Duration,
 }
 
-/// Statistics of a run, keyed by pass name.
+/// Statistics of a run: per pass (keyed by name), and the work around the
+/// passes that only code objects some pass may change get (`optimize -v`
+/// prints both, so that a slow run says where its time went).
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     pub passes: BTreeMap<&'static str, PassStats>,
+    /// Building the CFG: `runs` code objects.
+    pub cfg_build: PassStats,
+    /// The verification of changed code (linearize, encode, decode back and
+    /// compare, stack walk; every pass application with `--verify-each`):
+    /// `runs` checks, `changes` the ones that rejected the code.
+    pub verify: PassStats,
+}
+
+impl PassStats {
+    fn add(&mut self, other: &PassStats) {
+        self.runs += other.runs;
+        self.changes += other.changes;
+        self.time += other.time;
+    }
 }
 
 impl Stats {
     pub fn merge(&mut self, other: &Stats) {
         for (k, v) in &other.passes {
-            let e = self.passes.entry(k).or_default();
-            e.runs += v.runs;
-            e.changes += v.changes;
-            e.time += v.time;
+            self.passes.entry(k).or_default().add(v);
         }
+        self.cfg_build.add(&other.cfg_build);
+        self.verify.add(&other.verify);
     }
 }
 
@@ -214,7 +229,7 @@ impl Pipeline {
                 }
                 if self.debug.verify_each {
                     unit.cfg.verify_stack(unit.flags).map_err(cfg_rejected)?;
-                    check(unit).map_err(|reason| Rejected {
+                    timed_check(check, unit, &mut stats.verify).map_err(|reason| Rejected {
                         pass: Some(p.name()),
                         reason,
                     })?;
@@ -226,10 +241,25 @@ impl Pipeline {
             }
         }
         if total > 0 {
-            check(unit).map_err(|reason| Rejected { pass: None, reason })?;
+            timed_check(check, unit, &mut stats.verify)
+                .map_err(|reason| Rejected { pass: None, reason })?;
         }
         Ok(total)
     }
+}
+
+/// Runs the verifier on `unit`, counting the check, its time and a rejection.
+fn timed_check(
+    check: &dyn Fn(&CodeUnit<'_, '_>) -> Result<(), String>,
+    unit: &CodeUnit<'_, '_>,
+    verify: &mut PassStats,
+) -> Result<(), String> {
+    let t = Instant::now();
+    let result = check(unit);
+    verify.runs += 1;
+    verify.time += t.elapsed();
+    verify.changes += u64::from(result.is_err());
+    result
 }
 
 #[cfg(test)]
