@@ -172,6 +172,8 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     .with_level(settings.level);
     let pipeline = Pipeline {
         validate: args.validate,
+        // Only -v and --report show the times.
+        timings: args.verbose || args.report.is_some(),
         ..pipeline
     };
     let mode = if args.check || args.dry_run {
