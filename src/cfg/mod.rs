@@ -257,10 +257,14 @@ impl Cfg {
         }
         let mut blocks: Vec<Block> = Vec::with_capacity(count as usize);
         let mut first = 0usize;
-        for end in 1..=n {
-            if !leader[end] && end < n {
-                continue;
-            }
+        // A block ends before the next leader, or at the end of the code.
+        let ends = leader
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|&(end, &l)| l || end == n)
+            .map(|(end, _)| end);
+        for end in ends {
             // One allocation of the exact size per block.
             let mut instrs = ir.instrs[first..end].to_vec();
             let mut target = None;
@@ -402,7 +406,7 @@ impl Cfg {
         let mut extra_jump = vec![false; self.order.len()];
         let mut at = 0u32;
         for (pos, &id) in self.order.iter().enumerate() {
-            if start_of.get(id.index()).is_none_or(|&s| s != u32::MAX) {
+            if start_of.get(id.index()).map_or(true, |&s| s != u32::MAX) {
                 return Err(CfgError(format!(
                     "block {id} is laid out twice or does not exist"
                 )));
