@@ -178,7 +178,8 @@ fn verify_reports_a_stack_size_that_is_too_small() {
 }
 
 /// `--dump-after PASS` prints the CFG after each application of PASS that
-/// changed something; `-v` prints per-pass runs, changes and time.
+/// changed something; `-v` prints per-pass runs, changes and time, and the
+/// CFG builds and verifications with their time.
 #[cfg(feature = "test-passes")]
 #[test]
 fn dump_after_and_pass_statistics() {
@@ -211,6 +212,24 @@ fn dump_after_and_pass_statistics() {
     assert!(
         numbers.len() >= 2 && numbers[0] > 0 && numbers[1] > 0,
         "{stats}"
+    );
+    // The work around the passes: every changed code object had its CFG
+    // built and its result verified, and none was rejected.
+    let stage = |name: &str| -> Vec<u64> {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line:\n{out}"));
+        line.split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect()
+    };
+    let build = stage("(build CFG)");
+    let verify = stage("(verify)");
+    assert!(build.first().is_some_and(|&n| n > 0), "{out}");
+    assert!(
+        verify.len() >= 2 && verify[0] > 0 && verify[0] <= build[0] && verify[1] == 0,
+        "{out}"
     );
     // An unknown pass name is an error that names it.
     let o = pyopt(&[

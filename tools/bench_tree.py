@@ -22,6 +22,11 @@ a temporary directory and times, over that same copy, best of N:
              as pyopt's flush uses; no decoding), without a sync and with one
              `sync()` at the end: what any tool writing those files pays
 
+With `--compare OTHER` every `optimize` row is also measured with another
+pyopt binary (say, the build before a change), in the same rounds, and a
+ratio row per pair says how much faster this binary is (best of each).
+`--no-floor` leaves the floor rows out; `--jobs 1` only the one-job rows.
+
 Rows are measured alternately (every row once per round, `--repeat`
 rounds) and the best round is printed with the spread (slowest/fastest),
 so that a load change on the machine shows instead of skewing one row.
@@ -37,7 +42,8 @@ and each run's peak resident memory (from `wait4`).
 
     python3 tools/bench_tree.py                          # 3.13 and 3.11, best of 3
     python3 tools/bench_tree.py --versions 3.8 --repeat 5
-    python3 tools/bench_tree.py --versions 3.13 --fsync batch --before OLD_PYOPT
+    python3 tools/bench_tree.py --versions 3.13 --jobs 1 --fsync batch \
+        --no-floor --compare /tmp/pyopt-before     # before/after a change
 """
 import argparse
 import glob
@@ -139,10 +145,12 @@ def main():
     ap.add_argument("--fsync", default="batch,never,always",
                     help="durability modes of the write rows (default: batch,never,always)")
     ap.add_argument("--pyopt", help="pyopt binary (default: target/release/pyopt, built if needed)")
-    ap.add_argument("--before", metavar="PYOPT",
-                    help="an earlier pyopt binary: adds its one-job optimize rows (dry run and"
-                         " --fsync batch write, both levels), measured in the same rounds")
+    ap.add_argument("--compare", "--before", metavar="OTHER",
+                    help="also measure every optimize row with this pyopt binary, in the same rounds")
+    ap.add_argument("--jobs", default="1,2", help="job counts of the optimize rows (default: 1,2)")
+    ap.add_argument("--no-floor", action="store_true", help="leave out the floor rows")
     args = ap.parse_args()
+    job_counts = [int(j) for j in args.jobs.split(",")]
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     pyopt = args.pyopt
     if not pyopt:
@@ -183,32 +191,31 @@ def main():
             rows = [("(reference) pyopt roundtrip --marshal-only --jobs 1",
                      [pyopt, "roundtrip", "--marshal-only", "--jobs", "1", tree], False),
                     ("pyopt roundtrip --jobs 1", [pyopt, "roundtrip", "--jobs", "1", tree], False)]
+            binaries = [("pyopt", pyopt)] + ([("(compare) pyopt", args.compare)] if args.compare else [])
+            pairs = []  # (this row, the compared binary's row)
             for level in ("safe", "aggressive"):
-                for jobs in (1, 2):
-                    rows.append(("pyopt optimize --level %s --jobs %d --dry-run" % (level, jobs),
-                                 [pyopt, "optimize", "--dry-run", "-q", "--level", level,
-                                  "--jobs", str(jobs), tree], False))
+                for jobs in job_counts:
+                    for who, binary in binaries:
+                        rows.append(("%s optimize --level %s --jobs %d --dry-run" % (who, level, jobs),
+                                     [binary, "optimize", "--dry-run", "-q", "--level", level,
+                                      "--jobs", str(jobs), tree], False))
+                    if args.compare:
+                        pairs.append((rows[-2][0], rows[-1][0]))
             work = os.path.join(tmp, "work")
             for level, jobs, fsync in [("safe", 1, "batch"), ("safe", 1, "never"),
                                        ("safe", 1, "always"), ("safe", 2, "batch"),
                                        ("aggressive", 1, "batch"), ("aggressive", 2, "batch")]:
-                if fsync in args.fsync.split(","):
-                    rows.append(("pyopt optimize --level %s --jobs %d --fsync %s (write)"
-                                 % (level, jobs, fsync),
-                                 [pyopt, "optimize", "-q", "--level", level, "--jobs", str(jobs),
-                                  "--fsync", fsync, work], True))
-            if args.before:
-                for level in ("safe", "aggressive"):
-                    rows.append(("(before) pyopt optimize --level %s --jobs 1 --dry-run" % level,
-                                 [args.before, "optimize", "--dry-run", "-q", "--level", level,
-                                  "--jobs", "1", tree], False))
-                    rows.append(("(before) pyopt optimize --level %s --jobs 1 --fsync batch (write)"
-                                 % level,
-                                 [args.before, "optimize", "-q", "--level", level, "--jobs", "1",
-                                  "--fsync", "batch", work], True))
+                if fsync in args.fsync.split(",") and jobs in job_counts:
+                    for who, binary in binaries:
+                        rows.append(("%s optimize --level %s --jobs %d --fsync %s (write)"
+                                     % (who, level, jobs, fsync),
+                                     [binary, "optimize", "-q", "--level", level, "--jobs", str(jobs),
+                                      "--fsync", fsync, work], True))
+                    if args.compare:
+                        pairs.append((rows[-2][0], rows[-1][0]))
             # The files each level changes, for the floor rows.
             changed = {}
-            for level in ("safe", "aggressive"):
+            for level in () if args.no_floor else ("safe", "aggressive"):
                 copy_tree(tree, work)
                 subprocess.run([pyopt, "optimize", "-q", "--fsync", "never", "--level", level, work],
                                check=True, stdout=subprocess.DEVNULL)
@@ -222,7 +229,7 @@ def main():
                     dt, r = timed(cmd)
                     times.setdefault(name, []).append(dt)
                     rss[name] = max(rss.get(name, 0), r)
-                for level in ("safe", "aggressive"):
+                for level in changed:
                     for sync in (False, True):
                         name = "floor: copy the %d files %s changes in place%s" % (
                             len(changed[level]), level, " + one sync()" if sync else "")
@@ -241,6 +248,10 @@ def main():
                     if one and two:
                         print("| %s | optimize %s %s: 2 jobs / 1 job | | | %.2fx speed-up | | |"
                               % (label, level, what, min(one) / min(two)))
+            for this, other in pairs:
+                print("| %s | %s: compare / this | | | %.2fx speed-up | | |"
+                      % (label, this[len("pyopt "):], min(times[other]) / min(times[this])))
+            print("| %s | load average (1 min) at the end | | | %.1f | | |" % (label, os.getloadavg()[0]))
 
 if __name__ == "__main__":
     main()

@@ -8,13 +8,23 @@ use super::{BlockId, Cfg, EdgeKind};
 use crate::bytecode::{self, CodeIr};
 use crate::version::{ArgKind, Op, PyVersion};
 
-/// Predecessor lists, indexed by `BlockId`.
+/// Predecessor lists, indexed by `BlockId`: each block's predecessors in
+/// layout order of the predecessor (and, from one predecessor, in the order
+/// of [`Cfg::edges`]). Held as one list with per-block ranges, so computing
+/// it costs two allocations however many blocks there are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Predecessors(pub Vec<Vec<(BlockId, EdgeKind)>>);
+pub struct Predecessors {
+    /// `edges[start[b]..start[b + 1]]` are the predecessors of block `b`.
+    start: Vec<u32>,
+    edges: Vec<(BlockId, EdgeKind)>,
+}
 
 impl Predecessors {
     pub fn of(&self, b: BlockId) -> &[(BlockId, EdgeKind)] {
-        self.0.get(b.index()).map_or(&[], |v| v.as_slice())
+        match (self.start.get(b.index()), self.start.get(b.index() + 1)) {
+            (Some(&s), Some(&e)) => &self.edges[s as usize..e as usize],
+            _ => &[],
+        }
     }
 }
 
@@ -68,15 +78,31 @@ impl Cfg {
 
     /// Predecessors of every block.
     pub fn predecessors(&self) -> Predecessors {
-        let mut preds = vec![Vec::new(); self.blocks.len()];
+        let n = self.blocks.len();
+        // Count, then place each edge at its block's next free slot (a
+        // counting sort by successor, stable in layout order).
+        let mut start = vec![0u32; n + 1];
         for &b in &self.order {
-            for (s, kind) in self.edges(b) {
-                if let Some(p) = preds.get_mut(s.index()) {
-                    p.push((b, kind));
+            for (s, _) in self.edges(b) {
+                if s.index() < n {
+                    start[s.index() + 1] += 1;
                 }
             }
         }
-        Predecessors(preds)
+        for k in 0..n {
+            start[k + 1] += start[k];
+        }
+        let mut next = start.clone();
+        let mut edges = vec![(BlockId(0), EdgeKind::Fallthrough); start[n] as usize];
+        for &b in &self.order {
+            for (s, kind) in self.edges(b) {
+                if let Some(slot) = next.get_mut(s.index()).filter(|_| s.index() < n) {
+                    edges[*slot as usize] = (b, kind);
+                    *slot += 1;
+                }
+            }
+        }
+        Predecessors { start, edges }
     }
 
     /// Stack depth at the entry of every block (`None` where unreachable), and

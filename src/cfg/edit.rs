@@ -434,8 +434,21 @@ impl Cfg {
     /// of the block (3.11+) or of the block holding the `SETUP_*` (3.8–3.10)
     /// and stay correct whatever instruction raised.
     pub fn definitely_assigned(&self, nargs: usize, nlocals: usize) -> Vec<FixedBitSet> {
-        let n = self.blocks.len();
         let excluded = self.unbindable_locals(nlocals);
+        self.definitely_assigned_with(nargs, nlocals, &excluded, &self.reachable())
+    }
+
+    /// [`Cfg::definitely_assigned`] given [`Cfg::unbindable_locals`] and
+    /// [`Cfg::reachable`] (which a caller may need too). Allocates the
+    /// per-block sets and two scratch sets, nothing per iteration.
+    fn definitely_assigned_with(
+        &self,
+        nargs: usize,
+        nlocals: usize,
+        excluded: &FixedBitSet,
+        reachable: &FixedBitSet,
+    ) -> Vec<FixedBitSet> {
+        let n = self.blocks.len();
         let mut full = FixedBitSet::with_capacity(nlocals);
         full.insert_range(..);
         // Per-block: locals bound by the block's own instructions.
@@ -453,15 +466,20 @@ impl Cfg {
         for a in 0..nargs.min(nlocals) {
             entry_set.insert(a);
         }
-        entry_set.difference_with(&excluded);
+        entry_set.difference_with(excluded);
         // Optimistic start (all bound) except the entry; iterate to the
         // greatest fixpoint over reachable blocks.
-        let mut inn = vec![full.clone(); n];
-        let reachable = self.reachable();
+        let mut inn = vec![full; n];
         let Some(entry) = self.entry() else {
             return inn;
         };
-        inn[entry.index()] = entry_set.clone();
+        inn[entry.index()] = entry_set;
+        // The block's entry and exit states, and a successor's new state.
+        let (mut at_entry, mut out, mut next) = (
+            FixedBitSet::with_capacity(nlocals),
+            FixedBitSet::with_capacity(nlocals),
+            FixedBitSet::with_capacity(nlocals),
+        );
         let mut changed = true;
         while changed {
             changed = false;
@@ -469,42 +487,34 @@ impl Cfg {
                 if !reachable.contains(b.index()) {
                     continue;
                 }
-                let mut out = inn[b.index()].clone();
+                at_entry.clone_from(&inn[b.index()]);
+                out.clone_from(&at_entry);
                 out.union_with(&gen[b.index()]);
-                out.difference_with(&excluded);
+                out.difference_with(excluded);
                 let blk = self.block(b);
-                let mut edges: Vec<(BlockId, &FixedBitSet)> = Vec::with_capacity(3);
-                if let Some(f) = blk.fallthrough {
-                    edges.push((f, &out));
-                }
-                if let (Some(t), Some(last)) = (blk.target, blk.instrs.last()) {
-                    // SETUP_* edges: the state where the protected
-                    // region begins is at least the block's entry state.
-                    let state = if super::is_block_setup(last.op) {
-                        &inn[b.index()]
-                    } else {
-                        &out
-                    };
-                    edges.push((t, state));
-                }
-                if let Some(h) = blk.handler {
-                    edges.push((h.target, &inn[b.index()]));
-                }
-                let updates: Vec<(usize, FixedBitSet)> = edges
+                // SETUP_* edges: the state where the protected region
+                // begins is at least the block's entry state.
+                let jump = match (blk.target, blk.instrs.last()) {
+                    (Some(t), Some(last)) if super::is_block_setup(last.op) => Some((t, &at_entry)),
+                    (Some(t), Some(_)) => Some((t, &out)),
+                    _ => None,
+                };
+                let edges = blk
+                    .fallthrough
+                    .map(|f| (f, &out))
                     .into_iter()
-                    .filter_map(|(s, state)| {
-                        let si = s.index();
-                        if si >= n {
-                            return None;
-                        }
-                        let mut next = inn[si].clone();
-                        next.intersect_with(state);
-                        (next != inn[si]).then_some((si, next))
-                    })
-                    .collect();
-                for (si, next) in updates {
-                    inn[si] = next;
-                    changed = true;
+                    .chain(jump)
+                    .chain(blk.handler.map(|h| (h.target, &at_entry)));
+                for (s, state) in edges {
+                    let Some(slot) = inn.get_mut(s.index()) else {
+                        continue;
+                    };
+                    next.clone_from(slot);
+                    next.intersect_with(state);
+                    if next != *slot {
+                        std::mem::swap(slot, &mut next);
+                        changed = true;
+                    }
                 }
             }
         }
@@ -541,9 +551,9 @@ impl Cfg {
         nlocals: usize,
         mut visit: impl FnMut(&[Instr], usize, &FixedBitSet) -> Option<Rewrite>,
     ) -> u32 {
-        let assigned = self.definitely_assigned(nargs, nlocals);
         let excluded = self.unbindable_locals(nlocals);
         let reachable = self.reachable();
+        let assigned = self.definitely_assigned_with(nargs, nlocals, &excluded, &reachable);
         let mut changes = 0;
         for b in self.order.clone() {
             if !reachable.contains(b.index()) {
@@ -583,14 +593,14 @@ impl Cfg {
     /// Locals that [`Cfg::definitely_assigned`] never reports bound.
     pub fn unbindable_locals(&self, nlocals: usize) -> FixedBitSet {
         let table = self.version.table();
+        let locals_plus = self.version.facts().code_layout == CodeLayout::LocalsPlus;
         let mut out = FixedBitSet::with_capacity(nlocals);
         for ins in self.blocks.iter().flat_map(|b| &b.instrs) {
             let Some(info) = table.info(ins.op) else {
                 continue;
             };
-            let names_local = info.arg_kind == ArgKind::Local
-                || (self.version.facts().code_layout == CodeLayout::LocalsPlus
-                    && info.arg_kind == ArgKind::Free);
+            let names_local =
+                info.arg_kind == ArgKind::Local || (locals_plus && info.arg_kind == ArgKind::Free);
             if !names_local {
                 continue;
             }
@@ -626,23 +636,65 @@ pub enum Rewrite {
     Split((Op, u32), (Op, u32)),
 }
 
+/// Up to two local indexes: what one instruction names or binds (two for
+/// the 3.13+ superinstructions), without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Locals {
+    len: u8,
+    items: [u32; 2],
+}
+
+impl Locals {
+    const NONE: Locals = Locals {
+        len: 0,
+        items: [0; 2],
+    };
+
+    fn one(l: u32) -> Locals {
+        Locals {
+            len: 1,
+            items: [l, 0],
+        }
+    }
+
+    fn two(a: u32, b: u32) -> Locals {
+        Locals {
+            len: 2,
+            items: [a, b],
+        }
+    }
+
+    /// The locals, in the instruction's order.
+    pub fn as_slice(&self) -> &[u32] {
+        &self.items[..self.len as usize]
+    }
+}
+
+impl IntoIterator for Locals {
+    type Item = u32;
+    type IntoIter = std::iter::Take<std::array::IntoIter<u32, 2>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter().take(self.len as usize)
+    }
+}
+
 /// The locals an instruction names (two for the 3.13+ superinstructions).
-pub fn named_locals(ins: &Instr) -> Vec<u32> {
+pub fn named_locals(ins: &Instr) -> Locals {
     if ins.op.packs_two_locals() {
-        vec![ins.arg >> 4, ins.arg & 15]
+        Locals::two(ins.arg >> 4, ins.arg & 15)
     } else {
-        vec![ins.arg]
+        Locals::one(ins.arg)
     }
 }
 
 /// Locals bound once `ins` completes without raising.
-pub fn bound_by(ins: &Instr) -> Vec<u32> {
+pub fn bound_by(ins: &Instr) -> Locals {
     match ins.op {
         Op::STORE_FAST | Op::LOAD_FAST | Op::LOAD_FAST_BORROW | Op::LOAD_FAST_CHECK => {
-            vec![ins.arg]
+            Locals::one(ins.arg)
         }
-        op if op.packs_two_locals() => vec![ins.arg >> 4, ins.arg & 15],
-        _ => Vec::new(),
+        op if op.packs_two_locals() => Locals::two(ins.arg >> 4, ins.arg & 15),
+        _ => Locals::NONE,
     }
 }
 

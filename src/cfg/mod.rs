@@ -34,7 +34,7 @@ mod edit;
 mod verify;
 
 pub use analysis::{Liveness, Predecessors};
-pub use edit::{bound_by, named_locals, Rewrite};
+pub use edit::{bound_by, named_locals, Locals, Rewrite};
 pub use verify::{describe_issues, CfgIssue};
 
 use std::fmt;
@@ -256,21 +256,30 @@ impl Cfg {
             }
         }
         let mut blocks: Vec<Block> = Vec::with_capacity(count as usize);
-        for (i, ins) in ir.instrs.iter().enumerate() {
-            if leader[i] {
-                blocks.push(Block::default());
-            }
-            let mut ins = *ins;
+        let mut first = 0usize;
+        // A block ends before the next leader, or at the end of the code.
+        let ends = leader
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|&(end, &l)| l || end == n)
+            .map(|(end, _)| end);
+        for end in ends {
+            // One allocation of the exact size per block.
+            let mut instrs = ir.instrs[first..end].to_vec();
             let mut target = None;
-            if is_jump(table, ins.op) {
+            if let Some(last) = instrs.last_mut().filter(|l| is_jump(table, l.op)) {
                 // A jump ends its block: the target is the block's.
-                target = Some(BlockId(block_of[ins.arg as usize]));
-                ins.arg = 0;
+                target = Some(BlockId(block_of[last.arg as usize]));
+                last.arg = 0;
             }
-            if let Some(b) = blocks.last_mut() {
-                b.instrs.push(ins);
-                b.target = target;
-            }
+            blocks.push(Block {
+                instrs,
+                target,
+                fallthrough: None,
+                handler: None,
+            });
+            first = end;
         }
         // Fall-through links and handlers.
         let mut start = 0usize;
@@ -391,49 +400,29 @@ impl Cfg {
     /// exception table is rebuilt from the blocks' handlers.
     pub fn linearize(&self) -> Result<CodeIr, CfgError> {
         let table = self.version.table();
-        // Blocks after layout, with the extra jumps that fall-through needs.
-        let mut laid: Vec<(BlockId, Vec<Instr>)> = Vec::with_capacity(self.order.len());
-        let mut placed = vec![false; self.blocks.len()];
+        // Where each block starts once laid out, and whether it gets the
+        // extra jump that a displaced fall-through needs.
+        let mut start_of = vec![u32::MAX; self.blocks.len()];
+        let mut extra_jump = vec![false; self.order.len()];
+        let mut at = 0u32;
         for (pos, &id) in self.order.iter().enumerate() {
-            if placed.get(id.index()).copied().unwrap_or(true) {
+            if start_of.get(id.index()).map_or(true, |&s| s != u32::MAX) {
                 return Err(CfgError(format!(
                     "block {id} is laid out twice or does not exist"
                 )));
             }
-            placed[id.index()] = true;
             let b = self.block(id);
-            let mut instrs = b.instrs.clone();
             // While laying out, a jump's argument is its target's block id.
-            if let Some(t) = b.target {
-                match instrs.last_mut() {
-                    Some(last) if is_jump(table, last.op) => last.arg = t.0,
-                    _ => {
-                        return Err(CfgError(format!(
-                            "block {id} has a jump target but does not end in a jump"
-                        )))
-                    }
-                }
+            if b.target.is_some() && !b.instrs.last().is_some_and(|l| is_jump(table, l.op)) {
+                return Err(CfgError(format!(
+                    "block {id} has a jump target but does not end in a jump"
+                )));
             }
-            if let Some(f) = b.fallthrough {
-                if self.order.get(pos + 1) != Some(&f) {
-                    let loc = instrs.last().map_or(Loc::NONE, |i| i.loc);
-                    instrs.push(Instr {
-                        op: unconditional_jump(self.version),
-                        ext: 0,
-                        arg: f.0,
-                        loc,
-                        line_start: false,
-                    });
-                }
-            }
-            laid.push((id, instrs));
-        }
-        // Instruction index where each block starts.
-        let mut start_of = vec![u32::MAX; self.blocks.len()];
-        let mut at = 0u32;
-        for (id, instrs) in &laid {
+            extra_jump[pos] = b
+                .fallthrough
+                .is_some_and(|f| self.order.get(pos + 1) != Some(&f));
             start_of[id.index()] = at;
-            at += instrs.len() as u32;
+            at += b.instrs.len() as u32 + u32::from(extra_jump[pos]);
         }
         let total = at as usize;
         let target_index = |b: u32| -> Result<u32, CfgError> {
@@ -446,17 +435,29 @@ impl Cfg {
         };
         let mut instrs: Vec<Instr> = Vec::with_capacity(total);
         let mut exceptions: Vec<ExceptionEntry> = Vec::new();
-        for (id, block) in &laid {
-            let own = self.block(*id);
+        for (pos, &id) in self.order.iter().enumerate() {
+            let own = self.block(id);
             let handler = own.handler;
             let first = instrs.len() as u32;
-            for (k, ins) in block.iter().enumerate() {
+            let displaced = own.fallthrough.filter(|_| extra_jump[pos]).map(|f| Instr {
+                op: unconditional_jump(self.version),
+                ext: 0,
+                arg: f.0,
+                loc: own.instrs.last().map_or(Loc::NONE, |i| i.loc),
+                line_start: false,
+            });
+            let n_own = own.instrs.len();
+            for (k, ins) in own.instrs.iter().chain(displaced.as_ref()).enumerate() {
                 let mut ins = *ins;
                 if is_jump(table, ins.op) {
                     // The block's own jump (last, with a target) or the one
                     // added for a displaced fall-through.
-                    let own_jump = k + 1 == own.instrs.len() && own.target.is_some();
-                    if !own_jump && k != own.instrs.len() {
+                    let own_jump = k + 1 == n_own && own.target.is_some();
+                    if own_jump {
+                        if let Some(t) = own.target {
+                            ins.arg = t.0;
+                        }
+                    } else if k != n_own {
                         return Err(CfgError(format!(
                             "{id}[{k}] {} has no target (a jump must end its block)",
                             ins.op.name()

@@ -173,6 +173,8 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     )
     .with_level(settings.level);
     pipeline.validate = args.validate;
+    // Only -v and --report show the times.
+    pipeline.timings = args.verbose || args.report.is_some();
     let mode = if args.check || args.dry_run {
         Mode::ReadOnly
     } else {
@@ -318,6 +320,21 @@ fn print_outcome(args: &OptimizeArgs, report: &TreeReport, opts: &Options) {
                 s.time.as_secs_f64()
             );
         }
+        // The work around the passes, for the code objects they ran on.
+        let (build, verify) = (&report.stats.cfg_build, &report.stats.verify);
+        outln!(
+            "  {:<28} {:>8} code objects{:>18.3}s",
+            "(build CFG)",
+            build.runs,
+            build.time.as_secs_f64()
+        );
+        outln!(
+            "  {:<28} {:>8} checks {:>8} rejected {:>8.3}s",
+            "(verify)",
+            verify.runs,
+            verify.changes,
+            verify.time.as_secs_f64()
+        );
     }
     if !report.stale_removed.is_empty() {
         outln!(

@@ -297,7 +297,10 @@ fn optimize_code(
         maybe,
     } = code;
     let buffers = RefCell::new(buffers);
+    let t = pipeline.timings.then(std::time::Instant::now);
     let mut cfg = Cfg::build(ir);
+    stats.cfg_build.runs += 1;
+    stats.cfg_build.time += t.map_or(std::time::Duration::ZERO, |t| t.elapsed());
     // EXTENDED_ARG widths as read are a hint for reproducing unchanged code;
     // changed code gets the minimal widths, as CPython writes them (a prefix
     // an instruction does not need can change behaviour, see

@@ -28,20 +28,35 @@ pub struct PassStats {
     pub time: Duration,
 }
 
-/// Statistics of a run, keyed by pass name.
+/// Statistics of a run: per pass (keyed by name), and the work around the
+/// passes that only code objects some pass may change get (`optimize -v`
+/// prints both, so that a slow run says where its time went).
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     pub passes: BTreeMap<&'static str, PassStats>,
+    /// Building the CFG: `runs` code objects.
+    pub cfg_build: PassStats,
+    /// The verification of changed code (linearize, encode, decode back and
+    /// compare, stack walk; every pass application with `--verify-each`):
+    /// `runs` checks, `changes` the ones that rejected the code.
+    pub verify: PassStats,
+}
+
+impl PassStats {
+    fn add(&mut self, other: &PassStats) {
+        self.runs += other.runs;
+        self.changes += other.changes;
+        self.time += other.time;
+    }
 }
 
 impl Stats {
     pub fn merge(&mut self, other: &Stats) {
         for (k, v) in &other.passes {
-            let e = self.passes.entry(k).or_default();
-            e.runs += v.runs;
-            e.changes += v.changes;
-            e.time += v.time;
+            self.passes.entry(k).or_default().add(v);
         }
+        self.cfg_build.add(&other.cfg_build);
+        self.verify.add(&other.verify);
     }
 }
 
@@ -105,6 +120,10 @@ pub struct Pipeline {
     /// that is not shown equivalent keeps its original bytes and is
     /// reported (`--validate`).
     pub validate: bool,
+    /// Measure the time of every pass application, CFG build and
+    /// verification ([`Stats`]). Off where nothing shows the times: two
+    /// clock reads per pass application were 2–3% of an `aggressive` run.
+    pub timings: bool,
     /// Each version's [`RawFilter`], compiled from `passes` on first use.
     pub(crate) raw: [std::sync::OnceLock<RawFilter>; PyVersion::ALL.len()],
 }
@@ -265,6 +284,7 @@ impl Pipeline {
             max_rounds: 8,
             debug,
             validate: false,
+            timings: true,
             raw: [const { std::sync::OnceLock::new() }; PyVersion::ALL.len()],
         }
     }
@@ -431,11 +451,11 @@ impl Pipeline {
                 // Under a bisect limit, everything the pass may change is
                 // saved so that an application past the limit is undone whole.
                 let before = self.debug.bisect_limit.map(|_| unit.snapshot());
-                let t = Instant::now();
+                let t = self.timings.then(Instant::now);
                 let changed = p.run(unit);
                 let e = stats.passes.entry(p.name()).or_default();
                 e.runs += 1;
-                e.time += t.elapsed();
+                e.time += t.map_or(Duration::ZERO, |t| t.elapsed());
                 let cfg_rejected = |issues: Vec<crate::cfg::CfgIssue>| Rejected {
                     pass: Some(p.name()),
                     reason: crate::cfg::describe_issues(&issues),
@@ -470,10 +490,11 @@ impl Pipeline {
                 }
                 if self.debug.verify_each {
                     unit.cfg.verify_stack(unit.flags).map_err(cfg_rejected)?;
-                    check(unit).map_err(|reason| Rejected {
-                        pass: Some(p.name()),
-                        reason,
-                    })?;
+                    self.timed_check(check, unit, &mut stats.verify)
+                        .map_err(|reason| Rejected {
+                            pass: Some(p.name()),
+                            reason,
+                        })?;
                 }
             }
             total += round_changes;
@@ -482,9 +503,26 @@ impl Pipeline {
             }
         }
         if total > 0 {
-            check(unit).map_err(|reason| Rejected { pass: None, reason })?;
+            self.timed_check(check, unit, &mut stats.verify)
+                .map_err(|reason| Rejected { pass: None, reason })?;
         }
         Ok(total)
+    }
+
+    /// Runs the verifier on `unit`, counting the check, its time (with
+    /// [`Pipeline::timings`]) and a rejection.
+    fn timed_check(
+        &self,
+        check: &dyn Fn(&CodeUnit<'_, '_>) -> Result<(), String>,
+        unit: &CodeUnit<'_, '_>,
+        verify: &mut PassStats,
+    ) -> Result<(), String> {
+        let t = self.timings.then(Instant::now);
+        let result = check(unit);
+        verify.runs += 1;
+        verify.time += t.map_or(Duration::ZERO, |t| t.elapsed());
+        verify.changes += u64::from(result.is_err());
+        result
     }
 }
 
