@@ -27,7 +27,10 @@
 //! `docs/validation.md`.
 
 mod exec;
-mod value;
+/// The validator's own constant evaluator; public only so that its results
+/// can be differential-tested against every CPython (`tests/validate_eval.rs`).
+#[doc(hidden)]
+pub mod value;
 
 use crate::bytecode::CodeIr;
 use crate::marshal::{Arena, NodeId};
