@@ -99,19 +99,21 @@ fn unchecked_loads_are_rejected_unless_provably_bound() {
     }
 }
 
-/// Not on 3.8: there the validator does not model `return` inside a
-/// `finally` body (`POP_FINALLY`; "stack underflow"), a class of code our
-/// passes never changed in any standard library but padding changes
-/// everywhere (docs/validation.md).
+/// On 3.8 `return`/`break`/`continue` inside a `finally` body
+/// (`POP_FINALLY`, `CALL_FINALLY`) and `async with` exits validate too; two
+/// code objects of the sample, an `async for` nested in a `for` loop
+/// (`test_sys_settrace`'s `test_jump_out_of_async_for_block_*`), still
+/// exhaust the walk's step limit (docs/validation.md).
 #[test]
 fn extended_arg_padding_is_always_accepted() {
-    for v in PyVersion::ALL.into_iter().filter(|v| *v > PyVersion::V3_8) {
+    for v in PyVersion::ALL {
         for level in [Level::Safe, Level::Aggressive] {
             let Some(t) = run(v.minor(), &["test-pad-extended-args"], level) else {
                 continue;
             };
             println!("{v} {level:?}: test-pad-extended-args: {t:?}");
-            assert_eq!(t.not_shown + t.other, 0, "{v}: a false alarm");
+            let known = if v == PyVersion::V3_8 { 2 } else { 0 };
+            assert!(t.not_shown <= known && t.other == 0, "{v}: a false alarm");
             assert!(t.accepted > 0);
         }
     }

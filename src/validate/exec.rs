@@ -945,7 +945,16 @@ fn exact_pops(op: Op, arg: u32) -> Option<usize> {
         | Op::UNPACK_SEQUENCE
         | Op::UNPACK_EX
         | Op::FORMAT_SIMPLE
-        | Op::CONVERT_VALUE => 1,
+        | Op::CONVERT_VALUE
+        | Op::GET_AWAITABLE
+        | Op::GET_YIELD_FROM_ITER
+        | Op::YIELD_VALUE
+        | Op::BEFORE_ASYNC_WITH => 1,
+        // 3.8–3.10 (what lies under them is not read: a finally body's
+        // NULL or return address stays there for `END_FINALLY`).
+        Op::YIELD_FROM => 2,
+        Op::CALL_FUNCTION => n + 1,
+        Op::CALL_METHOD | Op::CALL_FUNCTION_KW => n + 2,
         Op::BINARY_OP
         | Op::COMPARE_OP
         | Op::IS_OP
