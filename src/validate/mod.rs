@@ -351,6 +351,46 @@ mod tests {
         assert_eq!(check_pair(&orig, &moved, 0, Strictness::Results), Ok(()));
     }
 
+    /// A jump retargeted from the first to the second instruction of line
+    /// 4: on 3.8 the second is inside the `co_lnotab` range, so arriving
+    /// there by a forward jump reports no line event (refused at `safe`);
+    /// on 3.10 a jump from another line reports the line wherever it lands
+    /// (accepted). `tests/validate.rs` checks the same pair against each
+    /// interpreter's `sys.settrace`.
+    #[test]
+    fn a_jump_into_the_middle_of_a_line_is_each_versions_rule() {
+        let code = |target| {
+            [
+                (LOAD_FAST, 0, 2),
+                (POP_JUMP_IF_FALSE, target, 2),
+                (LOAD_GLOBAL, 0, 3),
+                (POP_TOP, 0, 3),
+                (NOP, 0, 4),
+                (NOP, 0, 4),
+                (LOAD_CONST, 0, 5),
+                (RETURN_VALUE, 0, 5),
+            ]
+        };
+        for (v, same) in [(PyVersion::V3_8, false), (PyVersion::V3_10, true)] {
+            let (orig, moved) = (ir(v, &code(4)), ir(v, &code(5)));
+            let r = check_pair(&orig, &moved, 1, Strictness::Lines);
+            if same {
+                assert_eq!(r, Ok(()), "{v}");
+            } else {
+                let e = r.unwrap_err();
+                assert!(
+                    e.contains("line events before the step: [4 5] vs [5]"),
+                    "{v}: {e}"
+                );
+            }
+            assert_eq!(
+                check_pair(&orig, &moved, 1, Strictness::Results),
+                Ok(()),
+                "{v}"
+            );
+        }
+    }
+
     /// 3.8 `while x: g` rotated: the test copied after the body, its
     /// inverted jump going back to the body. Accepted at both levels; with
     /// the copy on the latch's line (the backward jump's line event at the
