@@ -546,6 +546,24 @@ impl<'x, 'a> Prog<'x, 'a> {
                         .obs(&s, key, operands, op != Op::SETUP_FINALLY, vec![f])
                         .at(pc));
                 }
+                // 3.8–3.10 `async for` exit: the exception (3 values), the
+                // handler's saved exception (3) and the iterator are popped
+                // with the handler's block when it is `StopAsyncIteration`;
+                // anything else is re-raised.
+                Op::END_ASYNC_FOR if self.block_stack => {
+                    match s.blocks.last() {
+                        Some(b) if b.except => {}
+                        _ => return Err(format!("END_ASYNC_FOR outside a handler at {pc}")),
+                    }
+                    need!(7);
+                    let operands = s.stack[d - 7..].to_vec();
+                    let mut f = s.clone();
+                    f.blocks.pop();
+                    f.stack.truncate(d - 7);
+                    f.pc = next;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![f]);
+                    return Ok(o.at(pc));
+                }
                 Op::POP_EXCEPT if self.block_stack => {
                     match s.blocks.last() {
                         Some(b) if b.except => {}
