@@ -99,13 +99,12 @@ fn unchecked_loads_are_rejected_unless_provably_bound() {
     }
 }
 
-/// Not on 3.8: there the validator does not model `return` inside a
-/// `finally` body (`POP_FINALLY`; "stack underflow"), a class of code our
-/// passes never changed in any standard library but padding changes
-/// everywhere (docs/validation.md).
+/// On 3.8 `return`/`break`/`continue` inside a `finally` body
+/// (`POP_FINALLY`, `CALL_FINALLY`), `async with` exits and `async for`
+/// exits (`END_ASYNC_FOR`) validate too (docs/validation.md).
 #[test]
 fn extended_arg_padding_is_always_accepted() {
-    for v in PyVersion::ALL.into_iter().filter(|v| *v > PyVersion::V3_8) {
+    for v in PyVersion::ALL {
         for level in [Level::Safe, Level::Aggressive] {
             let Some(t) = run(v.minor(), &["test-pad-extended-args"], level) else {
                 continue;
@@ -248,4 +247,55 @@ fn check_files_accepts_our_output_and_rejects_a_wrong_passs() {
         );
         assert!(changed > 0 && caught > 0, "{v} {level:?}");
     }
+}
+
+/// Each version's line-event rule, checked against the interpreter itself:
+/// `tests/support/line_event_pair.py` writes two code objects that differ
+/// only in where one jump lands (the first or the second instruction of
+/// line 4, both NOPs) and prints what `sys.settrace` reports for each. The
+/// validator must refuse the pair at `safe` exactly when the interpreter's
+/// line events differ (3.8/3.9: the second NOP is inside a `co_lnotab`
+/// range, so arriving there by a forward jump reports nothing; 3.10+: a
+/// jump from another line reports the line wherever it lands), and accept
+/// it at `aggressive`. The former "lines executed, repeats collapsed"
+/// comparison accepted the 3.8/3.9 pair.
+#[test]
+fn line_events_follow_each_versions_rule() {
+    let script = common::repo().join("tests/support/line_event_pair.py");
+    let (mut ran, mut differ) = (0, 0);
+    for v in PyVersion::ALL {
+        let Some(python) = common::require_or_skip(v.minor()) else {
+            continue;
+        };
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("line-event-pair-{}", v.minor()));
+        std::fs::create_dir_all(&dir).expect("create the pair's directory");
+        let run = common::finish(std::process::Command::new(&python).arg(&script).arg(&dir));
+        assert_eq!(run.code, Some(0), "{v}: {run}");
+        let out: serde_json::Value =
+            serde_json::from_str(run.out.trim()).unwrap_or_else(|e| panic!("{v}: {e}: {run}"));
+        let events_differ = out["ORIG"] != out["MUT"];
+        let read = |name: &str| std::fs::read(dir.join(name)).expect("the script wrote it");
+        let (orig, muta) = (read("ORIG.pyc"), read("MUT.pyc"));
+        let check = |s| pyopt::validate::check_files(&orig, &muta, s).expect("parses");
+        let lines = check(pyopt::validate::Strictness::Lines);
+        let results = check(pyopt::validate::Strictness::Results);
+        println!(
+            "{v}: settrace {} vs {}; validator at safe: {:?}",
+            out["ORIG"], out["MUT"], lines.not_shown
+        );
+        assert_eq!(lines.changed, 1, "{v}");
+        assert!(results.not_shown.is_empty(), "{v}: {:?}", results.not_shown);
+        assert_eq!(
+            !lines.not_shown.is_empty(),
+            events_differ,
+            "{v}: the validator's line events disagree with the interpreter's"
+        );
+        ran += 1;
+        differ += usize::from(events_differ);
+    }
+    assert!(
+        (ran > 0 && differ > 0) || !common::on_ci(),
+        "no pair with different line events"
+    );
 }

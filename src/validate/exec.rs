@@ -122,8 +122,8 @@ struct Obs {
     succ: Vec<St>,
     /// Where it is, for messages.
     pc: u32,
-    /// The lines executed since the previous step, consecutive repeats
-    /// collapsed (3.8/3.9: a `co_lnotab` entry start counts as a new line).
+    /// The line events reported since the previous step, by the version's
+    /// rule (`lines.rs`).
     lines: Vec<i32>,
 }
 
@@ -149,8 +149,10 @@ struct Prog<'x, 'a> {
     /// line event at its target: a forced line there when lines are
     /// compared, nothing at `aggressive`.
     back_is_step: bool,
-    /// Whether the executed lines are compared (`safe`).
+    /// Whether the line events are compared (`safe`).
     lines: bool,
+    /// The version's rule of when a line event fires.
+    line_model: super::lines::Model,
 }
 
 impl<'x, 'a> Prog<'x, 'a> {
@@ -187,6 +189,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             block_stack: !v.facts().exception_table,
             back_is_step: !v.facts().line_events_at_lnotab_entries,
             lines,
+            line_model: super::lines::Model::new(v, table, &code.ir.instrs),
         }
     }
 
@@ -283,9 +286,9 @@ impl<'x, 'a> Prog<'x, 'a> {
                 };
             }
             let op = ins.op;
-            if self.lines && (ins.loc.line != s.line || ins.line_start) {
-                s.line = ins.loc.line;
-                lines.push(s.line);
+            if self.lines {
+                lines.extend(self.line_model.event(instrs, pc as usize, s.line));
+                s.line = self.line_model.after(&ins);
             }
             match op {
                 Op::NOP | Op::NOT_TAKEN => {}
@@ -368,15 +371,16 @@ impl<'x, 'a> Prog<'x, 'a> {
                         let mut t = s.clone();
                         t.pc = ins.arg;
                         if self.back_is_step || taken.contains(&pc) {
-                            self.back_line(&mut t);
+                            self.jump_line(&mut t, pc);
                             return Ok(self.obs(&s, Key::Back, vec![], true, vec![t]).at(pc));
                         }
                         taken.push(pc);
-                        self.back_line(&mut t);
+                        self.jump_line(&mut t, pc);
                         s = t;
                         continue;
                     }
                     s.pc = ins.arg;
+                    self.jump_line(&mut s, pc);
                     continue;
                 }
                 Op::RETURN_VALUE => {
@@ -397,9 +401,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                     let mut jump = s.clone();
                     jump.pc = ins.arg;
                     jump.back = back;
-                    if ins.arg <= pc {
-                        self.back_line(&mut jump);
-                    }
+                    self.jump_line(&mut jump, pc);
                     if pops_on_jump {
                         jump.stack.pop();
                     }
@@ -544,6 +546,24 @@ impl<'x, 'a> Prog<'x, 'a> {
                         .obs(&s, key, operands, op != Op::SETUP_FINALLY, vec![f])
                         .at(pc));
                 }
+                // 3.8–3.10 `async for` exit: the exception (3 values), the
+                // handler's saved exception (3) and the iterator are popped
+                // with the handler's block when it is `StopAsyncIteration`;
+                // anything else is re-raised.
+                Op::END_ASYNC_FOR if self.block_stack => {
+                    match s.blocks.last() {
+                        Some(b) if b.except => {}
+                        _ => return Err(format!("END_ASYNC_FOR outside a handler at {pc}")),
+                    }
+                    need!(7);
+                    let operands = s.stack[d - 7..].to_vec();
+                    let mut f = s.clone();
+                    f.blocks.pop();
+                    f.stack.truncate(d - 7);
+                    f.pc = next;
+                    let o = self.obs(&s, Key::Ev(op, Arg::None), operands, true, vec![f]);
+                    return Ok(o.at(pc));
+                }
                 Op::POP_EXCEPT if self.block_stack => {
                     match s.blocks.last() {
                         Some(b) if b.except => {}
@@ -603,11 +623,15 @@ impl<'x, 'a> Prog<'x, 'a> {
         Err("no observable step within 100000 instructions".into())
     }
 
-    /// 3.8/3.9: a backward jump reports a line event at its target, even
-    /// on an unchanged line: the target's line is recorded again.
-    fn back_line(&self, t: &mut St) {
-        if !self.back_is_step && self.lines {
-            t.line = i32::MIN;
+    /// The jump at `jump` was taken: recorded in the line the state
+    /// carries (a backward jump reports a line event at its target, on
+    /// 3.12+ only `JUMP_BACKWARD`; on 3.13+ a jump's target reports its
+    /// line when it differs: `lines.rs`).
+    fn jump_line(&self, t: &mut St, jump: u32) {
+        if self.lines {
+            if let Some(ins) = self.code.ir.instrs.get(jump as usize) {
+                t.line = self.line_model.after_jump(ins, t.pc <= jump);
+            }
         }
     }
 
@@ -775,9 +799,7 @@ impl<'x, 'a> Prog<'x, 'a> {
             keep_rets(&mut j, after);
             j.pc = arg;
             j.back = (arg <= s.pc && self.back_is_step).then_some(s.pc);
-            if arg <= s.pc {
-                self.back_line(&mut j);
-            }
+            self.jump_line(&mut j, s.pc);
             succ.push(j);
         }
         Ok(self.obs(s, key, operands, true, succ))
@@ -945,7 +967,16 @@ fn exact_pops(op: Op, arg: u32) -> Option<usize> {
         | Op::UNPACK_SEQUENCE
         | Op::UNPACK_EX
         | Op::FORMAT_SIMPLE
-        | Op::CONVERT_VALUE => 1,
+        | Op::CONVERT_VALUE
+        | Op::GET_AWAITABLE
+        | Op::GET_YIELD_FROM_ITER
+        | Op::YIELD_VALUE
+        | Op::BEFORE_ASYNC_WITH => 1,
+        // 3.8–3.10 (what lies under them is not read: a finally body's
+        // NULL or return address stays there for `END_FINALLY`).
+        Op::YIELD_FROM => 2,
+        Op::CALL_FUNCTION => n + 1,
+        Op::CALL_METHOD | Op::CALL_FUNCTION_KW => n + 2,
         Op::BINARY_OP
         | Op::COMPARE_OP
         | Op::IS_OP
@@ -1163,7 +1194,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             stack,
             locals,
             blocks: Vec::new(),
-            line: i32::MIN,
+            line: super::lines::START,
             stutter: 0,
         }
     }
@@ -1352,7 +1383,7 @@ impl<'x, 'a> Walk<'x, 'a> {
                     .join(" ")
             };
             return Err(format!(
-                "different lines executed before the step: [{}] vs [{}]: {}",
+                "different line events before the step: [{}] vs [{}]: {}",
                 show(&oa.lines),
                 show(&ob.lines),
                 both()

@@ -257,7 +257,14 @@ pub fn binary(op: Bin, a: &CVal, b: &CVal) -> Option<CVal> {
             if int_of(n).is_some()
                 && matches!(s, CVal::Str(_) | CVal::Bytes(_) | CVal::Tuple(_)) =>
         {
-            let k = int_of(n)?.max(0) as usize;
+            // A count beyond an index-sized int raises `OverflowError`;
+            // one beyond the size limit is not evaluated (an empty
+            // sequence would otherwise be repeated that many times).
+            let k = int_of(n)?;
+            if k.abs() > MAX_SIZE as i128 {
+                return None;
+            }
+            let k = k.max(0) as usize;
             match s {
                 CVal::Str(x) if x.len().checked_mul(k)? <= MAX_SIZE => Some(CVal::Str(x.repeat(k))),
                 CVal::Bytes(x) if x.len().checked_mul(k)? <= MAX_SIZE => {
@@ -325,16 +332,21 @@ pub fn equal(a: &CVal, b: &CVal) -> Option<bool> {
         // str == bytes warns under -b.
         (CVal::Str(_), CVal::Bytes(_)) | (CVal::Bytes(_), CVal::Str(_)) => None,
         (CVal::None, CVal::None) => Some(true),
+        // CPython compares the items up to the shorter length before the
+        // lengths (so `(1,) == (b'a', 2)` warns under -b), and compares
+        // items by identity first (a NaN item equals itself when both
+        // tuples hold the same object, which constants may).
         (CVal::Tuple(x), CVal::Tuple(y)) => {
-            if x.len() != y.len() {
-                return Some(false);
-            }
+            let nan = |c: &CVal| matches!(c, CVal::Float(b) if f64::from_bits(*b).is_nan());
             for (p, q) in x.iter().zip(y) {
+                if nan(p) && nan(q) {
+                    return None;
+                }
                 if !equal(p, q)? {
                     return Some(false);
                 }
             }
-            Some(true)
+            Some(x.len() == y.len())
         }
         _ => {
             let plain = |c: &CVal| {
@@ -433,6 +445,30 @@ mod tests {
         assert_eq!(unary(Un::Neg, &f(0.0)), Some(f(-0.0)));
         assert_eq!(unary(Un::Invert, &t), None);
         assert_eq!(unary(Un::Neg, &t), Some(CVal::Int(-1)));
+    }
+
+    /// Found by `tests/validate_eval.rs`: a repetition count beyond an
+    /// index-sized int raised in CPython (and `() * 2**63` looped here);
+    /// tuple equality compares items before lengths (`(1, 2) == (b'a',)`
+    /// warns under -b); a NaN item may be the same object on both sides.
+    #[test]
+    fn repetition_counts_and_tuple_equality_as_cpython() {
+        let big = CVal::Int((1 << 64) + 1);
+        assert_eq!(binary(Bin::Mul, &CVal::Str(b"a".to_vec()), &big), None);
+        assert_eq!(
+            binary(Bin::Mul, &CVal::Tuple(vec![]), &CVal::Int(1 << 63)),
+            None
+        );
+        assert_eq!(
+            binary(Bin::Mul, &CVal::Tuple(vec![]), &CVal::Int(-(1 << 100))),
+            None
+        );
+        let pair = CVal::Tuple(vec![CVal::Int(1), CVal::Int(2)]);
+        let bytes = CVal::Tuple(vec![CVal::Bytes(b"a".to_vec())]);
+        assert_eq!(equal(&pair, &bytes), None);
+        assert_eq!(equal(&pair, &CVal::Tuple(vec![CVal::Int(2)])), Some(false));
+        let nan = CVal::Tuple(vec![f(f64::NAN)]);
+        assert_eq!(equal(&nan, &nan), None);
     }
 
     #[test]
