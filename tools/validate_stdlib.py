@@ -1,7 +1,7 @@
 """The translation validator over whole standard libraries.
 
     python3 tools/validate_stdlib.py [--versions 3.8,...] [--levels safe,aggressive]
-    python3 tools/validate_stdlib.py --cost [--versions 3.11,3.13] [--rounds 3]
+    python3 tools/validate_stdlib.py --cost [--versions 3.11,3.13] [--levels safe,aggressive] [--rounds 3] [--jobs 1]
 
 Default mode: for each version's standard library (3.8-3.13: the installed
 CPython's, site-packages included; 3.14/3.15: the pyodide corpus) and each
@@ -10,9 +10,10 @@ changed code objects were not shown equivalent, grouped by the kind of
 first disagreement.  Nothing is written.
 
 ``--cost``: runs ``optimize --dry-run`` without and with ``--validate``
-alternately, ``--rounds`` times each, at ``safe``, and prints the wall times
-and the ratio of medians (the noise is the spread of each side's runs).
-Standard library only.
+alternately, ``--rounds`` times each, at each level, and prints the wall
+times and the ratio of medians (the noise is the spread of each side's runs,
+and the lowest and highest ratio of one round's pair).  Standard library
+only.
 """
 import argparse
 import collections
@@ -78,14 +79,18 @@ def main():
             print("skipping %s: interpreter not found" % v)
             continue
         if args.cost:
-            times = {False: [], True: []}
-            for _ in range(args.rounds):
-                for validate in (False, True):
-                    times[validate].append(run(args.pyopt, "safe", path, validate, args.jobs)[0])
-            a, b = statistics.median(times[False]), statistics.median(times[True])
-            print("%s cost: without %s s, with --validate %s s; ratio of medians %.2f"
-                  % (v, " ".join("%.2f" % t for t in times[False]),
-                     " ".join("%.2f" % t for t in times[True]), b / a))
+            for level in args.levels.split(","):
+                times = {False: [], True: []}
+                for _ in range(args.rounds):
+                    for validate in (False, True):
+                        times[validate].append(run(args.pyopt, level, path, validate, args.jobs)[0])
+                a, b = statistics.median(times[False]), statistics.median(times[True])
+                pairs = [y / x for x, y in zip(times[False], times[True])]
+                print("%s %s cost: without %s s, with --validate %s s; ratio of medians %.2f"
+                      " (rounds %.2f-%.2f)"
+                      % (v, level, " ".join("%.2f" % t for t in times[False]),
+                         " ".join("%.2f" % t for t in times[True]), b / a,
+                         min(pairs), max(pairs)))
             continue
         for level in args.levels.split(","):
             _, proc = run(args.pyopt, level, path, True, args.jobs)

@@ -2,6 +2,7 @@
 //! its next observable step, and the lock-step walk of both sides.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::value::{self, Bin, CVal, Un};
 use super::Code;
@@ -30,6 +31,39 @@ pub(crate) enum V {
     Ret(u32),
 }
 
+/// A fast hasher for the walk's maps (keys are small integers and short
+/// tuples of them, built by the walk itself: no untrusted keys to defend
+/// against collisions from, and SipHash dominated the validator's time).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type Map<K, T> = HashMap<K, T, BuildHasherDefault<Fx>>;
+
 /// Placeholders for the results of a step, replaced by fresh symbols shared
 /// by both sides once the steps agree.
 const PLACEHOLDER: u32 = u32::MAX - (1 << 20);
@@ -40,7 +74,7 @@ const FRESH: u32 = 1 << 24;
 #[derive(Default)]
 pub(crate) struct Pool {
     vals: Vec<CVal>,
-    index: HashMap<CVal, u32>,
+    index: Map<CVal, u32>,
 }
 
 impl Pool {
@@ -1038,22 +1072,92 @@ impl Joint {
 
     /// Renames the symbols in order of first appearance, so that states
     /// equal up to renaming are equal.
-    fn canonical(mut self) -> Joint {
-        let mut names: HashMap<u32, u32> = HashMap::new();
+    fn canonical(mut self, names: &mut Renamer) -> Joint {
+        names.start();
         for v in self.values_mut() {
             if let V::S(k) | V::B(k) | V::Maybe(k) | V::Exc(k) = v {
-                let n = names.len() as u32;
-                *k = *names.entry(*k).or_insert(n);
+                *k = names.rename(*k);
             }
         }
         self
+    }
+
+    /// How many values the state holds.
+    fn size(&self) -> usize {
+        self.a.stack.len() + self.a.locals.len() + self.b.stack.len() + self.b.locals.len()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.a
+            .stack
+            .iter()
+            .chain(&self.a.locals)
+            .chain(&self.b.stack)
+            .chain(&self.b.locals)
+    }
+}
+
+/// The renaming of [`Joint::canonical`]: symbol → its new name, in order of
+/// first appearance. The symbols of a state to be stored are canonical
+/// names (small: fewer than the state's values), parameters, this step's
+/// fresh symbols (numbered from `2 * FRESH` anew at each step) and a few
+/// others; the first two kinds and the third are looked up in direct
+/// tables, the rest in a map.
+#[derive(Default)]
+pub(crate) struct Renamer {
+    /// Per slot: the `round` in which it was named, and its name.
+    seen: Vec<(u32, u32)>,
+    round: u32,
+    next: u32,
+    others: Map<u32, u32>,
+}
+
+/// Symbols below this, and fresh symbols up to this above `2 * FRESH`, are
+/// looked up directly.
+const DIRECT: u32 = FRESH / 2;
+
+impl Renamer {
+    fn start(&mut self) {
+        self.next = 0;
+        self.others.clear();
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.seen.iter_mut().for_each(|e| *e = (0, 0));
+            self.round = 1;
+        }
+    }
+
+    fn rename(&mut self, k: u32) -> u32 {
+        let slot = if k < DIRECT {
+            2 * k as usize
+        } else if k >= 2 * FRESH && k - 2 * FRESH < DIRECT {
+            2 * (k - 2 * FRESH) as usize + 1
+        } else {
+            let n = self.next;
+            let name = *self.others.entry(k).or_insert(n);
+            if name == n {
+                self.next += 1;
+            }
+            return name;
+        };
+        if slot >= self.seen.len() {
+            self.seen.resize(slot + 1, (0, 0));
+        }
+        let e = &mut self.seen[slot];
+        if e.0 != self.round {
+            *e = (self.round, self.next);
+            self.next += 1;
+        }
+        e.1
     }
 }
 
 /// The most precise state both `old` and `new` are instances of: a
 /// constant kept where both have it, equal unknowns where both have equal
-/// values, "may be unbound" where either may be.
-fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
+/// values, "may be unbound" where either may be. The symbols of the result
+/// are numbered in order of first appearance (it is canonical); `pairs` is
+/// scratch space.
+fn join(old: &Joint, new: &Joint, pairs: &mut Map<(V, V), u32>) -> Result<Joint, String> {
     if old.a.stack.len() != new.a.stack.len()
         || old.b.stack.len() != new.b.stack.len()
         || old.a.locals.len() != new.a.locals.len()
@@ -1065,9 +1169,8 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
         return Err("different block stacks where paths meet".into());
     }
     let mut out = old.clone();
-    let mut pairs: HashMap<(V, V), u32> = HashMap::new();
-    let news: Vec<V> = new.clone().values_mut().map(|v| *v).collect();
-    for (o, n) in out.values_mut().zip(news) {
+    pairs.clear();
+    for (o, &n) in out.values_mut().zip(new.values()) {
         if *o == n && matches!(n, V::C(_) | V::Unbound | V::Ret(_) | V::MaybeC(_)) {
             continue;
         }
@@ -1090,7 +1193,7 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
             return Err("different return addresses where paths meet".into());
         }
         let len = pairs.len() as u32;
-        let k = FRESH + *pairs.entry((*o, n)).or_insert(len);
+        let k = *pairs.entry((*o, n)).or_insert(len);
         let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_) | V::MaybeC(_));
         *o = if unbound(*o) || unbound(n) {
             V::Maybe(k)
@@ -1110,7 +1213,10 @@ pub(crate) struct Walk<'x, 'a> {
     a: Prog<'x, 'a>,
     b: Prog<'x, 'a>,
     pool: Pool,
-    states: HashMap<Point, Joint>,
+    states: Map<Point, Joint>,
+    /// Scratch space of `Joint::canonical` and `join`.
+    names: Renamer,
+    pairs: Map<(V, V), u32>,
     /// Points whose state changed and must be walked again, in code
     /// order (each once however often it changed: fewer walks).
     work: BTreeSet<Point>,
@@ -1137,7 +1243,9 @@ impl<'x, 'a> Walk<'x, 'a> {
             a: pa,
             b: pb,
             pool,
-            states: HashMap::new(),
+            states: Map::default(),
+            names: Renamer::default(),
+            pairs: Map::default(),
             work: BTreeSet::new(),
             fresh: FRESH * 2,
             steps: 0,
@@ -1169,13 +1277,19 @@ impl<'x, 'a> Walk<'x, 'a> {
     }
 
     fn add(&mut self, j: Joint) -> Result<(), String> {
+        // Canonical names stay below the fresh symbols' range.
+        if j.size() >= DIRECT as usize {
+            return Err("state too large".into());
+        }
         let p = j.point();
-        let j = j.canonical();
-        match self.states.get(&p) {
+        let j = j.canonical(&mut self.names);
+        match self.states.get_mut(&p) {
+            // Nothing new (`join(old, old)` is `old`).
+            Some(old) if *old == j => {}
             Some(old) => {
-                let joined = join(old, &j)?.canonical();
+                let joined = join(old, &j, &mut self.pairs)?;
                 if joined != *old {
-                    self.states.insert(p.clone(), joined);
+                    *old = joined;
                     self.work.insert(p);
                 }
             }
@@ -1189,7 +1303,7 @@ impl<'x, 'a> Walk<'x, 'a> {
 
     /// Replaces a step's placeholders by fresh symbols (the same on both
     /// sides: `names` is shared by the two sides' states of one step).
-    fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
+    fn instantiate(&mut self, st: &mut St, names: &mut Map<u32, u32>) {
         for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
             if let V::S(k) | V::B(k) | V::Exc(k) = v {
                 if *k >= PLACEHOLDER {
@@ -1211,10 +1325,10 @@ impl<'x, 'a> Walk<'x, 'a> {
             if self.steps > MAX_STEPS {
                 return Err(format!("gave up after {MAX_STEPS} steps"));
             }
-            let Some(j) = self.states.get(&p).cloned() else {
+            let Some(j) = self.states.get(&p) else {
                 continue;
             };
-            self.cells += j.a.stack.len() + j.a.locals.len() + j.b.stack.len() + j.b.locals.len();
+            self.cells += j.size();
             if self.cells > MAX_CELLS {
                 return Err(format!(
                     "gave up after {} steps (state too large)",
@@ -1265,7 +1379,11 @@ impl<'x, 'a> Walk<'x, 'a> {
                 }
             }
             self.agree(&oa, &ob)?;
-            let mut names = HashMap::new();
+            // This step's fresh symbols: distinct from the source state's
+            // (canonical names, small) and from each other; none outlives
+            // the step (the states added are renamed canonically).
+            self.fresh = FRESH * 2;
+            let mut names = Map::default();
             if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
                 if let (Some(ha), Some(hb)) = (&ra.handler, &rb.handler) {
                     let (mut ha, mut hb) = (ha.clone(), hb.clone());
