@@ -592,6 +592,24 @@ impl<'x, 'a> Prog<'x, 'a> {
                     let o = self.obs(&s, Key::Ev(op, Arg::None), operands, false, vec![f]);
                     return Ok(o.at(pc));
                 }
+                // 3.8–3.10: `END_ASYNC_FOR` is an `async for` loop's
+                // handler: on `StopAsyncIteration` it pops the handler's
+                // `EXCEPT_HANDLER` block (with the exception state and the
+                // iterator) and falls through; anything else is re-raised.
+                // (Walked as a generic effect, an outer loop around an
+                // `async for` kept a block more per round: the block stack
+                // grew until the step limit, each state a new point.)
+                Op::END_ASYNC_FOR if self.block_stack => {
+                    match s.blocks.last() {
+                        Some(b) if b.except => {}
+                        _ => return Err(format!("END_ASYNC_FOR outside a handler at {pc}")),
+                    }
+                    let mut o = self.event(&s, op, ins.arg)?;
+                    for f in &mut o.succ {
+                        f.blocks.pop();
+                    }
+                    return Ok(o.at(pc));
+                }
                 // `TO_BOOL` of an exact bool returns it: no effect.
                 Op::TO_BOOL if matches!(s.stack.last(), Some(V::B(_))) => {}
                 _ => {
@@ -1231,6 +1249,9 @@ const MAX_STEPS: u64 = 100_000;
 const MAX_STUTTER: u8 = 4;
 /// Stack and local slots visited before giving up (bounds the memory).
 const MAX_CELLS: usize = 20_000_000;
+/// What a block-stack entry counts for in `MAX_CELLS` (12 bytes, kept in
+/// the state and twice in its point, against 8 bytes once for a value).
+const BLOCK_CELLS: usize = 4;
 
 impl<'x, 'a> Walk<'x, 'a> {
     pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
@@ -1328,7 +1349,11 @@ impl<'x, 'a> Walk<'x, 'a> {
             let Some(j) = self.states.get(&p) else {
                 continue;
             };
-            self.cells += j.size();
+            // Block-stack entries count too, as `BLOCK_CELLS` each: they
+            // are larger and kept in the state's point as well (counting
+            // only values, a block stack that grew every round exhausted
+            // memory under the step limit).
+            self.cells += j.size() + BLOCK_CELLS * (j.a.blocks.len() + j.b.blocks.len());
             if self.cells > MAX_CELLS {
                 return Err(format!(
                     "gave up after {} steps (state too large)",

@@ -426,6 +426,44 @@ mod tests {
         assert!(e.starts_with("different steps"), "{e}");
     }
 
+    /// 3.8 `[x for p in it async for x in f(p)]`: `END_ASYNC_FOR` pops its
+    /// handler's block, so the outer loop's state is the same each round
+    /// and the walk ends (it kept a block more per round, and the block
+    /// stack grew until memory ran out). A wrong append target is still
+    /// refused.
+    #[test]
+    fn an_async_for_in_a_loop_keeps_the_block_stack() {
+        let v = PyVersion::V3_8;
+        let code = [
+            (BUILD_LIST, 0, 1),
+            (LOAD_FAST, 0, 1),
+            (FOR_ITER, 17, 1),
+            (STORE_FAST, 1, 1),
+            (LOAD_GLOBAL, 0, 1),
+            (LOAD_FAST, 1, 1),
+            (CALL_FUNCTION, 1, 1),
+            (GET_AITER, 0, 1),
+            (SETUP_FINALLY, 15, 1),
+            (GET_ANEXT, 0, 1),
+            (LOAD_CONST, 0, 1),
+            (YIELD_FROM, 0, 1),
+            (POP_BLOCK, 0, 1),
+            (LIST_APPEND, 3, 1),
+            (JUMP_ABSOLUTE, 8, 1),
+            (END_ASYNC_FOR, 0, 1),
+            (JUMP_ABSOLUTE, 2, 1),
+            (RETURN_VALUE, 0, 1),
+        ];
+        let orig = ir(v, &code);
+        for s in [Strictness::Lines, Strictness::Results] {
+            assert_eq!(check_pair(&orig, &orig, 1, s), Ok(()));
+        }
+        let mut wrong = orig.clone();
+        wrong.instrs[13].arg = 2;
+        let e = check_pair(&orig, &wrong, 1, Strictness::Results).unwrap_err();
+        assert!(e.contains("LIST_APPEND"), "{e}");
+    }
+
     /// 3.13: `TO_BOOL` of `a < b` with the bool bit (and of `a is b`) is
     /// the identity; without the bool bit the comparison may return any
     /// object and the dropped `TO_BOOL` is refused.
