@@ -104,6 +104,10 @@ pub struct Pipeline {
     /// that is not shown equivalent keeps its original bytes and is
     /// reported (`--validate`).
     pub validate: bool,
+    /// With `validate`: walk every changed code object, never taking the
+    /// validator's normal-form shortcut (`crate::validate::check_with`).
+    /// The tests that look for false alarms of the walk set it.
+    pub validate_walk_only: bool,
 }
 
 impl Pipeline {
@@ -116,6 +120,7 @@ impl Pipeline {
             max_rounds: 8,
             debug,
             validate: false,
+            validate_walk_only: false,
         }
     }
 
