@@ -156,12 +156,16 @@ struct Obs {
     succ: Vec<St>,
     /// Where it is, for messages.
     pc: u32,
-    /// The lines executed since the previous step, consecutive repeats
-    /// collapsed (3.8/3.9: a `co_lnotab` entry start counts as a new line).
-    lines: Vec<i32>,
+}
+
+impl Raise {
+    fn locals(&self) -> &[V] {
+        self.handler.as_ref().map_or(&self.locals, |h| &h.locals)
+    }
 }
 
 struct Raise {
+    /// The locals when there is no handler (else the handler's).
     locals: Vec<V>,
     /// The handler's entry state, if a handler covers the step.
     handler: Option<St>,
@@ -273,12 +277,12 @@ impl<'x, 'a> Prog<'x, 'a> {
         }
     }
 
-    /// Runs `st` to its next observable step.
-    fn step(&self, start: &St, pool: &mut Pool) -> Result<Obs, String> {
-        let mut lines = Vec::new();
-        let mut o = self.step_lines(start, pool, &mut lines)?;
-        o.lines = lines;
-        Ok(o)
+    /// Runs `st` to its next observable step; `lines` receives the lines
+    /// executed before it, consecutive repeats collapsed (3.8/3.9: a
+    /// `co_lnotab` entry start counts as a new line).
+    fn step(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
+        lines.clear();
+        self.step_lines(start, pool, lines)
     }
 
     fn step_lines(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
@@ -604,7 +608,7 @@ impl<'x, 'a> Prog<'x, 'a> {
                         Some(b) if b.except => {}
                         _ => return Err(format!("END_ASYNC_FOR outside a handler at {pc}")),
                     }
-                    let mut o = self.event(&s, op, ins.arg)?;
+                    let mut o = self.event(s, op, ins.arg)?;
                     for f in &mut o.succ {
                         f.blocks.pop();
                     }
@@ -618,7 +622,6 @@ impl<'x, 'a> Prog<'x, 'a> {
                         s.stack.truncate(d - n);
                         s.stack.push(V::C(c));
                     } else {
-                        let mut o = self.event(&s, op, ins.arg)?;
                         // Slots this instruction binds or unbinds: a
                         // deleted local; 3.11+'s new cell (`MAKE_CELL`) and
                         // closure cells (`COPY_FREE_VARS n`: the last n).
@@ -637,8 +640,11 @@ impl<'x, 'a> Prog<'x, 'a> {
                             }
                             _ => (0..0, V::Unbound),
                         };
-                        for i in slots {
+                        for i in slots.clone() {
                             self.local(&s, i as u32)?;
+                        }
+                        let mut o = self.event(s, op, ins.arg)?;
+                        for i in slots {
                             for (k, f) in o.succ.iter_mut().enumerate() {
                                 f.locals[i] = match value {
                                     V::S(p) => V::S(p + i as u32 + ((k as u32) << 18)),
@@ -776,7 +782,7 @@ impl<'x, 'a> Prog<'x, 'a> {
     /// An instruction with an effect: its operands (the top `pops` values,
     /// or the whole stack when the validator does not know how many it
     /// reads), and fresh results for the rest.
-    fn event(&self, s: &St, op: Op, arg: u32) -> Result<Obs, String> {
+    fn event(&self, s: St, op: Op, arg: u32) -> Result<Obs, String> {
         let info = self.info(op)?;
         let d = s.stack.len();
         let key = Key::Ev(op, self.arg_of(op, arg));
@@ -788,23 +794,35 @@ impl<'x, 'a> Prog<'x, 'a> {
             return Err(format!("stack underflow at {} {}", s.pc, op.name()));
         }
         let operands = s.stack[d - pops..].to_vec();
-        let mut succ = Vec::new();
+        let pc = s.pc;
+        let raise = Some(self.raise_of(&s));
+        let mut succ = Vec::with_capacity(2);
         let depth_after = |e: i64| -> Result<usize, String> {
-            usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {}", s.pc))
+            usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {pc}"))
         };
         // 3.8's `CALL_FINALLY` return addresses are read only by the
         // finally protocol: an instruction taking the whole stack keeps them.
+        let rets: Vec<(usize, V)> = if pops == d {
+            s.stack
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| matches!(v, V::Ret(_)))
+                .map(|(k, v)| (k, *v))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let keep_rets = |st: &mut St, after: usize| {
-            if pops == d {
-                for (k, v) in s.stack.iter().enumerate().take(after) {
-                    if let V::Ret(_) = v {
-                        st.stack[k] = *v;
-                    }
-                }
+            for &(k, v) in rets.iter().filter(|(k, _)| *k < after) {
+                st.stack[k] = v;
             }
         };
+        let jump = info.jump != JumpKind::None && op.jump_transfers_control() && !is_terminator(op);
+        // The state is moved into the fall-through successor: a copy only
+        // for the jump.
+        let mut jumped = jump.then(|| s.clone());
         if !is_terminator(op) {
-            let mut f = s.clone();
+            let mut f = s;
             let after = depth_after(effect)?;
             f.stack.truncate(d - pops);
             push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
@@ -816,40 +834,51 @@ impl<'x, 'a> Prog<'x, 'a> {
                     }
                 }
             }
-            f.pc = s.pc + 1;
+            f.pc = pc + 1;
             succ.push(f);
         }
-        if info.jump != JumpKind::None && op.jump_transfers_control() && !is_terminator(op) {
-            let mut j = s.clone();
+        if let Some(mut j) = jumped.take() {
             let after = depth_after(info.jump_effect.eval(arg))?;
             j.stack.truncate(d - pops);
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
             keep_rets(&mut j, after);
             j.pc = arg;
-            j.back = (arg <= s.pc && self.back_is_step).then_some(s.pc);
-            if arg <= s.pc {
+            j.back = (arg <= pc && self.back_is_step).then_some(pc);
+            if arg <= pc {
                 self.back_line(&mut j);
             }
             succ.push(j);
         }
-        Ok(self.obs(s, key, operands, true, succ))
-    }
-
-    fn obs(&self, s: &St, key: Key, operands: Vec<V>, raises: bool, succ: Vec<St>) -> Obs {
-        let raise = raises.then(|| {
-            Box::new(Raise {
-                locals: s.locals.clone(),
-                handler: self.handler(s),
-            })
-        });
-        Obs {
+        Ok(Obs {
             key,
             operands,
             raise,
             succ,
+            pc,
+        })
+    }
+
+    fn obs(&self, s: &St, key: Key, operands: Vec<V>, raises: bool, succ: Vec<St>) -> Obs {
+        Obs {
+            key,
+            operands,
+            raise: raises.then(|| self.raise_of(s)),
+            succ,
             pc: s.pc,
-            lines: Vec::new(),
         }
+    }
+
+    /// What a step at `s` that may raise is checked with: the locals, and
+    /// the handler's entry state (which holds the same locals: they are
+    /// not kept twice).
+    fn raise_of(&self, s: &St) -> Box<Raise> {
+        let handler = self.handler(s);
+        let locals = if handler.is_some() {
+            Vec::new()
+        } else {
+            s.locals.clone()
+        };
+        Box::new(Raise { locals, handler })
     }
 
     /// The state a handler starts in when the step at `s` raises.
@@ -1235,6 +1264,11 @@ pub(crate) struct Walk<'x, 'a> {
     /// Scratch space of `Joint::canonical` and `join`.
     names: Renamer,
     pairs: Map<(V, V), u32>,
+    /// Scratch space of a step: each side's lines executed before it, the
+    /// fresh symbols of its results.
+    lines_a: Vec<i32>,
+    lines_b: Vec<i32>,
+    fresh_names: Map<u32, u32>,
     /// Points whose state changed and must be walked again, in code
     /// order (each once however often it changed: fewer walks).
     work: BTreeSet<Point>,
@@ -1267,6 +1301,9 @@ impl<'x, 'a> Walk<'x, 'a> {
             states: Map::default(),
             names: Renamer::default(),
             pairs: Map::default(),
+            lines_a: Vec::new(),
+            lines_b: Vec::new(),
+            fresh_names: Map::default(),
             work: BTreeSet::new(),
             fresh: FRESH * 2,
             steps: 0,
@@ -1360,13 +1397,13 @@ impl<'x, 'a> Walk<'x, 'a> {
                     self.steps
                 ));
             }
-            let oa = self
+            let mut oa = self
                 .a
-                .step(&j.a, &mut self.pool)
+                .step(&j.a, &mut self.pool, &mut self.lines_a)
                 .map_err(|e| format!("original: {e}"))?;
-            let ob = self
+            let mut ob = self
                 .b
-                .step(&j.b, &mut self.pool)
+                .step(&j.b, &mut self.pool, &mut self.lines_b)
                 .map_err(|e| format!("optimized: {e}"))?;
             // 3.8/3.9: a backward jump is no step (only the guard ending a
             // walk through a loop without steps), so one side may take it
@@ -1376,13 +1413,13 @@ impl<'x, 'a> Walk<'x, 'a> {
             // loop against a real step stays a disagreement), and only when
             // no line was executed before it (lines stay compared).
             if !self.a.back_is_step {
-                let alone = |o: &Obs, other: &Obs, st: &St| {
+                let alone = |o: &Obs, other: &Obs, st: &St, lines: &[i32]| {
                     o.key == Key::Back
                         && other.key != Key::Back
-                        && o.lines.is_empty()
+                        && lines.is_empty()
                         && st.stutter < MAX_STUTTER
                 };
-                if alone(&oa, &ob, &j.a) {
+                if alone(&oa, &ob, &j.a, &self.lines_a) {
                     if let Some(sa) = oa.succ.first() {
                         let a = St {
                             stutter: j.a.stutter + 1,
@@ -1392,7 +1429,7 @@ impl<'x, 'a> Walk<'x, 'a> {
                         continue;
                     }
                 }
-                if alone(&ob, &oa, &j.b) {
+                if alone(&ob, &oa, &j.b, &self.lines_b) {
                     if let Some(sb) = ob.succ.first() {
                         let b = St {
                             stutter: j.b.stutter + 1,
@@ -1408,10 +1445,10 @@ impl<'x, 'a> Walk<'x, 'a> {
             // (canonical names, small) and from each other; none outlives
             // the step (the states added are renamed canonically).
             self.fresh = FRESH * 2;
-            let mut names = Map::default();
-            if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
-                if let (Some(ha), Some(hb)) = (&ra.handler, &rb.handler) {
-                    let (mut ha, mut hb) = (ha.clone(), hb.clone());
+            let mut names = std::mem::take(&mut self.fresh_names);
+            names.clear();
+            if let (Some(ra), Some(rb)) = (oa.raise.take(), ob.raise.take()) {
+                if let (Some(mut ha), Some(mut hb)) = (ra.handler, rb.handler) {
                     self.instantiate(&mut ha, &mut names);
                     self.instantiate(&mut hb, &mut names);
                     self.add(Joint { a: ha, b: hb })?;
@@ -1425,6 +1462,7 @@ impl<'x, 'a> Walk<'x, 'a> {
                 self.instantiate(&mut sb, &mut names);
                 self.add(Joint { a: sa, b: sb })?;
             }
+            self.fresh_names = names;
         }
         Ok(())
     }
@@ -1481,7 +1519,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         if !same_operands {
             return Err(format!("different operands: {}", both()));
         }
-        if oa.lines != ob.lines {
+        if self.lines_a != self.lines_b {
             let show = |l: &[i32]| {
                 l.iter()
                     .map(|x| {
@@ -1496,8 +1534,8 @@ impl<'x, 'a> Walk<'x, 'a> {
             };
             return Err(format!(
                 "different lines executed before the step: [{}] vs [{}]: {}",
-                show(&oa.lines),
-                show(&ob.lines),
+                show(&self.lines_a),
+                show(&self.lines_b),
                 both()
             ));
         }
@@ -1506,7 +1544,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         }
         match (&oa.raise, &ob.raise) {
             (Some(ra), Some(rb)) => {
-                if ra.locals != rb.locals {
+                if ra.locals() != rb.locals() {
                     return Err(format!("different local variables: {}", both()));
                 }
                 match (&ra.handler, &rb.handler) {
