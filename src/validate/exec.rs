@@ -64,10 +64,11 @@ impl Hasher for Fx {
 
 pub(crate) type Map<K, T> = HashMap<K, T, BuildHasherDefault<Fx>>;
 
-/// Placeholders for the results of a step, replaced by fresh symbols shared
-/// by both sides once the steps agree.
+/// Placeholders for the results of a step (the same on both sides for the
+/// same result), renamed like every symbol when the states are added.
 const PLACEHOLDER: u32 = u32::MAX - (1 << 20);
-/// Fresh symbols are numbered from here (canonical names are small).
+/// Symbols from here down are never canonical names (those stay below
+/// `DIRECT`): the values a generator starts with are numbered below it.
 const FRESH: u32 = 1 << 24;
 
 /// Interned constants of both sides.
@@ -1146,10 +1147,9 @@ impl Joint {
 
 /// The renaming of [`Joint::canonical`]: symbol → its new name, in order of
 /// first appearance. The symbols of a state to be stored are canonical
-/// names (small: fewer than the state's values), parameters, this step's
-/// fresh symbols (numbered from `2 * FRESH` anew at each step) and a few
-/// others; the first two kinds and the third are looked up in direct
-/// tables, the rest in a map.
+/// names (small: fewer than the state's values), parameters (small too),
+/// the placeholders of a step's results and a few others; the small ones
+/// are looked up in a direct table, the rest in a map.
 #[derive(Default)]
 pub(crate) struct Renamer {
     /// Per slot: the `round` in which it was named, and its name.
@@ -1159,8 +1159,7 @@ pub(crate) struct Renamer {
     others: Map<u32, u32>,
 }
 
-/// Symbols below this, and fresh symbols up to this above `2 * FRESH`, are
-/// looked up directly.
+/// Symbols below this are looked up directly.
 const DIRECT: u32 = FRESH / 2;
 
 impl Renamer {
@@ -1176,9 +1175,7 @@ impl Renamer {
 
     fn rename(&mut self, k: u32) -> u32 {
         let slot = if k < DIRECT {
-            2 * k as usize
-        } else if k >= 2 * FRESH && k - 2 * FRESH < DIRECT {
-            2 * (k - 2 * FRESH) as usize + 1
+            k as usize
         } else {
             let n = self.next;
             let name = *self.others.entry(k).or_insert(n);
@@ -1264,15 +1261,12 @@ pub(crate) struct Walk<'x, 'a> {
     /// Scratch space of `Joint::canonical` and `join`.
     names: Renamer,
     pairs: Map<(V, V), u32>,
-    /// Scratch space of a step: each side's lines executed before it, the
-    /// fresh symbols of its results.
+    /// Scratch space of a step: each side's lines executed before it.
     lines_a: Vec<i32>,
     lines_b: Vec<i32>,
-    fresh_names: Map<u32, u32>,
     /// Points whose state changed and must be walked again, in code
     /// order (each once however often it changed: fewer walks).
     work: BTreeSet<Point>,
-    fresh: u32,
     pub(crate) steps: u64,
     cells: usize,
 }
@@ -1303,9 +1297,7 @@ impl<'x, 'a> Walk<'x, 'a> {
             pairs: Map::default(),
             lines_a: Vec::new(),
             lines_b: Vec::new(),
-            fresh_names: Map::default(),
             work: BTreeSet::new(),
-            fresh: FRESH * 2,
             steps: 0,
             cells: 0,
         }
@@ -1357,21 +1349,6 @@ impl<'x, 'a> Walk<'x, 'a> {
             }
         }
         Ok(())
-    }
-
-    /// Replaces a step's placeholders by fresh symbols (the same on both
-    /// sides: `names` is shared by the two sides' states of one step).
-    fn instantiate(&mut self, st: &mut St, names: &mut Map<u32, u32>) {
-        for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
-            if let V::S(k) | V::B(k) | V::Exc(k) = v {
-                if *k >= PLACEHOLDER {
-                    *k = *names.entry(*k).or_insert_with(|| {
-                        self.fresh += 1;
-                        self.fresh
-                    });
-                }
-            }
-        }
     }
 
     /// Walks both code objects in lock step from their entries.
@@ -1441,16 +1418,12 @@ impl<'x, 'a> Walk<'x, 'a> {
                 }
             }
             self.agree(&oa, &ob)?;
-            // This step's fresh symbols: distinct from the source state's
-            // (canonical names, small) and from each other; none outlives
-            // the step (the states added are renamed canonically).
-            self.fresh = FRESH * 2;
-            let mut names = std::mem::take(&mut self.fresh_names);
-            names.clear();
+            // The step's results are placeholders, the same on both sides
+            // for the same result: distinct from the source state's symbols
+            // (canonical names, small) and from each other, they become
+            // fresh symbols when `add` renames each state canonically.
             if let (Some(ra), Some(rb)) = (oa.raise.take(), ob.raise.take()) {
-                if let (Some(mut ha), Some(mut hb)) = (ra.handler, rb.handler) {
-                    self.instantiate(&mut ha, &mut names);
-                    self.instantiate(&mut hb, &mut names);
+                if let (Some(ha), Some(hb)) = (ra.handler, rb.handler) {
                     self.add(Joint { a: ha, b: hb })?;
                 }
             }
@@ -1458,11 +1431,8 @@ impl<'x, 'a> Walk<'x, 'a> {
                 let (mut sa, mut sb) = (sa, sb);
                 sa.stutter = 0;
                 sb.stutter = 0;
-                self.instantiate(&mut sa, &mut names);
-                self.instantiate(&mut sb, &mut names);
                 self.add(Joint { a: sa, b: sb })?;
             }
-            self.fresh_names = names;
         }
         Ok(())
     }
