@@ -103,8 +103,6 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
         let info = table.info(ins.op)?;
         let arg = if info.arg_kind == ArgKind::Jump || info.jump != JumpKind::None {
             *at.get(ins.arg as usize)?
-        } else if info.arg_kind == ArgKind::None {
-            0
         } else {
             ins.arg
         };
