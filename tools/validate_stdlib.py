@@ -1,7 +1,7 @@
 """The translation validator over whole standard libraries.
 
     python3 tools/validate_stdlib.py [--versions 3.8,...] [--levels safe,aggressive]
-    python3 tools/validate_stdlib.py --cost [--versions 3.11,3.13] [--rounds 3]
+    python3 tools/validate_stdlib.py --cost [--versions 3.11,3.13] [--levels safe,aggressive] [--rounds 3] [--jobs 1]
 
 Default mode: for each version's standard library (3.8-3.13: the installed
 CPython's, site-packages included; 3.14/3.15: the pyodide corpus) and each
@@ -10,14 +10,17 @@ changed code objects were not shown equivalent, grouped by the kind of
 first disagreement.  Nothing is written.
 
 ``--cost``: runs ``optimize --dry-run`` without and with ``--validate``
-alternately, ``--rounds`` times each, at ``safe``, and prints the wall times
-and the ratio of medians (the noise is the spread of each side's runs).
-Standard library only.
+alternately, ``--rounds`` times each, at each level, and prints the wall
+and CPU times (user + system, of the child) and the ratio of medians (the
+noise is the spread of each side's runs, and the lowest and highest ratio of
+one round's pair; CPU time is the steadier on a loaded machine).  Standard
+library only.
 """
 import argparse
 import collections
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,9 +45,12 @@ def run(pyopt, level, path, validate, jobs):
     if validate:
         cmd[3:3] = ["--validate", "-v"]
     t = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
-    return time.perf_counter() - t, proc
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - t, proc, cpu
 
 
 def summary_line(stdout):
@@ -78,17 +84,25 @@ def main():
             print("skipping %s: interpreter not found" % v)
             continue
         if args.cost:
-            times = {False: [], True: []}
-            for _ in range(args.rounds):
-                for validate in (False, True):
-                    times[validate].append(run(args.pyopt, "safe", path, validate, args.jobs)[0])
-            a, b = statistics.median(times[False]), statistics.median(times[True])
-            print("%s cost: without %s s, with --validate %s s; ratio of medians %.2f"
-                  % (v, " ".join("%.2f" % t for t in times[False]),
-                     " ".join("%.2f" % t for t in times[True]), b / a))
+            for level in args.levels.split(","):
+                times = {False: [], True: []}
+                cpus = {False: [], True: []}
+                for _ in range(args.rounds):
+                    for validate in (False, True):
+                        wall, _, cpu = run(args.pyopt, level, path, validate, args.jobs)
+                        times[validate].append(wall)
+                        cpus[validate].append(cpu)
+                for what, t in (("wall", times), ("cpu", cpus)):
+                    a, b = statistics.median(t[False]), statistics.median(t[True])
+                    pairs = [y / x for x, y in zip(t[False], t[True])]
+                    print("%s %s cost (%s): without %s s, with --validate %s s; ratio of medians"
+                          " %.2f (rounds %.2f-%.2f)"
+                          % (v, level, what, " ".join("%.2f" % x for x in t[False]),
+                             " ".join("%.2f" % x for x in t[True]), b / a,
+                             min(pairs), max(pairs)))
             continue
         for level in args.levels.split(","):
-            _, proc = run(args.pyopt, level, path, True, args.jobs)
+            _, proc, _ = run(args.pyopt, level, path, True, args.jobs)
             rejected = [l for l in proc.stderr.splitlines() if "not shown equivalent" in l]
             validated = [l.split()[1] for l in proc.stdout.splitlines()
                          if l.strip().startswith("(validate)")]

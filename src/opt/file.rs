@@ -358,7 +358,7 @@ fn optimize_code(
     };
     if pipeline.validate {
         let t = std::time::Instant::now();
-        let result = validate_unit(&unit, ir, &new_ir, sizes.locals, pipeline.level);
+        let result = validate_unit(&unit, ir, &new_ir, sizes.locals, pipeline);
         let e = stats.passes.entry(VALIDATE).or_default();
         e.runs += 1;
         e.time += t.elapsed();
@@ -411,7 +411,7 @@ fn validate_unit(
     original: &CodeIr,
     optimized: &CodeIr,
     nlocals: usize,
-    level: crate::config::Level,
+    pipeline: &Pipeline,
 ) -> Result<(), String> {
     let arena = &*unit.arena;
     let c = arena.code(unit.id);
@@ -435,5 +435,6 @@ fn validate_unit(
         nlocals,
         flags: unit.flags,
     };
-    crate::validate::check(&a, &b, crate::validate::Strictness::of(level))
+    let strictness = crate::validate::Strictness::of(pipeline.level);
+    crate::validate::check_with(&a, &b, strictness, !pipeline.validate_walk_only)
 }

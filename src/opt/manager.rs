@@ -126,6 +126,10 @@ pub struct Pipeline {
     pub timings: bool,
     /// Each version's [`RawFilter`], compiled from `passes` on first use.
     pub(crate) raw: [std::sync::OnceLock<RawFilter>; PyVersion::ALL.len()],
+    /// With `validate`: walk every changed code object, never taking the
+    /// validator's normal-form shortcut (`crate::validate::check_with`).
+    /// The tests that look for false alarms of the walk set it.
+    pub validate_walk_only: bool,
 }
 
 /// A pipeline's [`Pass::raw_needs`] for one version, compiled to per-opcode
@@ -286,6 +290,7 @@ impl Pipeline {
             validate: false,
             timings: true,
             raw: [const { std::sync::OnceLock::new() }; PyVersion::ALL.len()],
+            validate_walk_only: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! its next observable step, and the lock-step walk of both sides.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::value::{self, Bin, CVal, Un};
 use super::Code;
@@ -30,17 +31,51 @@ pub(crate) enum V {
     Ret(u32),
 }
 
-/// Placeholders for the results of a step, replaced by fresh symbols shared
-/// by both sides once the steps agree.
+/// A fast hasher for the walk's maps (keys are small integers and short
+/// tuples of them, built by the walk itself: no untrusted keys to defend
+/// against collisions from, and SipHash dominated the validator's time).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type Map<K, T> = HashMap<K, T, BuildHasherDefault<Fx>>;
+
+/// Placeholders for the results of a step (the same on both sides for the
+/// same result), renamed like every symbol when the states are added.
 const PLACEHOLDER: u32 = u32::MAX - (1 << 20);
-/// Fresh symbols are numbered from here (canonical names are small).
+/// Symbols from here down are never canonical names (those stay below
+/// `DIRECT`): the values a generator starts with are numbered below it.
 const FRESH: u32 = 1 << 24;
 
 /// Interned constants of both sides.
 #[derive(Default)]
 pub(crate) struct Pool {
     vals: Vec<CVal>,
-    index: HashMap<CVal, u32>,
+    index: Map<CVal, u32>,
 }
 
 impl Pool {
@@ -122,12 +157,16 @@ struct Obs {
     succ: Vec<St>,
     /// Where it is, for messages.
     pc: u32,
-    /// The line events reported since the previous step, by the version's
-    /// rule (`lines.rs`).
-    lines: Vec<i32>,
+}
+
+impl Raise {
+    fn locals(&self) -> &[V] {
+        self.handler.as_ref().map_or(&self.locals, |h| &h.locals)
+    }
 }
 
 struct Raise {
+    /// The locals when there is no handler (else the handler's).
     locals: Vec<V>,
     /// The handler's entry state, if a handler covers the step.
     handler: Option<St>,
@@ -242,12 +281,12 @@ impl<'x, 'a> Prog<'x, 'a> {
         }
     }
 
-    /// Runs `st` to its next observable step.
-    fn step(&self, start: &St, pool: &mut Pool) -> Result<Obs, String> {
-        let mut lines = Vec::new();
-        let mut o = self.step_lines(start, pool, &mut lines)?;
-        o.lines = lines;
-        Ok(o)
+    /// Runs `st` to its next observable step; `lines` receives the lines
+    /// executed before it, consecutive repeats collapsed (3.8/3.9: a
+    /// `co_lnotab` entry start counts as a new line).
+    fn step(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
+        lines.clear();
+        self.step_lines(start, pool, lines)
     }
 
     fn step_lines(&self, start: &St, pool: &mut Pool, lines: &mut Vec<i32>) -> Result<Obs, String> {
@@ -586,7 +625,6 @@ impl<'x, 'a> Prog<'x, 'a> {
                         s.stack.truncate(d - n);
                         s.stack.push(V::C(c));
                     } else {
-                        let mut o = self.event(&s, op, ins.arg)?;
                         // Slots this instruction binds or unbinds: a
                         // deleted local; 3.11+'s new cell (`MAKE_CELL`) and
                         // closure cells (`COPY_FREE_VARS n`: the last n).
@@ -605,8 +643,11 @@ impl<'x, 'a> Prog<'x, 'a> {
                             }
                             _ => (0..0, V::Unbound),
                         };
-                        for i in slots {
+                        for i in slots.clone() {
                             self.local(&s, i as u32)?;
+                        }
+                        let mut o = self.event(s, op, ins.arg)?;
+                        for i in slots {
                             for (k, f) in o.succ.iter_mut().enumerate() {
                                 f.locals[i] = match value {
                                     V::S(p) => V::S(p + i as u32 + ((k as u32) << 18)),
@@ -748,7 +789,7 @@ impl<'x, 'a> Prog<'x, 'a> {
     /// An instruction with an effect: its operands (the top `pops` values,
     /// or the whole stack when the validator does not know how many it
     /// reads), and fresh results for the rest.
-    fn event(&self, s: &St, op: Op, arg: u32) -> Result<Obs, String> {
+    fn event(&self, s: St, op: Op, arg: u32) -> Result<Obs, String> {
         let info = self.info(op)?;
         let d = s.stack.len();
         let key = Key::Ev(op, self.arg_of(op, arg));
@@ -760,23 +801,35 @@ impl<'x, 'a> Prog<'x, 'a> {
             return Err(format!("stack underflow at {} {}", s.pc, op.name()));
         }
         let operands = s.stack[d - pops..].to_vec();
-        let mut succ = Vec::new();
+        let pc = s.pc;
+        let raise = Some(self.raise_of(&s));
+        let mut succ = Vec::with_capacity(2);
         let depth_after = |e: i64| -> Result<usize, String> {
-            usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {}", s.pc))
+            usize::try_from(d as i64 + e).map_err(|_| format!("stack underflow at {pc}"))
         };
         // 3.8's `CALL_FINALLY` return addresses are read only by the
         // finally protocol: an instruction taking the whole stack keeps them.
+        let rets: Vec<(usize, V)> = if pops == d {
+            s.stack
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| matches!(v, V::Ret(_)))
+                .map(|(k, v)| (k, *v))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let keep_rets = |st: &mut St, after: usize| {
-            if pops == d {
-                for (k, v) in s.stack.iter().enumerate().take(after) {
-                    if let V::Ret(_) = v {
-                        st.stack[k] = *v;
-                    }
-                }
+            for &(k, v) in rets.iter().filter(|(k, _)| *k < after) {
+                st.stack[k] = v;
             }
         };
+        let jump = info.jump != JumpKind::None && op.jump_transfers_control() && !is_terminator(op);
+        // The state is moved into the fall-through successor: a copy only
+        // for the jump.
+        let mut jumped = jump.then(|| s.clone());
         if !is_terminator(op) {
-            let mut f = s.clone();
+            let mut f = s;
             let after = depth_after(effect)?;
             f.stack.truncate(d - pops);
             push_placeholders(&mut f.stack, after.saturating_sub(d - pops));
@@ -788,38 +841,49 @@ impl<'x, 'a> Prog<'x, 'a> {
                     }
                 }
             }
-            f.pc = s.pc + 1;
+            f.pc = pc + 1;
             succ.push(f);
         }
-        if info.jump != JumpKind::None && op.jump_transfers_control() && !is_terminator(op) {
-            let mut j = s.clone();
+        if let Some(mut j) = jumped.take() {
             let after = depth_after(info.jump_effect.eval(arg))?;
             j.stack.truncate(d - pops);
             push_placeholders(&mut j.stack, after.saturating_sub(d - pops));
             keep_rets(&mut j, after);
             j.pc = arg;
-            j.back = (arg <= s.pc && self.back_is_step).then_some(s.pc);
-            self.jump_line(&mut j, s.pc);
+            j.back = (arg <= pc && self.back_is_step).then_some(pc);
+            self.jump_line(&mut j, pc);
             succ.push(j);
         }
-        Ok(self.obs(s, key, operands, true, succ))
-    }
-
-    fn obs(&self, s: &St, key: Key, operands: Vec<V>, raises: bool, succ: Vec<St>) -> Obs {
-        let raise = raises.then(|| {
-            Box::new(Raise {
-                locals: s.locals.clone(),
-                handler: self.handler(s),
-            })
-        });
-        Obs {
+        Ok(Obs {
             key,
             operands,
             raise,
             succ,
+            pc,
+        })
+    }
+
+    fn obs(&self, s: &St, key: Key, operands: Vec<V>, raises: bool, succ: Vec<St>) -> Obs {
+        Obs {
+            key,
+            operands,
+            raise: raises.then(|| self.raise_of(s)),
+            succ,
             pc: s.pc,
-            lines: Vec::new(),
         }
+    }
+
+    /// What a step at `s` that may raise is checked with: the locals, and
+    /// the handler's entry state (which holds the same locals: they are
+    /// not kept twice).
+    fn raise_of(&self, s: &St) -> Box<Raise> {
+        let handler = self.handler(s);
+        let locals = if handler.is_some() {
+            Vec::new()
+        } else {
+            s.locals.clone()
+        };
+        Box::new(Raise { locals, handler })
     }
 
     /// The state a handler starts in when the step at `s` raises.
@@ -1069,22 +1133,88 @@ impl Joint {
 
     /// Renames the symbols in order of first appearance, so that states
     /// equal up to renaming are equal.
-    fn canonical(mut self) -> Joint {
-        let mut names: HashMap<u32, u32> = HashMap::new();
+    fn canonical(mut self, names: &mut Renamer) -> Joint {
+        names.start();
         for v in self.values_mut() {
             if let V::S(k) | V::B(k) | V::Maybe(k) | V::Exc(k) = v {
-                let n = names.len() as u32;
-                *k = *names.entry(*k).or_insert(n);
+                *k = names.rename(*k);
             }
         }
         self
+    }
+
+    /// How many values the state holds.
+    fn size(&self) -> usize {
+        self.a.stack.len() + self.a.locals.len() + self.b.stack.len() + self.b.locals.len()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.a
+            .stack
+            .iter()
+            .chain(&self.a.locals)
+            .chain(&self.b.stack)
+            .chain(&self.b.locals)
+    }
+}
+
+/// The renaming of [`Joint::canonical`]: symbol → its new name, in order of
+/// first appearance. The symbols of a state to be stored are canonical
+/// names (small: fewer than the state's values), parameters (small too),
+/// the placeholders of a step's results and a few others; the small ones
+/// are looked up in a direct table, the rest in a map.
+#[derive(Default)]
+pub(crate) struct Renamer {
+    /// Per slot: the `round` in which it was named, and its name.
+    seen: Vec<(u32, u32)>,
+    round: u32,
+    next: u32,
+    others: Map<u32, u32>,
+}
+
+/// Symbols below this are looked up directly.
+const DIRECT: u32 = FRESH / 2;
+
+impl Renamer {
+    fn start(&mut self) {
+        self.next = 0;
+        self.others.clear();
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.seen.iter_mut().for_each(|e| *e = (0, 0));
+            self.round = 1;
+        }
+    }
+
+    fn rename(&mut self, k: u32) -> u32 {
+        let slot = if k < DIRECT {
+            k as usize
+        } else {
+            let n = self.next;
+            let name = *self.others.entry(k).or_insert(n);
+            if name == n {
+                self.next += 1;
+            }
+            return name;
+        };
+        if slot >= self.seen.len() {
+            self.seen.resize(slot + 1, (0, 0));
+        }
+        let e = &mut self.seen[slot];
+        if e.0 != self.round {
+            *e = (self.round, self.next);
+            self.next += 1;
+        }
+        e.1
     }
 }
 
 /// The most precise state both `old` and `new` are instances of: a
 /// constant kept where both have it, equal unknowns where both have equal
-/// values, "may be unbound" where either may be.
-fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
+/// values, "may be unbound" where either may be. The symbols of the result
+/// are numbered in order of first appearance (it is canonical); `pairs` is
+/// scratch space.
+fn join(old: &Joint, new: &Joint, pairs: &mut Map<(V, V), u32>) -> Result<Joint, String> {
     if old.a.stack.len() != new.a.stack.len()
         || old.b.stack.len() != new.b.stack.len()
         || old.a.locals.len() != new.a.locals.len()
@@ -1096,9 +1226,8 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
         return Err("different block stacks where paths meet".into());
     }
     let mut out = old.clone();
-    let mut pairs: HashMap<(V, V), u32> = HashMap::new();
-    let news: Vec<V> = new.clone().values_mut().map(|v| *v).collect();
-    for (o, n) in out.values_mut().zip(news) {
+    pairs.clear();
+    for (o, &n) in out.values_mut().zip(new.values()) {
         if *o == n && matches!(n, V::C(_) | V::Unbound | V::Ret(_) | V::MaybeC(_)) {
             continue;
         }
@@ -1121,7 +1250,7 @@ fn join(old: &Joint, new: &Joint) -> Result<Joint, String> {
             return Err("different return addresses where paths meet".into());
         }
         let len = pairs.len() as u32;
-        let k = FRESH + *pairs.entry((*o, n)).or_insert(len);
+        let k = *pairs.entry((*o, n)).or_insert(len);
         let unbound = |v: V| matches!(v, V::Unbound | V::Maybe(_) | V::MaybeC(_));
         *o = if unbound(*o) || unbound(n) {
             V::Maybe(k)
@@ -1141,11 +1270,16 @@ pub(crate) struct Walk<'x, 'a> {
     a: Prog<'x, 'a>,
     b: Prog<'x, 'a>,
     pool: Pool,
-    states: HashMap<Point, Joint>,
+    states: Map<Point, Joint>,
+    /// Scratch space of `Joint::canonical` and `join`.
+    names: Renamer,
+    pairs: Map<(V, V), u32>,
+    /// Scratch space of a step: each side's lines executed before it.
+    lines_a: Vec<i32>,
+    lines_b: Vec<i32>,
     /// Points whose state changed and must be walked again, in code
     /// order (each once however often it changed: fewer walks).
     work: BTreeSet<Point>,
-    fresh: u32,
     pub(crate) steps: u64,
     cells: usize,
 }
@@ -1156,6 +1290,9 @@ const MAX_STEPS: u64 = 100_000;
 const MAX_STUTTER: u8 = 4;
 /// Stack and local slots visited before giving up (bounds the memory).
 const MAX_CELLS: usize = 20_000_000;
+/// What a block-stack entry counts for in `MAX_CELLS` (12 bytes, kept in
+/// the state and twice in its point, against 8 bytes once for a value).
+const BLOCK_CELLS: usize = 4;
 
 impl<'x, 'a> Walk<'x, 'a> {
     pub(crate) fn new(a: &'x Code<'x, 'a>, b: &'x Code<'x, 'a>, lines: bool) -> Walk<'x, 'a> {
@@ -1168,9 +1305,12 @@ impl<'x, 'a> Walk<'x, 'a> {
             a: pa,
             b: pb,
             pool,
-            states: HashMap::new(),
+            states: Map::default(),
+            names: Renamer::default(),
+            pairs: Map::default(),
+            lines_a: Vec::new(),
+            lines_b: Vec::new(),
             work: BTreeSet::new(),
-            fresh: FRESH * 2,
             steps: 0,
             cells: 0,
         }
@@ -1200,13 +1340,19 @@ impl<'x, 'a> Walk<'x, 'a> {
     }
 
     fn add(&mut self, j: Joint) -> Result<(), String> {
+        // Canonical names stay below the fresh symbols' range.
+        if j.size() >= DIRECT as usize {
+            return Err("state too large".into());
+        }
         let p = j.point();
-        let j = j.canonical();
-        match self.states.get(&p) {
+        let j = j.canonical(&mut self.names);
+        match self.states.get_mut(&p) {
+            // Nothing new (`join(old, old)` is `old`).
+            Some(old) if *old == j => {}
             Some(old) => {
-                let joined = join(old, &j)?.canonical();
+                let joined = join(old, &j, &mut self.pairs)?;
                 if joined != *old {
-                    self.states.insert(p.clone(), joined);
+                    *old = joined;
                     self.work.insert(p);
                 }
             }
@@ -1218,21 +1364,6 @@ impl<'x, 'a> Walk<'x, 'a> {
         Ok(())
     }
 
-    /// Replaces a step's placeholders by fresh symbols (the same on both
-    /// sides: `names` is shared by the two sides' states of one step).
-    fn instantiate(&mut self, st: &mut St, names: &mut HashMap<u32, u32>) {
-        for v in st.stack.iter_mut().chain(st.locals.iter_mut()) {
-            if let V::S(k) | V::B(k) | V::Exc(k) = v {
-                if *k >= PLACEHOLDER {
-                    *k = *names.entry(*k).or_insert_with(|| {
-                        self.fresh += 1;
-                        self.fresh
-                    });
-                }
-            }
-        }
-    }
-
     /// Walks both code objects in lock step from their entries.
     pub(crate) fn run(&mut self) -> Result<(), String> {
         let (ea, eb) = (Self::entry(self.a.code), Self::entry(self.b.code));
@@ -1242,23 +1373,27 @@ impl<'x, 'a> Walk<'x, 'a> {
             if self.steps > MAX_STEPS {
                 return Err(format!("gave up after {MAX_STEPS} steps"));
             }
-            let Some(j) = self.states.get(&p).cloned() else {
+            let Some(j) = self.states.get(&p) else {
                 continue;
             };
-            self.cells += j.a.stack.len() + j.a.locals.len() + j.b.stack.len() + j.b.locals.len();
+            // Block-stack entries count too, as `BLOCK_CELLS` each: they
+            // are larger and kept in the state's point as well (counting
+            // only values, a block stack that grew every round exhausted
+            // memory under the step limit).
+            self.cells += j.size() + BLOCK_CELLS * (j.a.blocks.len() + j.b.blocks.len());
             if self.cells > MAX_CELLS {
                 return Err(format!(
                     "gave up after {} steps (state too large)",
                     self.steps
                 ));
             }
-            let oa = self
+            let mut oa = self
                 .a
-                .step(&j.a, &mut self.pool)
+                .step(&j.a, &mut self.pool, &mut self.lines_a)
                 .map_err(|e| format!("original: {e}"))?;
-            let ob = self
+            let mut ob = self
                 .b
-                .step(&j.b, &mut self.pool)
+                .step(&j.b, &mut self.pool, &mut self.lines_b)
                 .map_err(|e| format!("optimized: {e}"))?;
             // 3.8/3.9: a backward jump is no step (only the guard ending a
             // walk through a loop without steps), so one side may take it
@@ -1268,13 +1403,13 @@ impl<'x, 'a> Walk<'x, 'a> {
             // loop against a real step stays a disagreement), and only when
             // no line was executed before it (lines stay compared).
             if !self.a.back_is_step {
-                let alone = |o: &Obs, other: &Obs, st: &St| {
+                let alone = |o: &Obs, other: &Obs, st: &St, lines: &[i32]| {
                     o.key == Key::Back
                         && other.key != Key::Back
-                        && o.lines.is_empty()
+                        && lines.is_empty()
                         && st.stutter < MAX_STUTTER
                 };
-                if alone(&oa, &ob, &j.a) {
+                if alone(&oa, &ob, &j.a, &self.lines_a) {
                     if let Some(sa) = oa.succ.first() {
                         let a = St {
                             stutter: j.a.stutter + 1,
@@ -1284,7 +1419,7 @@ impl<'x, 'a> Walk<'x, 'a> {
                         continue;
                     }
                 }
-                if alone(&ob, &oa, &j.b) {
+                if alone(&ob, &oa, &j.b, &self.lines_b) {
                     if let Some(sb) = ob.succ.first() {
                         let b = St {
                             stutter: j.b.stutter + 1,
@@ -1296,12 +1431,12 @@ impl<'x, 'a> Walk<'x, 'a> {
                 }
             }
             self.agree(&oa, &ob)?;
-            let mut names = HashMap::new();
-            if let (Some(ra), Some(rb)) = (&oa.raise, &ob.raise) {
-                if let (Some(ha), Some(hb)) = (&ra.handler, &rb.handler) {
-                    let (mut ha, mut hb) = (ha.clone(), hb.clone());
-                    self.instantiate(&mut ha, &mut names);
-                    self.instantiate(&mut hb, &mut names);
+            // The step's results are placeholders, the same on both sides
+            // for the same result: distinct from the source state's symbols
+            // (canonical names, small) and from each other, they become
+            // fresh symbols when `add` renames each state canonically.
+            if let (Some(ra), Some(rb)) = (oa.raise.take(), ob.raise.take()) {
+                if let (Some(ha), Some(hb)) = (ra.handler, rb.handler) {
                     self.add(Joint { a: ha, b: hb })?;
                 }
             }
@@ -1309,8 +1444,6 @@ impl<'x, 'a> Walk<'x, 'a> {
                 let (mut sa, mut sb) = (sa, sb);
                 sa.stutter = 0;
                 sb.stutter = 0;
-                self.instantiate(&mut sa, &mut names);
-                self.instantiate(&mut sb, &mut names);
                 self.add(Joint { a: sa, b: sb })?;
             }
         }
@@ -1369,7 +1502,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         if !same_operands {
             return Err(format!("different operands: {}", both()));
         }
-        if oa.lines != ob.lines {
+        if self.lines_a != self.lines_b {
             let show = |l: &[i32]| {
                 l.iter()
                     .map(|x| {
@@ -1384,8 +1517,8 @@ impl<'x, 'a> Walk<'x, 'a> {
             };
             return Err(format!(
                 "different line events before the step: [{}] vs [{}]: {}",
-                show(&oa.lines),
-                show(&ob.lines),
+                show(&self.lines_a),
+                show(&self.lines_b),
                 both()
             ));
         }
@@ -1394,7 +1527,7 @@ impl<'x, 'a> Walk<'x, 'a> {
         }
         match (&oa.raise, &ob.raise) {
             (Some(ra), Some(rb)) => {
-                if ra.locals != rb.locals {
+                if ra.locals() != rb.locals() {
                     return Err(format!("different local variables: {}", both()));
                 }
                 match (&ra.handler, &rb.handler) {

@@ -28,6 +28,7 @@
 
 mod exec;
 mod lines;
+mod normal;
 /// The validator's own constant evaluator; public only so that its results
 /// can be differential-tested against every CPython (`tests/validate_eval.rs`).
 #[doc(hidden)]
@@ -76,6 +77,19 @@ pub fn check(
     optimized: &Code<'_, '_>,
     strictness: Strictness,
 ) -> Result<(), String> {
+    check_with(original, optimized, strictness, true)
+}
+
+/// [`check`], with the normal-form shortcut (`normal.rs`: the same
+/// instructions once superinstructions are split and `NOP`s that change
+/// nothing compared are dropped) or walking regardless (`shortcut` false:
+/// what the tests looking for false alarms of the walk use).
+pub fn check_with(
+    original: &Code<'_, '_>,
+    optimized: &Code<'_, '_>,
+    strictness: Strictness,
+    shortcut: bool,
+) -> Result<(), String> {
     if original.ir.version != optimized.ir.version {
         return Err("different Python versions".into());
     }
@@ -88,7 +102,11 @@ pub fn check(
     {
         return Err("different parameters, locals or flags".into());
     }
-    let mut walk = exec::Walk::new(original, optimized, strictness == Strictness::Lines);
+    let lines = strictness == Strictness::Lines;
+    if shortcut && normal::same(original, optimized, lines) {
+        return Ok(());
+    }
+    let mut walk = exec::Walk::new(original, optimized, lines);
     walk.run()
 }
 
@@ -469,6 +487,101 @@ mod tests {
         let endless = ir(v, &[(NOP, 0, 1), (JUMP_ABSOLUTE, 0, 1)]);
         let e = check_pair(&ret, &endless, 0, Strictness::Results).unwrap_err();
         assert!(e.starts_with("different steps"), "{e}");
+    }
+
+    /// 3.8 `[x for p in it async for x in f(p)]`: `END_ASYNC_FOR` pops its
+    /// handler's block, so the outer loop's state is the same each round
+    /// and the walk ends (it kept a block more per round, and the block
+    /// stack grew until memory ran out). A wrong append target is still
+    /// refused.
+    #[test]
+    fn an_async_for_in_a_loop_keeps_the_block_stack() {
+        let v = PyVersion::V3_8;
+        let code = [
+            (BUILD_LIST, 0, 1),
+            (LOAD_FAST, 0, 1),
+            (FOR_ITER, 17, 1),
+            (STORE_FAST, 1, 1),
+            (LOAD_GLOBAL, 0, 1),
+            (LOAD_FAST, 1, 1),
+            (CALL_FUNCTION, 1, 1),
+            (GET_AITER, 0, 1),
+            (SETUP_FINALLY, 15, 1),
+            (GET_ANEXT, 0, 1),
+            (LOAD_CONST, 0, 1),
+            (YIELD_FROM, 0, 1),
+            (POP_BLOCK, 0, 1),
+            (LIST_APPEND, 3, 1),
+            (JUMP_ABSOLUTE, 8, 1),
+            (END_ASYNC_FOR, 0, 1),
+            (JUMP_ABSOLUTE, 2, 1),
+            (RETURN_VALUE, 0, 1),
+        ];
+        let orig = ir(v, &code);
+        for s in [Strictness::Lines, Strictness::Results] {
+            assert_eq!(check_pair(&orig, &orig, 1, s), Ok(()));
+        }
+        let mut wrong = orig.clone();
+        wrong.instrs[13].arg = 2;
+        let e = check_pair(&orig, &wrong, 1, Strictness::Results).unwrap_err();
+        assert!(e.contains("LIST_APPEND"), "{e}");
+    }
+
+    /// 3.13 `a + b` with the loads fused and a `NOP` dropped: the same
+    /// normal form (no walk needed) where the `NOP` is on the loads' line,
+    /// and at `aggressive` wherever it is; swapped halves are not the same
+    /// normal form and the walk refuses them.
+    #[test]
+    fn fused_loads_and_dropped_nops_have_the_same_normal_form() {
+        let v = PyVersion::V3_13;
+        let orig = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (NOP, 0, 2),
+                (LOAD_FAST, 1, 2),
+                (BINARY_OP, 0, 2),
+                (RETURN_VALUE, 0, 2),
+            ],
+        );
+        let fused = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST_LOAD_FAST, 1, 2),
+                (BINARY_OP, 0, 2),
+                (RETURN_VALUE, 0, 2),
+            ],
+        );
+        let arena = arena();
+        let side = |ir| Code {
+            ir,
+            arena: &arena,
+            consts: &CONSTS,
+            names: &NAMES,
+            nargs: 2,
+            nlocals: 2,
+            flags: 3,
+        };
+        assert!(normal::same(&side(&orig), &side(&fused), true));
+        assert!(normal::same(&side(&orig), &side(&fused), false));
+        let mut moved = orig.clone();
+        moved.instrs[2] = ins(NOP, 0, 3);
+        assert!(!normal::same(&side(&moved), &side(&fused), true));
+        assert!(normal::same(&side(&moved), &side(&fused), false));
+        let e = check_pair(&moved, &fused, 2, Strictness::Lines).unwrap_err();
+        assert!(e.starts_with("different lines executed"), "{e}");
+        let mut swapped = fused.clone();
+        swapped.instrs[1].arg = 1 << 4;
+        for lines in [true, false] {
+            assert!(!normal::same(&side(&orig), &side(&swapped), lines));
+        }
+        let e = check_pair(&orig, &swapped, 2, Strictness::Results).unwrap_err();
+        assert!(
+            e.starts_with("different operands: original BINARY_OP"),
+            "{e}"
+        );
     }
 
     /// 3.13: `TO_BOOL` of `a < b` with the bool bit (and of `a is b`) is
