@@ -141,7 +141,7 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
     for (i, ins) in instrs.iter().enumerate() {
         if is_jump(ins.op)? {
             let t = ins.arg as usize;
-            if t >= n + 1 {
+            if t > n {
                 return None;
             }
             let threadable = flow && t > i && t < n && !ins.op.name().starts_with("SETUP_");
