@@ -8,8 +8,12 @@
 //! them when lines are not compared, else only a `NOP` on the same line as
 //! the instruction after it with no line-table entry start on either (the
 //! lines executed between two effects, consecutive repeats collapsed, are
-//! then the same on every path). Jump targets and exception-table entries
-//! are renumbered accordingly. Everything else must be identical: each
+//! then the same on every path). Where line events depend only on the
+//! instructions executed (3.10/3.11, or lines not compared), jumps are also
+//! threaded through forward jumps, a forward jump to a backward jump is
+//! written as that backward jump, and unreachable instructions are dropped
+//! (undoing jump threading and unreachable-code removal). Jump targets and
+//! exception-table entries are renumbered accordingly. Everything else must be identical: each
 //! instruction's op and argument (constants and names through the same
 //! tables), its exception handler (target, depth, `lasti`) and, when lines
 //! are compared, its line and line-start mark.
