@@ -156,10 +156,11 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
             });
         }
     }
-    // An unconditional forward jump landing on a backward jump is that
-    // backward jump (same eval-breaker check and event after it) when both
-    // have the same handler and, when lines are compared, the same line:
-    // it is written as a copy of it.
+    // A forward jump landing on a backward jump is that backward jump
+    // (same eval-breaker check and event after it) when both have the same
+    // handler and, when lines are compared, the same line, and the backward
+    // jump lands before the first jump (3.10 reports a backward jump only
+    // to an earlier offset): it is written as that jump.
     let entry_of = |i: usize| {
         ir.exceptions
             .iter()
@@ -175,7 +176,7 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
         let back = &instrs[t];
         let lands = back.arg as usize;
         if !matches!(back.op, Op::JUMP_BACKWARD | Op::JUMP_ABSOLUTE)
-            || lands > i
+            || lands >= i
             || (lines && back.loc.line != ins.loc.line)
             || entry_of(i) != entry_of(t)
         {
