@@ -584,6 +584,86 @@ mod tests {
         );
     }
 
+    /// 3.11 `for x in a: if x: return 1` with the jump to the loop's
+    /// `JUMP_BACKWARD` threaded (a backward conditional jump) and the
+    /// `JUMP_BACKWARD` dropped as unreachable, and a jump through a forward
+    /// jump threaded: the same normal form at both levels. A hop on another
+    /// line is a line event, so at `safe` the forms differ and the walk
+    /// refuses; a wrong threaded target differs at both levels.
+    #[test]
+    fn threaded_jumps_and_dropped_dead_code_have_the_same_normal_form() {
+        let v = PyVersion::V3_11;
+        let orig = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (GET_ITER, 0, 2),
+                (FOR_ITER, 10, 2),
+                (STORE_FAST, 1, 2),
+                (LOAD_FAST, 1, 3),
+                (POP_JUMP_FORWARD_IF_FALSE, 8, 3),
+                (JUMP_FORWARD, 9, 3),
+                (JUMP_BACKWARD, 3, 3),
+                (JUMP_FORWARD, 12, 4),
+                (LOAD_CONST, 0, 5),
+                (RETURN_VALUE, 0, 5),
+                (POP_TOP, 0, 4),
+                (LOAD_CONST, 1, 4),
+                (RETURN_VALUE, 0, 4),
+            ],
+        );
+        let threaded = ir(
+            v,
+            &[
+                (RESUME, 0, 1),
+                (LOAD_FAST, 0, 2),
+                (GET_ITER, 0, 2),
+                (FOR_ITER, 8, 2),
+                (STORE_FAST, 1, 2),
+                (LOAD_FAST, 1, 3),
+                (POP_JUMP_BACKWARD_IF_FALSE, 3, 3),
+                (JUMP_FORWARD, 10, 3),
+                (LOAD_CONST, 0, 5),
+                (RETURN_VALUE, 0, 5),
+                (POP_TOP, 0, 4),
+                (LOAD_CONST, 1, 4),
+                (RETURN_VALUE, 0, 4),
+            ],
+        );
+        let arena = arena();
+        let side = |ir| Code {
+            ir,
+            arena: &arena,
+            consts: &CONSTS,
+            names: &NAMES,
+            nargs: 1,
+            nlocals: 2,
+            flags: 3,
+        };
+        for lines in [true, false] {
+            assert!(normal::same(&side(&orig), &side(&threaded), lines));
+        }
+        for s in [Strictness::Lines, Strictness::Results] {
+            assert_eq!(check_pair(&orig, &threaded, 1, s), Ok(()));
+        }
+        // The `JUMP_BACKWARD` on line 6: the original reports line 6
+        // before the loop's next round, the threaded jump does not.
+        let mut hop_line = orig.clone();
+        hop_line.instrs[8].loc.line = 6;
+        assert!(!normal::same(&side(&hop_line), &side(&threaded), true));
+        assert!(normal::same(&side(&hop_line), &side(&threaded), false));
+        let e = check_pair(&hop_line, &threaded, 1, Strictness::Lines).unwrap_err();
+        assert!(e.starts_with("different line events"), "{e}");
+        // Threaded to the other return.
+        let mut wrong = threaded.clone();
+        wrong.instrs[7].arg = 8;
+        for lines in [true, false] {
+            assert!(!normal::same(&side(&orig), &side(&wrong), lines));
+        }
+        assert!(check_pair(&orig, &wrong, 1, Strictness::Results).is_err());
+    }
+
     /// 3.13: `TO_BOOL` of `a < b` with the bool bit (and of `a is b`) is
     /// the identity; without the bool bit the comparison may return any
     /// object and the dropped `TO_BOOL` is refused.
