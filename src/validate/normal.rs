@@ -222,7 +222,14 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
             || ins.op == Op::NOP
                 && (!lines
                     || instrs.get(i + 1).is_some_and(|next| {
-                        !ins.line_start && !next.line_start && next.loc.line == ins.loc.line
+                        // Not a line start by any version's rule (a mark, or
+                        // a line other than the instruction before: a jump
+                        // to it and one to `next` report the same events).
+                        !ins.line_start
+                            && !next.line_start
+                            && next.loc.line == ins.loc.line
+                            && i > 0
+                            && instrs[i - 1].loc.line == ins.loc.line
                     }))
     };
     let mut at = Vec::with_capacity(n + 1);
