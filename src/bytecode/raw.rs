@@ -16,7 +16,7 @@
 //! for byte without it (`pyopt verify` decodes everything).
 
 use super::{exceptions, ExceptionEntry};
-use crate::version::{JumpKind, Op, PyVersion, VersionTable};
+use crate::version::{JumpKind, Op, OpInfo, PyVersion, VersionTable};
 
 /// Per opcode byte, the bits of the terms an instruction with that opcode
 /// can make true (a term is one bit of a `u64`).
@@ -124,25 +124,7 @@ pub fn scan(
     let units = code.len() / 2;
     while u < units {
         let start = u as u32;
-        let mut ext = 0u8;
-        let mut arg = 0u32;
-        let (op, a) = loop {
-            let (op, a) = (code[2 * u], code[2 * u + 1]);
-            u += 1;
-            if op != table.extended_arg {
-                break (op, a);
-            }
-            if ext == 3 || u >= units {
-                return None;
-            }
-            arg = (arg | a as u32) << 8;
-            ext += 1;
-        };
-        arg |= a as u32;
-        let info = table.op_by_number(op)?;
-        if info.op == Op::CACHE {
-            return None;
-        }
+        let (op, arg, info) = read_op(code, &mut u, units, table)?;
         let caches = info.caches as usize;
         if caches > 0 {
             let cached = code.get(2 * u..2 * (u + caches))?;
@@ -360,25 +342,7 @@ impl Scratch {
         let mut u = 0usize;
         while u < units {
             let start = u;
-            let mut ext = 0u8;
-            let mut arg = 0u32;
-            let (op, a) = loop {
-                let (op, a) = (code[2 * u], code[2 * u + 1]);
-                u += 1;
-                if op != table.extended_arg {
-                    break (op, a);
-                }
-                if ext == 3 || u >= units {
-                    return None;
-                }
-                arg = (arg | a as u32) << 8;
-                ext += 1;
-            };
-            arg |= a as u32;
-            let info = table.op_by_number(op)?;
-            if info.op == Op::CACHE {
-                return None;
-            }
+            let (op, arg, info) = read_op(code, &mut u, units, table)?;
             u += info.caches as usize;
             if u > units {
                 return None;
@@ -592,4 +556,37 @@ pub fn has_unreachable(
         }
     }
     Some(reached < n)
+}
+
+/// Reads the instruction at code unit `*u` with its `EXTENDED_ARG`
+/// prefixes: its opcode byte, full argument and table entry; `*u` ends past
+/// it (before its inline caches). `None` where the decoder would reject it
+/// (more than three prefixes, prefixes at the end, an unknown op, a `CACHE`).
+#[inline]
+fn read_op(
+    code: &[u8],
+    u: &mut usize,
+    units: usize,
+    table: &VersionTable,
+) -> Option<(u8, u32, &'static OpInfo)> {
+    let mut ext = 0u8;
+    let mut arg = 0u32;
+    let (op, a) = loop {
+        let (op, a) = (code[2 * *u], code[2 * *u + 1]);
+        *u += 1;
+        if op != table.extended_arg {
+            break (op, a);
+        }
+        if ext == 3 || *u >= units {
+            return None;
+        }
+        arg = (arg | a as u32) << 8;
+        ext += 1;
+    };
+    arg |= a as u32;
+    let info = table.op_by_number(op)?;
+    if info.op == Op::CACHE {
+        return None;
+    }
+    Some((op, arg, info))
 }
