@@ -54,22 +54,6 @@ fn halves(op: Op) -> Option<(Op, Op)> {
     })
 }
 
-/// Ops that never continue with the next instruction (kept short: an op
-/// missing here is only taken to fall through, which keeps more code).
-fn ends_flow(op: Op) -> bool {
-    matches!(
-        op,
-        Op::RETURN_VALUE
-            | Op::RETURN_CONST
-            | Op::RAISE_VARARGS
-            | Op::RERAISE
-            | Op::JUMP_FORWARD
-            | Op::JUMP_ABSOLUTE
-            | Op::JUMP_BACKWARD
-            | Op::JUMP_BACKWARD_NO_INTERRUPT
-    )
-}
-
 /// An unconditional jump the walk treats as structure (a forward jump:
 /// no step, no eval-breaker check), with its target.
 fn forward_hop(instrs: &[Instr], i: usize) -> Option<usize> {
@@ -210,7 +194,7 @@ fn normal_form(code: &Code<'_, '_>, lines: bool) -> Option<Vec<Norm>> {
             if let Some(t) = target[i] {
                 todo.push(t);
             }
-            if !ends_flow(instrs[i].op) {
+            if !crate::bytecode::is_terminator(instrs[i].op) {
                 todo.push(i + 1);
             }
         }
